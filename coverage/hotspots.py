@@ -1,0 +1,56 @@
+"""Hotspot coverage: how much of each hotspot's area the active cameras see."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from coverage.checks import check_cameras, metric_crs
+from coverage.fov import active_cameras, fov_polygons
+
+
+def hotspot_coverage(
+    hotspots: gpd.GeoDataFrame, cameras: gpd.GeoDataFrame, *, name_field: str = "hotspot_name"
+) -> gpd.GeoDataFrame:
+    """Area, covered area and covered share of each hotspot, with what stays unseen.
+
+    Fields of view are the polygons of :func:`coverage.fov.fov_polygons` (each with the exact
+    area of its sector); overlapping views are merged, never double counted.
+
+    Parameters
+    ----------
+    hotspots : GeoDataFrame
+        Polygons in a projected CRS in metres.
+    cameras : GeoDataFrame
+        Camera points in the same CRS (see :func:`coverage.routes.route_coverage`); only active
+        cameras count.
+    name_field : str, keyword-only
+        The hotspots' name column.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``name``, ``area_m2``, ``covered_m2``, ``share`` (0–1), in the hotspots' order; the
+        geometry is the unseen part of each hotspot.
+    """
+    metric_crs(hotspots=hotspots, cameras=cameras)
+    check_cameras(cameras)
+    areas = hotspots.geometry.to_numpy()
+    views = fov_polygons(active_cameras(cameras)).to_numpy()
+    spot, view = shapely.STRtree(views).query(areas, predicate="intersects")
+    clipped = shapely.intersection(views[view], areas[spot])
+    seen = np.array(
+        [shapely.union_all(clipped[spot == i]) for i in range(areas.size)], dtype=object
+    )
+    covered_m2 = shapely.area(seen)
+    area_m2 = shapely.area(areas)
+    return gpd.GeoDataFrame(
+        {
+            "name": hotspots[name_field].astype(str).to_numpy(),
+            "area_m2": area_m2,
+            "covered_m2": covered_m2,
+            "share": np.where(area_m2 > 0, covered_m2 / np.where(area_m2 > 0, area_m2, 1), 0.0),
+        },
+        geometry=gpd.GeoSeries(shapely.difference(areas, seen), crs=hotspots.crs),
+    )

@@ -1,0 +1,193 @@
+"""Road networks as arrays of straight segments, split at ward boundaries.
+
+Coverage is computed per straight segment; every segment knows its road row, its route and its
+ward (as codes into small name tables), so results add up per route and per ward without any
+geometry work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from coverage.checks import metric_crs
+from coverage.errors import InputError
+
+OUTSIDE_WARDS = ""
+"""The ward name of road stretches outside every ward."""
+
+MIN_SEGMENT_M = 1e-6
+"""Segments shorter than this (overlay residue at ward boundaries) are left out."""
+
+
+@dataclass(frozen=True, eq=False)
+class RoadSegments:
+    """Straight road segments as parallel arrays (coordinates in metres in ``crs``).
+
+    Attributes
+    ----------
+    x0, y0, x1, y1 : ndarray of float
+        Start and end of each segment.
+    road : ndarray of int
+        Position (0-based row number) of the segment's road in the roads frame it came from.
+    route_code, ward_code : ndarray of int
+        Index of the segment's route name in ``route_names`` and of its ward in ``ward_names``.
+    route_names, ward_names : ndarray of str
+        The distinct route and ward names (:data:`OUTSIDE_WARDS` for road outside every ward).
+    crs : pyproj.CRS
+        The projected CRS of the coordinates.
+    """
+
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+    road: np.ndarray
+    route_code: np.ndarray
+    route_names: np.ndarray
+    ward_code: np.ndarray
+    ward_names: np.ndarray
+    crs: pyproj.CRS
+
+    def __len__(self) -> int:
+        return self.x0.size
+
+    @cached_property
+    def length_m(self) -> np.ndarray:
+        """Length of each segment in metres."""
+        return np.hypot(self.x1 - self.x0, self.y1 - self.y0)
+
+    @cached_property
+    def boxes(self) -> np.ndarray:
+        """Bounding box of each segment, shape (n, 4): minx, miny, maxx, maxy."""
+        return np.column_stack(
+            [
+                np.minimum(self.x0, self.x1),
+                np.minimum(self.y0, self.y1),
+                np.maximum(self.x0, self.x1),
+                np.maximum(self.y0, self.y1),
+            ]
+        )
+
+    @property
+    def route(self) -> np.ndarray:
+        """The route name of each segment."""
+        return self.route_names[self.route_code]
+
+    @property
+    def ward(self) -> np.ndarray:
+        """The ward name of each segment."""
+        return self.ward_names[self.ward_code]
+
+    def points_at(self, index: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Coordinates (n, 2) at fraction ``t`` along segments ``index``; t = 0 and 1 are exact."""
+        x = self.x0[index] + t * (self.x1[index] - self.x0[index])
+        y = self.y0[index] + t * (self.y1[index] - self.y0[index])
+        x = np.where(t == 1.0, self.x1[index], np.where(t == 0.0, self.x0[index], x))
+        y = np.where(t == 1.0, self.y1[index], np.where(t == 0.0, self.y0[index], y))
+        return np.column_stack([x, y])
+
+
+def road_segments(
+    roads: gpd.GeoDataFrame,
+    *,
+    wards: gpd.GeoDataFrame | None = None,
+    route_field: str = "road_name",
+    ward_field: str = "ward_name",
+) -> RoadSegments:
+    """Split roads into straight segments, at every vertex and at every ward boundary.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame
+        LineString or MultiLineString roads in a projected CRS in metres.
+    wards : GeoDataFrame, optional, keyword-only
+        Ward polygons in the same CRS. Without them every segment's ward is
+        :data:`OUTSIDE_WARDS`.
+    route_field, ward_field : str, keyword-only
+        Columns holding the route name (in ``roads``) and the ward name (in ``wards``).
+
+    Returns
+    -------
+    RoadSegments
+        Segments shorter than :data:`MIN_SEGMENT_M` are left out.
+    """
+    frames = {"roads": roads} if wards is None else {"roads": roads, "wards": wards}
+    crs = metric_crs(**frames)
+    _require_column(roads, route_field, "roads")
+    lines = roads.geometry.to_numpy()
+    road_index = np.arange(len(roads))
+    if wards is None or len(wards) == 0:
+        ward_names = np.array([OUTSIDE_WARDS], dtype=object)
+        ward_code = np.zeros(len(roads), np.int64)
+    else:
+        _require_column(wards, ward_field, "wards")
+        ward_names = np.append(wards[ward_field].astype(str).to_numpy(dtype=object), OUTSIDE_WARDS)
+        lines, road_index, ward_code = _split_at_wards(lines, wards.geometry.to_numpy())
+    if np.any(shapely.get_type_id(lines) != shapely.GeometryType.LINESTRING):
+        lines, part_of = shapely.get_parts(lines, return_index=True)
+        road_index, ward_code = road_index[part_of], ward_code[part_of]
+        keep = shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING
+        lines, road_index, ward_code = lines[keep], road_index[keep], ward_code[keep]
+
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    follows = np.flatnonzero(owner[1:] == owner[:-1])
+    x0, y0 = coords[follows, 0], coords[follows, 1]
+    x1, y1 = coords[follows + 1, 0], coords[follows + 1, 1]
+    long_enough = np.hypot(x1 - x0, y1 - y0) >= MIN_SEGMENT_M
+    owner = owner[follows[long_enough]]
+    route_code, route_names = pd.factorize(roads[route_field].fillna("").astype(str))
+    segment_road = road_index[owner]
+    return RoadSegments(
+        x0=x0[long_enough],
+        y0=y0[long_enough],
+        x1=x1[long_enough],
+        y1=y1[long_enough],
+        road=segment_road,
+        route_code=route_code[segment_road],
+        route_names=np.asarray(route_names, dtype=object),
+        ward_code=ward_code[owner],
+        ward_names=ward_names,
+        crs=crs,
+    )
+
+
+def _require_column(frame: gpd.GeoDataFrame, column: str, name: str) -> None:
+    if column not in frame.columns:
+        raise InputError(
+            f"{name} lack the column {column!r}; they have {', '.join(map(str, frame.columns))}"
+        )
+
+
+def _split_at_wards(
+    lines: np.ndarray, ward_polygons: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut lines at ward boundaries: (pieces, road index of each, ward index of each).
+
+    Lines inside one ward are kept whole; the others are intersected with each ward they touch,
+    and what lies outside every ward gets the index ``len(ward_polygons)`` (outside).
+    """
+    tree = shapely.STRtree(ward_polygons)
+    inside_line, inside_ward = tree.query(lines, predicate="within")
+    whole = np.zeros(lines.size, dtype=bool)
+    whole[inside_line] = True
+
+    cut_line, cut_ward = tree.query(lines, predicate="intersects")
+    crossing = ~whole[cut_line]
+    cut_line, cut_ward = cut_line[crossing], cut_ward[crossing]
+    inner = shapely.intersection(lines[cut_line], ward_polygons[cut_ward])
+
+    rest = np.flatnonzero(~whole)
+    outer = shapely.difference(lines[rest], shapely.union_all(ward_polygons))
+    pieces = np.concatenate([lines[inside_line], inner, outer])
+    road_index = np.concatenate([inside_line, cut_line, rest])
+    ward_index = np.concatenate(
+        [inside_ward, cut_ward, np.full(rest.size, ward_polygons.size, dtype=np.int64)]
+    )
+    return pieces, road_index, ward_index

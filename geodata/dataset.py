@@ -1,0 +1,161 @@
+"""The dataset every page and command works on: wards, roads, hotspots and cameras in one CRS.
+
+All four frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
+City). Their columns are fixed, whatever file they came from:
+
+============  ==================================================================================
+frame         columns (besides ``geometry``)
+============  ==================================================================================
+wards         ``ward_code`` (str), ``ward_name`` (str, NFC); Polygon or MultiPolygon
+roads         ``road_name`` (str, ``""`` when unnamed); LineString
+hotspots      ``hotspot_name`` (str), ``hotspot_kind`` (str), ``weight`` (float, > 0); Polygon or
+              MultiPolygon
+cameras       ``camera_id`` (str), ``camera_type`` (str), ``status`` (``active``, ``broken`` or
+              ``removed``), ``bearing_deg`` (compass, [0, 360)), ``fov_deg`` ((0, 360]),
+              ``range_m`` (> 0), ``ward_name`` (str as given, ``""`` when not given); Point
+============  ==================================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pyproj
+
+from geodata.loadreport import LoadReport
+
+WARD_COLUMNS = ("ward_code", "ward_name")
+ROAD_COLUMNS = ("road_name",)
+HOTSPOT_COLUMNS = ("hotspot_name", "hotspot_kind", "weight")
+CAMERA_COLUMNS = (
+    "camera_id",
+    "camera_type",
+    "status",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "ward_name",
+)
+CAMERA_STATUSES = ("active", "broken", "removed")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Wards, roads, hotspots and cameras of one area, in one metric working CRS.
+
+    Parameters
+    ----------
+    name : str
+        The area's name as shown to people (``"Quận 2 (demo)"``).
+    wards, roads, hotspots, cameras : geopandas.GeoDataFrame
+        The layers, columns as in this module's docstring, all in ``crs``.
+    key_routes : tuple of str
+        Names of the roads that are key routes; empty means every road is one.
+    is_demo : bool
+        True for the built-in demo, whose geometry is approximate (every output says so).
+    report : LoadReport
+        Quirks found while loading.
+    """
+
+    name: str
+    wards: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    hotspots: gpd.GeoDataFrame
+    cameras: gpd.GeoDataFrame
+    key_routes: tuple[str, ...] = ()
+    is_demo: bool = False
+    report: LoadReport = field(default_factory=LoadReport)
+
+    @property
+    def crs(self) -> pyproj.CRS:
+        """The working CRS shared by every layer."""
+        return pyproj.CRS(self.wards.crs)
+
+    def key_roads(self) -> gpd.GeoDataFrame:
+        """The roads that are key routes (all roads when ``key_routes`` is empty)."""
+        if not self.key_routes:
+            return self.roads
+        return self.roads[self.roads["road_name"].isin(self.key_routes)]
+
+
+def load_dataset(
+    *,
+    wards,
+    roads,
+    cameras,
+    hotspots=None,
+    key_routes: tuple[str, ...] = (),
+    ward_name_field: str | None = None,
+    route_name_field: str | None = None,
+    crs=None,
+    name: str | None = None,
+) -> Dataset:
+    """Load the four layers from files into one working CRS (estimated from the wards).
+
+    Parameters
+    ----------
+    wards, roads, cameras : path or uploaded file
+        Ward polygons, road lines, camera points or table (see :mod:`geodata.layers`).
+    hotspots : path or uploaded file, optional
+        Hotspot polygons, or points with ``radius_m``.
+    key_routes : tuple of str
+        Road names that are key routes; empty means every road is one. Each must name a road.
+    ward_name_field, route_name_field : str, optional
+        The name columns, when they are not found on their own.
+    crs : str or pyproj.CRS, optional
+        The CRS of files that declare none.
+    name : str, optional
+        The dataset's name (default: the wards file's name).
+
+    Raises
+    ------
+    InputError, SchemaError, FileCRSError
+        With the file, the feature and the fix.
+    """
+    from geodata import layers
+    from geodata.crs import working_crs
+    from geodata.errors import InputError
+
+    report = LoadReport()
+    ward_frame = layers.load_wards(wards, name_field=ward_name_field, crs=crs, report=report)
+    working = working_crs(ward_frame)
+    road_frame = layers.load_roads(
+        roads, name_field=route_name_field, crs=crs, working=working, report=report
+    )
+    camera_frame = layers.load_cameras(cameras, crs=crs, working=working, report=report)
+    hotspot_frame = (
+        layers.load_hotspots(hotspots, crs=crs, working=working, report=report)
+        if hotspots is not None
+        else empty_hotspots(working)
+    )
+    known = set(road_frame["road_name"])
+    unknown = [route for route in key_routes if route not in known]
+    if unknown:
+        sample = ", ".join(sorted(n for n in known if n)[:15]) or "(the roads have no names)"
+        raise InputError(
+            f"{_source_name(roads)}: key route(s) {', '.join(map(repr, unknown))} are not road "
+            f"names in the file; names there include: {sample}. Check the spelling or pass "
+            "--route-name-field"
+        )
+    return Dataset(
+        name=name or _source_name(wards),
+        wards=ward_frame,
+        roads=road_frame,
+        hotspots=hotspot_frame,
+        cameras=camera_frame,
+        key_routes=tuple(key_routes),
+        report=report,
+    )
+
+
+def empty_hotspots(crs) -> gpd.GeoDataFrame:
+    """A hotspot frame with no rows, in ``crs``."""
+    return gpd.GeoDataFrame(
+        {"hotspot_name": [], "hotspot_kind": [], "weight": []},
+        geometry=gpd.GeoSeries([], crs=crs),
+    )
+
+
+def _source_name(source) -> str:
+    return str(getattr(source, "name", source))

@@ -1,0 +1,346 @@
+"""Web maps (folium/Leaflet) of a coverage summary, rendered with no request to the internet.
+
+folium points Leaflet and its plugins at public CDNs; with no internet such a map silently
+renders 0 px high. :func:`install_leaflet` copies Leaflet and the marker-cluster plugin from the
+``xstatic`` packages into Streamlit's static folder (served at ``/app/static/`` when
+``server.enableStaticServing`` is on), and :func:`coverage_map` points every element of the map
+at those copies. Only this module knows that folium wants ``[lat, lon]``.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+import xstatic.pkg.leaflet as xs_leaflet
+import xstatic.pkg.leaflet_markercluster as xs_markercluster
+from branca.element import MacroElement, Template
+
+from coverage.fov import fov_polygons
+from geodata import settings
+from geodata.crs import to_wgs84
+from geodata.i18n import text
+from geodata.summary import CoverageSummary
+
+STATIC_URL = "/app/static"
+"""Where Streamlit serves ``static/`` from."""
+
+LOCAL_ASSETS = {
+    "leaflet": ("leaflet", Path(xs_leaflet.BASE_DIR), "leaflet.js"),
+    "leaflet_css": ("leaflet", Path(xs_leaflet.BASE_DIR), "leaflet.css"),
+    "markerclusterjs": (
+        "leaflet-markercluster",
+        Path(xs_markercluster.BASE_DIR),
+        "leaflet.markercluster.js",
+    ),
+    "markerclustercss": (
+        "leaflet-markercluster",
+        Path(xs_markercluster.BASE_DIR),
+        "MarkerCluster.css",
+    ),
+    "markerclusterdefaultcss": (
+        "leaflet-markercluster",
+        Path(xs_markercluster.BASE_DIR),
+        "MarkerCluster.Default.css",
+    ),
+}
+"""folium's asset names → (folder under static/, package folder, file)."""
+
+UNUSED_ASSETS = {
+    "jquery",
+    "bootstrap",
+    "awesome_markers",
+    "bootstrap_css",
+    "glyphicons_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+    "awesome_rotate_css",
+}
+"""folium's default assets that none of our maps uses (icons from Font Awesome, Bootstrap)."""
+
+STATUS_COLOURS = {"active": "#1565c0", "broken": "#e65100", "removed": "#757575"}
+COVERED_COLOUR, UNCOVERED_COLOUR, GAP_COLOUR = "#2e7d32", "#c62828", "#ff6f00"
+HOTSPOT_COLOUR, WARD_COLOUR, ROAD_COLOUR = "#8e24aa", "#37474f", "#9e9e9e"
+VIEW_ARC_STEP_DEG = 10.0
+"""Arc vertex spacing of the drawn fields of view (coarser than the engine's; display only)."""
+MAX_ZOOM = 19
+DISPLAY_GRID_DEG = 1e-6
+"""Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
+
+
+def install_leaflet(static_dir: Path | None = None) -> Path:
+    """Copy Leaflet and the marker-cluster plugin into ``static_dir`` (default: the app's).
+
+    Idempotent: files already there with the same size are left alone. Returns the folder.
+    """
+    target = Path(static_dir or settings.static_dir())
+    for folder, source, _ in LOCAL_ASSETS.values():
+        destination = target / folder
+        for path in source.rglob("*"):
+            if path.is_dir() or path.suffix == ".map":
+                continue
+            copy = destination / path.relative_to(source)
+            if not copy.exists() or copy.stat().st_size != path.stat().st_size:
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, copy)
+    return target
+
+
+def local_url(name: str) -> str:
+    """The URL under which the app serves folium's asset ``name``."""
+    folder, _, filename = LOCAL_ASSETS[name]
+    return f"{STATIC_URL}/{folder}/{filename}"
+
+
+def localise_assets(element) -> None:
+    """Point ``element`` and all its children at the local copies of their JS and CSS.
+
+    Raises
+    ------
+    KeyError
+        When an element needs an asset that is not served locally (a bug: add it to
+        :data:`LOCAL_ASSETS` first).
+    """
+    for kind in ("default_js", "default_css"):
+        assets = getattr(element, kind, None)
+        if assets:
+            unknown = [n for n, _ in assets if n not in LOCAL_ASSETS and n not in UNUSED_ASSETS]
+            if unknown:
+                raise KeyError(f"{type(element).__name__} needs {unknown}, not served locally")
+            setattr(element, kind, [(n, local_url(n)) for n, _ in assets if n in LOCAL_ASSETS])
+    for child in getattr(element, "_children", {}).values():
+        localise_assets(child)
+
+
+def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
+    """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
+
+    Parameters
+    ----------
+    summary : CoverageSummary
+        What to draw (layers in the working CRS; projected to EPSG:4326 here).
+    lang : str, keyword-only
+        Language of the layer names, legend and tooltips.
+    """
+    dataset = summary.dataset
+    wards = to_wgs84(dataset.wards)
+    west, south, east, north = wards.total_bounds
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        # With no tile layer Leaflet has no zoom limit of its own; set one on the map itself.
+        **{"maxZoom": MAX_ZOOM, "minZoom": 10},
+    )
+    tiles = settings.tile_url()
+    if tiles:
+        folium.TileLayer(tiles, attr=settings.tile_attribution() or " ", max_zoom=MAX_ZOOM).add_to(
+            fmap
+        )
+    _add_wards(fmap, wards, lang)
+    _add_lines(fmap, _other_roads(dataset), "map.layer.roads", ROAD_COLOUR, 1.5, lang)
+    _add_views(fmap, dataset.cameras, lang)
+    _add_cameras(fmap, dataset.cameras, lang)
+    _add_hotspots(fmap, summary, lang)
+    for seen, key, colour in (
+        (False, "map.layer.uncovered", UNCOVERED_COLOUR),
+        (True, "map.layer.covered", COVERED_COLOUR),
+    ):
+        pieces = _merged_by_route(summary.routes.pieces(seen=seen))
+        _add_lines(fmap, pieces, key, colour, 4, lang, tooltip=("route",))
+    gaps = summary.gaps.assign(length_m=summary.gaps["length_m"].round(0))
+    _add_lines(
+        fmap,
+        gaps,
+        "map.layer.gaps",
+        GAP_COLOUR,
+        9,
+        lang,
+        tooltip=("route", "ward", "length_m"),
+        opacity=0.45,
+    )
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    Legend(lang).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    localise_assets(fmap)
+    return fmap
+
+
+class Legend(MacroElement):
+    """A fixed legend box listing the map's colours (plain HTML, no external asset)."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div style="position: absolute; bottom: 24px; left: 10px; z-index: 9999;
+                    background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
+                    font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);">
+          <b>{{ this.title }}</b><br>
+          {% for colour, label in this.entries %}
+          <span style="display:inline-block;width:14px;height:4px;background:{{ colour }};
+                       vertical-align:middle;margin-right:6px;"></span>{{ label }}<br>
+          {% endfor %}
+        </div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "Legend"
+        self.title = html.escape(text("map.legend.title", lang))
+        self.entries = [
+            (colour, html.escape(text(key, lang)))
+            for colour, key in (
+                (COVERED_COLOUR, "map.layer.covered"),
+                (UNCOVERED_COLOUR, "map.layer.uncovered"),
+                (GAP_COLOUR, "map.layer.gaps"),
+                (HOTSPOT_COLOUR, "map.layer.hotspots"),
+                (STATUS_COLOURS["active"], "status.active"),
+                (STATUS_COLOURS["broken"], "status.broken"),
+                (STATUS_COLOURS["removed"], "status.removed"),
+            )
+        ]
+
+
+def _escaped(frame: gpd.GeoDataFrame, columns) -> gpd.GeoDataFrame:
+    """Only ``columns`` and the geometry, in EPSG:4326, text HTML-escaped (shown in tooltips)."""
+    kept = to_wgs84(frame[[*columns, "geometry"]] if columns else frame[["geometry"]])
+    kept = kept.set_geometry(shapely.set_precision(kept.geometry.to_numpy(), DISPLAY_GRID_DEG))
+    for column in columns:
+        if kept[column].dtype == object or str(kept[column].dtype).startswith("str"):
+            kept[column] = kept[column].astype(str).map(html.escape)
+    return kept
+
+
+def _tooltip(columns, lang: str) -> folium.GeoJsonTooltip | None:
+    if not columns:
+        return None
+    return folium.GeoJsonTooltip(
+        fields=list(columns), aliases=[text(f"map.field.{c}", lang) for c in columns]
+    )
+
+
+def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
+    layer = folium.FeatureGroup(name=text("map.layer.wards", lang))
+    data = _escaped(
+        wards.rename(columns={"ward_name": "ward", "ward_code": "code"}), ("ward", "code")
+    )
+    folium.GeoJson(
+        data,
+        style_function=lambda _: {
+            "color": WARD_COLOUR,
+            "weight": 1.5,
+            "fillColor": "#eceff1",
+            "fillOpacity": 0.5,
+        },
+        tooltip=_tooltip(("ward", "code"), lang),
+    ).add_to(layer)
+    labels = shapely.point_on_surface(wards.geometry.to_numpy())
+    for point, name in zip(labels, data["ward"], strict=True):
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div style="font:600 11px sans-serif;color:#263238;white-space:nowrap;'
+                f'transform:translate(-50%,-50%);">{name}</div>'
+            ),
+        ).add_to(layer)
+    layer.add_to(fmap)
+
+
+def _add_lines(fmap, frame, key, colour, weight, lang, *, tooltip=(), opacity=0.9):
+    if len(frame) == 0:
+        return
+    folium.GeoJson(
+        _escaped(frame, tooltip),
+        name=text(key, lang),
+        style_function=lambda _: {"color": colour, "weight": weight, "opacity": opacity},
+        tooltip=_tooltip(tooltip, lang),
+    ).add_to(fmap)
+
+
+def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None:
+    spots = summary.dataset.hotspots
+    if len(spots) == 0:
+        return
+    shares = summary.hotspots["share"].to_numpy()
+    frame = spots.assign(hotspot=spots["hotspot_name"], share=[f"{s:.1%}" for s in shares])
+    folium.GeoJson(
+        _escaped(frame, ("hotspot", "share")),
+        name=text("map.layer.hotspots", lang),
+        style_function=lambda _: {
+            "color": HOTSPOT_COLOUR,
+            "weight": 2,
+            "fillColor": HOTSPOT_COLOUR,
+            "fillOpacity": 0.12,
+        },
+        tooltip=_tooltip(("hotspot", "share"), lang),
+    ).add_to(fmap)
+
+
+def _add_views(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
+    shown = cameras[cameras["status"] != "removed"]
+    if len(shown) == 0:
+        return
+    views = gpd.GeoDataFrame(
+        {"status": shown["status"].to_numpy()},
+        geometry=fov_polygons(shown, arc_step_deg=VIEW_ARC_STEP_DEG).to_numpy(),
+        crs=cameras.crs,
+    )
+    folium.GeoJson(
+        _escaped(views, ("status",)),
+        name=text("map.layer.views", lang),
+        style_function=lambda feature: {
+            "color": STATUS_COLOURS.get(feature["properties"]["status"], "#000"),
+            "weight": 0.5,
+            "fillOpacity": 0.18,
+        },
+    ).add_to(fmap)
+
+
+def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
+    if len(cameras) == 0:
+        return
+    fields = ("camera_id", "camera_type", "status", "bearing_deg", "fov_deg", "range_m")
+    data = _escaped(cameras, fields)
+    data["status_label"] = cameras["status"].map(lambda s: text(f"status.{s}", lang)).to_numpy()
+    colours = data["status"].map(STATUS_COLOURS).fillna("#000")
+    data["colour"] = colours.to_numpy()
+    folium.GeoJson(
+        data.drop(columns="status").rename(columns={"status_label": "status"}),
+        name=text("map.layer.cameras", lang),
+        marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.8),
+        style_function=lambda feature: {
+            "color": feature["properties"]["colour"],
+            "fillColor": feature["properties"]["colour"],
+        },
+        tooltip=_tooltip(fields, lang),
+    ).add_to(fmap)
+
+
+def _other_roads(dataset) -> gpd.GeoDataFrame:
+    roads = dataset.roads
+    if dataset.key_routes:
+        roads = roads[~roads["road_name"].isin(dataset.key_routes)]
+    else:
+        roads = roads.iloc[0:0]
+    return gpd.GeoDataFrame(geometry=[shapely.union_all(roads.geometry.to_numpy())], crs=roads.crs)
+
+
+def _merged_by_route(pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One (multi)line per route from many two-point pieces (a smaller map)."""
+    if len(pieces) == 0:
+        return pieces
+    routes, code = np.unique(pieces["route"].to_numpy(dtype=str), return_inverse=True)
+    order = np.argsort(code, kind="stable")
+    merged = shapely.line_merge(
+        shapely.multilinestrings(pieces.geometry.to_numpy()[order], indices=code[order])
+    )
+    return gpd.GeoDataFrame({"route": routes.astype(object)}, geometry=merged, crs=pieces.crs)

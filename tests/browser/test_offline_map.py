@@ -1,0 +1,40 @@
+"""In a real browser: the overview map renders with no request leaving 127.0.0.1."""
+
+from urllib.parse import urlparse
+
+
+def map_frame(page):
+    """The streamlit-folium iframe once Leaflet has drawn its map in it."""
+    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=90_000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    frame.locator("path.leaflet-interactive, canvas").first.wait_for(timeout=60_000)
+    return frame
+
+
+def test_overview_map_renders_offline(app_url, browser_page, tmp_path):
+    page = browser_page
+    page.goto(app_url)
+    frame = map_frame(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box["height"] > 300 and box["width"] > 300
+    assert frame.locator(".leaflet-control-zoom").count() == 1
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    hosts = {urlparse(url).hostname for url in page.requested_urls if "://" in url}
+    hosts.discard(None)
+    assert hosts == {"127.0.0.1"}, sorted(hosts)
+    assert any(url.endswith("/app/static/leaflet/leaflet.js") for url in page.requested_urls)
+
+
+def test_coverage_page_shows_the_tables(app_url, browser_page, tmp_path):
+    page = browser_page
+    page.goto(app_url)
+    page.get_by_role("link", name="Độ phủ & điểm mù").click()
+    page.get_by_text("Độ phủ theo tuyến").wait_for(timeout=90_000)
+    page.get_by_text("Điểm mù dài nhất").wait_for(timeout=30_000)
+    page.locator('[data-testid="stDataFrame"] canvas').nth(3).wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
+    hosts = {urlparse(url).hostname for url in page.requested_urls if "://" in url}
+    assert hosts - {None} == {"127.0.0.1"}

@@ -1,0 +1,100 @@
+"""The web map needs nothing from the internet; the text catalogue is complete in both languages."""
+
+import json
+import re
+import unicodedata
+
+import pytest
+
+from geodata import i18n
+from geodata.demo import build_demo
+from geodata.summary import summarise
+from geodata.webmap import LOCAL_ASSETS, coverage_map, install_leaflet, local_url
+
+URL_ATTRIBUTE = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def demo_summary():
+    return summarise(build_demo())
+
+
+@pytest.fixture(scope="module")
+def map_html(demo_summary):
+    return coverage_map(demo_summary, lang="vi").get_root().render()
+
+
+def test_map_loads_every_script_and_stylesheet_from_the_app(map_html):
+    urls = URL_ATTRIBUTE.findall(map_html)
+    assert urls, "the map must load Leaflet"
+    assert all(url.startswith("/app/static/") for url in urls), urls
+    assert local_url("leaflet") in urls and local_url("leaflet_css") in urls
+
+
+def test_map_names_no_internet_host(map_html):
+    assert not re.search(r"https?://", map_html.replace("http://www.w3.org", ""))
+
+
+def test_map_has_no_base_tiles_by_default_and_a_max_zoom(map_html):
+    assert "L.tileLayer" not in map_html
+    assert re.search(r'"?maxZoom"?:\s*19\b', map_html)
+
+
+def test_configured_tile_url_is_used(demo_summary, monkeypatch):
+    monkeypatch.setenv("CCTV_TILE_URL", "http://tiles.intranet.local/{z}/{x}/{y}.png")
+    html = coverage_map(demo_summary, lang="en").get_root().render()
+    assert "tiles.intranet.local/{z}/{x}/{y}.png" in html
+
+
+def test_map_shows_every_ward_name_and_layer(map_html):
+    for name in build_demo().wards["ward_name"]:
+        assert json.dumps(name)[1:-1] in map_html
+    for key in ("map.layer.covered", "map.layer.uncovered", "map.layer.gaps", "map.layer.cameras"):
+        assert i18n.text(key, "vi") in map_html
+
+
+def test_text_in_tooltips_is_escaped(demo_summary):
+    dataset = demo_summary.dataset
+    cameras = dataset.cameras.copy()
+    cameras.loc[0, "camera_id"] = "<img src=x onerror=alert(1)>"
+    hostile = summarise(type(dataset)(**{**dataset.__dict__, "cameras": cameras}))
+    html = coverage_map(hostile, lang="vi").get_root().render()
+    assert "<img src=x" not in html
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+
+
+def test_install_leaflet_copies_the_served_files(tmp_path):
+    target = install_leaflet(tmp_path)
+    for folder, _, filename in LOCAL_ASSETS.values():
+        assert (target / folder / filename).stat().st_size > 500
+    assert (target / "leaflet" / "images" / "marker-icon.png").exists()
+    before = (target / "leaflet" / "leaflet.js").stat().st_mtime_ns
+    install_leaflet(tmp_path)
+    assert (target / "leaflet" / "leaflet.js").stat().st_mtime_ns == before
+
+
+def test_both_languages_have_the_same_keys():
+    vi, en = i18n.catalogue("vi"), i18n.catalogue("en")
+    assert sorted(set(vi) ^ set(en)) == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_catalogue_is_nfc_and_non_empty(lang):
+    raw = (i18n.LOCALES_DIR / f"{lang}.json").read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", raw)
+    assert all(value.strip() for value in i18n.catalogue(lang).values())
+
+
+def test_every_key_used_in_the_code_exists():
+    root = i18n.LOCALES_DIR.parent.parent
+    sources = [root / "app.py", *root.glob("pages/*.py"), *root.glob("geodata/*.py")]
+    used = set()
+    for path in sources:
+        used |= set(re.findall(r"""text\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
+    assert used, "no catalogue keys found in the code"
+    assert sorted(used - set(i18n.catalogue("vi"))) == []
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(KeyError, match="unknown language 'fr'"):
+        i18n.catalogue("fr")
