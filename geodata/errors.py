@@ -24,5 +24,17 @@ class FileCRSError(DataError, CRSError):
     """A file declares no CRS (and the caller stated none), or an unusable one."""
 
 
+class PermissionDenied(DataError):
+    """The acting user's role or wards do not allow this read or write."""
+
+
+class ConflictError(DataError):
+    """Someone else changed the record since the caller read it; nothing was written."""
+
+
+class NotFound(DataError):
+    """No such camera or user (or it was deleted)."""
+
+
 USER_ERRORS = (DataError, CoverageError)
 """The errors a user can cause and fix; anything else is a bug."""

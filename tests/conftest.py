@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.registry_fixtures import registry, registry_url  # noqa: F401  (shared fixtures)
+
 SHARED_GEODATA = Path(__file__).resolve().parent.parent.parent / "shared" / "geodata"
 
 

@@ -1,0 +1,270 @@
+"""What a camera record holds: its fields, their types and allowed values, and their checks.
+
+One schema serves the registry's forms, the importer and the exports, so that a value accepted
+in one place is accepted in all. Checks return problems as text (English; the UI translates the
+field names) instead of raising, so that callers can collect every problem of a row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass
+
+CAMERA_TYPES = ("bullet", "dome", "ptz", "other")
+STATUSES = ("active", "broken", "removed")
+ROLES = ("district", "ward", "viewer")
+MAX_RANGE_M = 500.0
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a camera record.
+
+    Attributes
+    ----------
+    name : str
+        Column name (snake_case, units in the name).
+    kind : str
+        ``"float"``, ``"int"``, ``"bool"``, ``"date"``, ``"text"`` or ``"choice"``.
+    low, high : float, optional
+        Inclusive bounds of a number.
+    choices : tuple of str
+        Allowed values of a choice.
+    required : bool
+        Whether a new camera must have it.
+    owner : bool
+        Whether it describes the owner (hidden from viewers, left out of default exports).
+    """
+
+    name: str
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    owner: bool = False
+
+
+FIELDS = (
+    Field("lat", "float", -90.0, 90.0, required=True),
+    Field("lon", "float", -180.0, 180.0, required=True),
+    Field("bearing_deg", "float", 0.0, 360.0),
+    Field("fov_deg", "float", 1.0, 360.0, required=True),
+    Field("range_m", "float", 1.0, MAX_RANGE_M, required=True),
+    Field("camera_type", "choice", choices=CAMERA_TYPES),
+    Field("mount_height_m", "float", 0.0, 100.0),
+    Field("night_vision", "bool"),
+    Field("night_range_m", "float", 0.0, MAX_RANGE_M),
+    Field("resolution_mp", "float", 0.1, 100.0),
+    Field("recording", "bool"),
+    Field("retention_days", "int", 0, 3650),
+    Field("police_connected", "bool"),
+    Field("status", "choice", choices=STATUSES),
+    Field("installed_on", "date"),
+    Field("verified_on", "date"),
+    Field("house_number", "text"),
+    Field("alley", "text"),
+    Field("street", "text"),
+    Field("notes", "text"),
+    Field("external_code", "text"),
+    Field("owner_name", "text", owner=True),
+    Field("owner_phone", "text", owner=True),
+    Field("owner_address", "text", owner=True),
+    Field("consent_share", "bool", owner=True),
+    Field("consent_share_on", "date", owner=True),
+    Field("consent_live", "bool", owner=True),
+)
+FIELD_BY_NAME = {field.name: field for field in FIELDS}
+OWNER_FIELDS = tuple(field.name for field in FIELDS if field.owner)
+DEFAULTS = {"status": "active", "camera_type": "other", "bearing_deg": 0.0}
+
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "co", "có", "đúng", "dung", "on"}
+FALSE_WORDS = {"0", "false", "no", "n", "khong", "không", "sai", "off"}
+STATUS_WORDS = {
+    "active": "active",
+    "hoat dong": "active",
+    "hoạt động": "active",
+    "dang hoat dong": "active",
+    "đang hoạt động": "active",
+    "tot": "active",
+    "tốt": "active",
+    "broken": "broken",
+    "hong": "broken",
+    "hỏng": "broken",
+    "bi hong": "broken",
+    "bị hỏng": "broken",
+    "removed": "removed",
+    "da go": "removed",
+    "đã gỡ": "removed",
+    "go": "removed",
+    "gỡ": "removed",
+    "thao do": "removed",
+    "tháo dỡ": "removed",
+}
+TYPE_WORDS = {
+    "bullet": "bullet",
+    "than": "bullet",
+    "thân": "bullet",
+    "ong kinh dai": "bullet",
+    "dome": "dome",
+    "ban cau": "dome",
+    "bán cầu": "dome",
+    "cau": "dome",
+    "cầu": "dome",
+    "ptz": "ptz",
+    "quay quet": "ptz",
+    "quay quét": "ptz",
+    "speed dome": "ptz",
+    "other": "other",
+    "khac": "other",
+    "khác": "other",
+}
+
+
+def nfc(value: str) -> str:
+    """``value`` stripped and in Unicode NFC."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def parse_value(field: Field, raw) -> tuple[object, str | None]:
+    """Parse one raw cell (text, number, date, bool or empty) into the field's type.
+
+    Returns
+    -------
+    (value, problem)
+        ``value`` is ``None`` for an empty cell; ``problem`` names what was expected and found.
+
+    >>> parse_value(FIELD_BY_NAME["lat"], "10,7812")
+    (10.7812, None)
+    >>> parse_value(FIELD_BY_NAME["fov_deg"], "400")[1]
+    'fov_deg: expected a number from 1 to 360, found 400'
+    """
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None, None
+    if isinstance(raw, str):
+        raw = nfc(raw)
+        if raw == "":
+            return None, None
+    parser = _PARSERS[field.kind]
+    return parser(field, raw)
+
+
+def _number(field: Field, raw):
+    if isinstance(raw, bool):
+        return None, f"{field.name}: expected a number, found {raw!r}"
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).replace("\u00a0", "").replace(" ", "")
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return None, f"{field.name}: expected a number, found {raw!r}"
+    if not math.isfinite(value):
+        return None, f"{field.name}: expected a number, found {raw!r}"
+    if field.low is not None and not field.low <= value <= field.high:
+        return None, (
+            f"{field.name}: expected a number from {field.low:g} to {field.high:g}, "
+            f"found {_shown(raw)}"
+        )
+    if field.kind == "int":
+        if value != int(value):
+            return None, f"{field.name}: expected a whole number, found {_shown(raw)}"
+        return int(value), None
+    return value, None
+
+
+def _shown(raw) -> str:
+    return f"{raw:g}" if isinstance(raw, float) else str(raw)
+
+
+def _bool(field: Field, raw):
+    if isinstance(raw, bool):
+        return raw, None
+    word = nfc(str(raw)).lower()
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw), None
+    if word in TRUE_WORDS:
+        return True, None
+    if word in FALSE_WORDS:
+        return False, None
+    return None, f"{field.name}: expected yes/no (có/không), found {raw!r}"
+
+
+def _date(field: Field, raw):
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    text = str(raw).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, pattern).date(), None
+        except ValueError:
+            continue
+    return None, f"{field.name}: expected a date like 2025-03-31 or 31/03/2025, found {raw!r}"
+
+
+def _text(field: Field, raw):
+    if isinstance(raw, float) and raw == int(raw):
+        raw = int(raw)
+    return nfc(str(raw)), None
+
+
+def _choice(field: Field, raw):
+    words = STATUS_WORDS if field.name == "status" else TYPE_WORDS
+    value = words.get(nfc(str(raw)).lower())
+    if value is None:
+        allowed = ", ".join(field.choices)
+        return None, f"{field.name}: expected one of {allowed}, found {raw!r}"
+    return value, None
+
+
+_PARSERS = {
+    "float": _number,
+    "int": _number,
+    "bool": _bool,
+    "date": _date,
+    "text": _text,
+    "choice": _choice,
+}
+
+
+def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
+    """Parse and check a camera's fields; returns (clean values, problems).
+
+    Parameters
+    ----------
+    raw : dict
+        Field name → raw value. Unknown names are problems.
+    partial : bool, keyword-only
+        An update: required fields may be absent and defaults are not filled in.
+    """
+    clean, problems = {}, []
+    for name, value in raw.items():
+        field = FIELD_BY_NAME.get(name)
+        if field is None:
+            problems.append(f"{name}: not a camera field")
+            continue
+        parsed, problem = parse_value(field, value)
+        if problem:
+            problems.append(problem)
+        elif parsed is not None or partial:
+            clean[name] = parsed
+    if not partial:
+        for field in FIELDS:
+            if (
+                field.required
+                and clean.get(field.name) is None
+                and not any(p.startswith(field.name + ":") for p in problems)
+            ):
+                problems.append(f"{field.name}: required, found nothing")
+        for name, value in DEFAULTS.items():
+            clean.setdefault(name, value)
+    if clean.get("bearing_deg") == 360.0:
+        clean["bearing_deg"] = 0.0
+    return clean, problems

@@ -1,0 +1,132 @@
+"""The registry's tables (SQLAlchemy 2 declarative models).
+
+Locations are WGS84 latitude/longitude (the registry is an edge: what ward staff type and what
+other tools read); ward boundaries are stored as WKB in EPSG:4326. Every camera carries a
+``version`` for optimistic locking: an update made from a stale copy fails instead of silently
+overwriting someone else's change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Base class of the registry's tables."""
+
+
+class User(Base):
+    """A person who signs in: a role and, for ward users, the wards they look after."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    wards: Mapped[list[UserWard]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class UserWard(Base):
+    """One ward a user looks after."""
+
+    __tablename__ = "user_wards"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    ward_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user: Mapped[User] = relationship(back_populates="wards")
+
+
+class Ward(Base):
+    """A ward of the current boundary set (replaced as a whole when boundaries change)."""
+
+    __tablename__ = "wards"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    boundary_wkb: Mapped[bytes] = mapped_column(LargeBinary)
+    boundary_set: Mapped[str] = mapped_column(String(120))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class Camera(Base):
+    """A privately owned camera registered by ward staff."""
+
+    __tablename__ = "cameras"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    bearing_deg: Mapped[float] = mapped_column(Float, default=0.0)
+    fov_deg: Mapped[float] = mapped_column(Float)
+    range_m: Mapped[float] = mapped_column(Float)
+    camera_type: Mapped[str] = mapped_column(String(16), default="other")
+    mount_height_m: Mapped[float | None] = mapped_column(Float)
+    night_vision: Mapped[bool | None] = mapped_column(Boolean)
+    night_range_m: Mapped[float | None] = mapped_column(Float)
+    resolution_mp: Mapped[float | None] = mapped_column(Float)
+    recording: Mapped[bool | None] = mapped_column(Boolean)
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    police_connected: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    installed_on: Mapped[dt.date | None] = mapped_column(Date)
+    verified_on: Mapped[dt.date | None] = mapped_column(Date)
+    house_number: Mapped[str | None] = mapped_column(String(64))
+    alley: Mapped[str | None] = mapped_column(String(120))
+    street: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    ward_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    owner_phone: Mapped[str | None] = mapped_column(String(40))
+    owner_address: Mapped[str | None] = mapped_column(String(300))
+    consent_share: Mapped[bool | None] = mapped_column(Boolean)
+    consent_share_on: Mapped[dt.date | None] = mapped_column(Date)
+    consent_live: Mapped[bool | None] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __table_args__ = (Index("ix_cameras_status", "status"),)
+
+
+class AuditEntry(Base):
+    """One write or sensitive read: who, when, what, and the record before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(32))
+    camera_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,557 @@
+"""The camera registry: the only code that reads or writes the database.
+
+Every call takes the acting user (:class:`geodata.access.Actor`) and is checked against their
+role and wards here, not only in the UI. Every write is one transaction that also writes an
+audit entry (who, when, action, before and after). Updates carry the version the caller read:
+when someone else saved in between, the update fails with :class:`ConflictError` and nothing is
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from geodata.access import SYSTEM, Actor
+from geodata.camerafields import FIELDS, OWNER_FIELDS, ROLES, STATUSES, clean_camera, nfc
+from geodata.crs import to_working, working_crs
+from geodata.db import engine_for, migrate
+from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.models import AuditEntry, Camera, User, UserWard, Ward, utc_now
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_DISTANCE_M = 3.0
+"""A camera of the same owner within this distance is the same camera."""
+
+RECORD_FIELDS = (
+    "id",
+    *(f.name for f in FIELDS),
+    "ward_code",
+    "ward_name",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+)
+"""The keys of a camera record as the registry returns it."""
+
+_HASHER = PasswordHasher()
+
+
+class Registry:
+    """The camera registry on one database.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        An engine whose database is migrated (see :meth:`open`).
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Registry:
+        """Connect to ``url`` (default: ``DATABASE_URL`` or the SQLite file) and migrate it."""
+        engine = engine_for(url)
+        migrate(engine)
+        return cls(engine)
+
+    # ----------------------------------------------------------------------------------- users
+
+    def add_user(
+        self, actor: Actor, name: str, password: str, role: str, wards: Iterable[str] = ()
+    ) -> Actor:
+        """Create a user; district users only (the command line acts as :data:`SYSTEM`)."""
+        actor.require_district("add users")
+        name, wards = nfc(name), frozenset(nfc(w) for w in wards)
+        problems = []
+        if not name:
+            problems.append("the name is empty")
+        if role not in ROLES:
+            problems.append(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if role == "ward" and not wards:
+            problems.append("a ward user needs at least one ward (--ward CODE)")
+        if len(password) < 8:
+            problems.append("the password needs at least 8 characters")
+        with self._session.begin() as session:
+            known = set(session.scalars(select(Ward.code)))
+            unknown = sorted(wards - known) if known else []
+            if unknown:
+                problems.append(
+                    f"unknown ward code(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                )
+            if session.scalar(select(User.id).where(User.name == name)) is not None:
+                problems.append(f"a user named {name!r} exists already")
+            if problems:
+                raise InputError(f"cannot add user {name!r}: " + "; ".join(problems))
+            user = User(name=name, password_hash=_HASHER.hash(password), role=role)
+            user.wards = [UserWard(ward_code=code) for code in sorted(wards)]
+            session.add(user)
+            _audit(
+                session, actor, "user.add", detail=f"{name} ({role}; {', '.join(sorted(wards))})"
+            )
+        return Actor(name, role, wards)
+
+    def authenticate(self, name: str, password: str) -> Actor:
+        """The user ``name`` if ``password`` is theirs, else :class:`PermissionDenied`."""
+        with self._session() as session:
+            user = session.scalar(select(User).where(User.name == nfc(name), User.active))
+            try:
+                if user is None:
+                    raise VerificationError
+                _HASHER.verify(user.password_hash, password)
+            except VerificationError as error:
+                raise PermissionDenied("wrong user name or password") from error
+            return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+
+    def user_count(self) -> int:
+        """How many users exist."""
+        with self._session() as session:
+            return session.scalar(select(func.count(User.id)))
+
+    # ----------------------------------------------------------------------------------- wards
+
+    def replace_wards(self, actor: Actor, wards: gpd.GeoDataFrame, *, boundary_set: str) -> int:
+        """Replace the ward boundaries and re-assign every camera's ward; returns how many moved.
+
+        Parameters
+        ----------
+        wards : GeoDataFrame
+            ``ward_code``, ``ward_name`` and polygons, in any CRS.
+        boundary_set : str
+            A name for these boundaries (e.g. "2021 merger"), kept with each ward.
+        """
+        actor.require_district("replace ward boundaries")
+        degrees = wards.to_crs("EPSG:4326")
+        with self._session.begin() as session:
+            session.query(Ward).delete()
+            session.add_all(
+                Ward(
+                    code=str(code),
+                    name=str(name),
+                    boundary_wkb=shapely.to_wkb(geometry),
+                    boundary_set=boundary_set,
+                )
+                for code, name, geometry in zip(
+                    degrees["ward_code"], degrees["ward_name"], degrees.geometry, strict=True
+                )
+            )
+            session.flush()
+            rows = session.execute(
+                select(Camera.id, Camera.lat, Camera.lon, Camera.ward_code)
+            ).all()
+            new = _wards_at(degrees, [r.lat for r in rows], [r.lon for r in rows])
+            moved: dict[str | None, list[int]] = {}
+            for row, code in zip(rows, new, strict=True):
+                if row.ward_code != code:
+                    moved.setdefault(code, []).append(row.id)
+            for code, ids in moved.items():
+                session.execute(
+                    update(Camera)
+                    .where(Camera.id.in_(ids))
+                    .values(ward_code=code, version=Camera.version + 1)
+                )
+            n_moved = sum(len(ids) for ids in moved.values())
+            _audit(
+                session,
+                actor,
+                "wards.replace",
+                detail=f"{boundary_set}: {len(degrees)} wards, {n_moved} cameras moved",
+            )
+        self.__dict__.pop("_ward_table", None)
+        return n_moved
+
+    def ward_names(self) -> dict[str, str]:
+        """Ward code → name of the current boundaries."""
+        return dict(zip(self._ward_table["ward_code"], self._ward_table["ward_name"], strict=True))
+
+    def ward_frame(self) -> gpd.GeoDataFrame:
+        """The current ward boundaries (``ward_code``, ``ward_name``) in EPSG:4326."""
+        return self._ward_table.copy()
+
+    @cached_property
+    def _ward_table(self) -> gpd.GeoDataFrame:
+        with self._session() as session:
+            rows = session.execute(select(Ward.code, Ward.name, Ward.boundary_wkb)).all()
+        return gpd.GeoDataFrame(
+            {"ward_code": [r[0] for r in rows], "ward_name": [r[1] for r in rows]},
+            geometry=gpd.GeoSeries(shapely.from_wkb([r[2] for r in rows]), crs="EPSG:4326"),
+        )
+
+    # --------------------------------------------------------------------------------- cameras
+
+    def register(self, actor: Actor, values: dict) -> dict:
+        """Register one camera; returns its record. Refused outside the actor's wards."""
+        clean = self._checked(values)
+        return self.register_many(actor, [clean], action="camera.register")[0]
+
+    def register_many(
+        self, actor: Actor, rows: list[dict], *, action: str = "camera.import", detail: str = ""
+    ) -> list[dict]:
+        """Register already-checked cameras in one transaction (all or nothing).
+
+        Each row is a clean dict (see :func:`geodata.camerafields.clean_camera`). Every row's
+        ward is assigned from its location; the whole call is refused when any row lies outside
+        the actor's wards.
+        """
+        if actor.role == "viewer":
+            raise PermissionDenied(f"{actor.name} (viewer) may not register cameras")
+        wards = _wards_at(self._ward_table, [r["lat"] for r in rows], [r["lon"] for r in rows])
+        for row, ward in zip(rows, wards, strict=True):
+            actor.require_write(ward, f"camera at {row['lat']:.6f}, {row['lon']:.6f}")
+        now = utc_now()
+        records = [
+            {
+                **_blank(),
+                **row,
+                "ward_code": ward,
+                "version": 1,
+                "created_by": actor.name,
+                "created_at": now,
+                "updated_by": actor.name,
+                "updated_at": now,
+            }
+            for row, ward in zip(rows, wards, strict=True)
+        ]
+        with self._session.begin() as session:
+            first_id = (session.scalar(select(func.max(Camera.id))) or 0) + 1
+            for offset, record in enumerate(records):
+                record["id"] = first_id + offset
+            if records:
+                session.execute(insert(Camera), records)
+                session.execute(
+                    insert(AuditEntry),
+                    [
+                        {
+                            "at": now,
+                            "actor": actor.name,
+                            "action": action,
+                            "camera_id": record["id"],
+                            "after": _json(record),
+                            "detail": detail,
+                        }
+                        for record in records
+                    ],
+                )
+        names = self.ward_names()
+        return [
+            self._shown(actor, {**record, "ward_name": names.get(record["ward_code"])})
+            for record in records
+        ]
+
+    def update(
+        self,
+        actor: Actor,
+        camera_id: int,
+        changes: dict,
+        *,
+        expected_version: int,
+        action: str = "camera.update",
+    ) -> dict:
+        """Change fields of a camera read at ``expected_version``; returns the new record."""
+        clean, problems = clean_camera(changes, partial=True)
+        if problems:
+            raise InputError(f"camera {camera_id}: " + "; ".join(problems))
+        for name in ("lat", "lon", "fov_deg", "range_m"):
+            if name in clean and clean[name] is None:
+                raise InputError(f"camera {camera_id}: {name} cannot be emptied")
+        if not actor.sees_owners and set(clean) & set(OWNER_FIELDS):
+            raise PermissionDenied(f"{actor.name} ({actor.role}) may not change owner details")
+        try:
+            with self._session.begin() as session:
+                camera = self._writable(session, actor, camera_id, expected_version)
+                before = _row(camera)
+                for name, value in clean.items():
+                    setattr(camera, name, value)
+                if {"lat", "lon"} & set(clean):
+                    camera.ward_code = _wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
+                    actor.require_write(camera.ward_code, f"camera {camera_id}'s new location")
+                camera.updated_by, camera.updated_at = actor.name, utc_now()
+                session.flush()
+                _audit(session, actor, action, camera_id, before, _row(camera))
+                record = _row(camera)
+        except StaleDataError as error:
+            raise self._conflict(camera_id, expected_version) from error
+        return self._shown(
+            actor, {**record, "ward_name": self.ward_names().get(record["ward_code"])}
+        )
+
+    def set_status(
+        self, actor: Actor, camera_id: int, status: str, *, expected_version: int
+    ) -> dict:
+        """Mark a camera active, broken or removed."""
+        if status not in STATUSES:
+            raise InputError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        return self.update(
+            actor,
+            camera_id,
+            {"status": status},
+            expected_version=expected_version,
+            action="camera.status",
+        )
+
+    def verify(
+        self, actor: Actor, camera_id: int, *, expected_version: int, on: dt.date | None = None
+    ) -> dict:
+        """Record that the camera was checked on site (today unless ``on`` is given)."""
+        return self.update(
+            actor,
+            camera_id,
+            {"verified_on": on or dt.date.today()},
+            expected_version=expected_version,
+            action="camera.verify",
+        )
+
+    def delete(self, actor: Actor, camera_id: int, *, expected_version: int, reason: str) -> None:
+        """Soft-delete a camera: it leaves every list and figure but stays in the audit log."""
+        try:
+            with self._session.begin() as session:
+                camera = self._writable(session, actor, camera_id, expected_version)
+                before = _row(camera)
+                camera.deleted_at = utc_now()
+                camera.updated_by, camera.updated_at = actor.name, camera.deleted_at
+                session.flush()
+                _audit(session, actor, "camera.delete", camera_id, before, None, nfc(reason))
+        except StaleDataError as error:
+            raise self._conflict(camera_id, expected_version) from error
+
+    def get(self, actor: Actor, camera_id: int) -> dict:
+        """One camera's record (owner details only for those who may see them)."""
+        with self._session() as session:
+            camera = session.get(Camera, camera_id)
+            if camera is None or camera.deleted_at is not None:
+                raise NotFound(f"no camera {camera_id}")
+            actor.require_read(camera.ward_code, f"camera {camera_id}")
+            record = _row(camera)
+        return self._shown(
+            actor, {**record, "ward_name": self.ward_names().get(record["ward_code"])}
+        )
+
+    def cameras(
+        self,
+        actor: Actor,
+        *,
+        wards: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        types: Iterable[str] | None = None,
+        not_verified_since: dt.date | None = None,
+        text: str | None = None,
+        outside_wards: bool = False,
+    ) -> pd.DataFrame:
+        """The cameras the actor may see, filtered; one row per camera, ordered by id.
+
+        ``text`` matches the address (house number, alley, street) and, for those who may see
+        it, the owner's name and phone, case-insensitively. ``outside_wards`` keeps only cameras
+        outside every ward.
+        """
+        query = select(Camera).where(Camera.deleted_at.is_(None)).order_by(Camera.id)
+        if not actor.sees_all_wards:
+            query = query.where(Camera.ward_code.in_(sorted(actor.wards)))
+        if wards is not None:
+            query = query.where(Camera.ward_code.in_(list(wards)))
+        if outside_wards:
+            query = query.where(Camera.ward_code.is_(None))
+        if statuses is not None:
+            query = query.where(Camera.status.in_(list(statuses)))
+        if types is not None:
+            query = query.where(Camera.camera_type.in_(list(types)))
+        if not_verified_since is not None:
+            query = query.where(
+                or_(Camera.verified_on.is_(None), Camera.verified_on < not_verified_since)
+            )
+        if text:
+            pattern = f"%{nfc(text).lower()}%"
+            columns = [Camera.house_number, Camera.alley, Camera.street, Camera.external_code]
+            if actor.sees_owners:
+                columns += [Camera.owner_name, Camera.owner_phone, Camera.owner_address]
+            query = query.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+        with self._session() as session:
+            rows = [_row(camera) for camera in session.scalars(query)]
+        names = self.ward_names()
+        table = pd.DataFrame([self._shown(actor, r) for r in rows], columns=list(RECORD_FIELDS))
+        table["ward_name"] = table["ward_code"].map(names)
+        return table
+
+    def camera_frame(self, actor: Actor, **filters) -> gpd.GeoDataFrame:
+        """:meth:`cameras` as points in EPSG:4326 with the columns the coverage engine reads."""
+        table = self.cameras(actor, **filters)
+        frame = gpd.GeoDataFrame(
+            {
+                "camera_id": table["id"].astype(str),
+                "camera_type": table["camera_type"].astype(str),
+                "status": table["status"].astype(str),
+                "bearing_deg": table["bearing_deg"].astype(float),
+                "fov_deg": table["fov_deg"].astype(float),
+                "range_m": table["range_m"].astype(float),
+                "ward_name": table["ward_name"].fillna("").astype(str),
+            },
+            geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+            crs="EPSG:4326",
+        )
+        return frame
+
+    def count(self) -> int:
+        """How many cameras (not deleted) the registry holds, whoever may see them."""
+        with self._session() as session:
+            return session.scalar(select(func.count(Camera.id)).where(Camera.deleted_at.is_(None)))
+
+    def audit_entries(
+        self, actor: Actor, *, camera_id: int | None = None, limit: int = 500
+    ) -> pd.DataFrame:
+        """The newest audit entries (district users see all; others their cameras' only)."""
+        if camera_id is None:
+            actor.require_district("read the whole audit log")
+        else:
+            self.get(actor, camera_id)
+        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if camera_id is not None:
+            query = query.where(AuditEntry.camera_id == camera_id)
+        with self._session() as session:
+            entries = session.scalars(query).all()
+            return pd.DataFrame(
+                [
+                    {
+                        "at": e.at,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "camera_id": e.camera_id,
+                        "before": e.before if actor.sees_owners else _masked(e.before),
+                        "after": e.after if actor.sees_owners else _masked(e.after),
+                        "detail": e.detail,
+                    }
+                    for e in entries
+                ],
+                columns=["at", "actor", "action", "camera_id", "before", "after", "detail"],
+            )
+
+    def record_export(
+        self, actor: Actor, *, count: int, with_owner: bool, purpose: str, target: str
+    ) -> None:
+        """Audit an export; one with owner details needs a stated purpose and owner rights."""
+        purpose = nfc(purpose or "")
+        if with_owner:
+            if not actor.sees_owners:
+                raise PermissionDenied(f"{actor.name} ({actor.role}) may not export owner details")
+            if len(purpose) < 5:
+                raise InputError("an export with owner names and phones needs its purpose stated")
+        with self._session.begin() as session:
+            _audit(
+                session,
+                actor,
+                "export.owners" if with_owner else "export",
+                detail=json.dumps(
+                    {"count": count, "purpose": purpose, "target": target}, ensure_ascii=False
+                ),
+            )
+
+    # -------------------------------------------------------------------------------- helpers
+
+    def _checked(self, values: dict) -> dict:
+        clean, problems = clean_camera(values)
+        if problems:
+            raise InputError("; ".join(problems))
+        return clean
+
+    def _writable(self, session: Session, actor: Actor, camera_id: int, expected_version: int):
+        camera = session.get(Camera, camera_id)
+        if camera is None or camera.deleted_at is not None:
+            raise NotFound(f"no camera {camera_id}")
+        actor.require_write(camera.ward_code, f"camera {camera_id}")
+        if camera.version != expected_version:
+            raise self._conflict(camera_id, expected_version, camera)
+        return camera
+
+    def _conflict(self, camera_id: int, expected: int, camera: Camera | None = None):
+        if camera is None:
+            with self._session() as session:
+                camera = session.get(Camera, camera_id)
+        return ConflictError(
+            f"camera {camera_id} was changed by {camera.updated_by} at "
+            f"{camera.updated_at:%Y-%m-%d %H:%M} (now version {camera.version}, you had "
+            f"version {expected}); nothing was saved: reload it and make your change again"
+        )
+
+    def _shown(self, actor: Actor, record: dict) -> dict:
+        if actor.sees_owners:
+            return record
+        return {**record, **dict.fromkeys(OWNER_FIELDS)}
+
+
+def _blank() -> dict:
+    return {field.name: None for field in FIELDS}
+
+
+def _row(camera: Camera) -> dict:
+    return {name: getattr(camera, name) for name in RECORD_FIELDS if name != "ward_name"}
+
+
+def _json(record: dict | None) -> str | None:
+    if record is None:
+        return None
+    return json.dumps(record, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def _masked(text: str | None) -> str | None:
+    if text is None:
+        return None
+    record = json.loads(text)
+    return _json({**record, **dict.fromkeys(set(OWNER_FIELDS) & set(record))})
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    camera_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    detail: str | None = None,
+):
+    session.add(
+        AuditEntry(
+            actor=actor.name,
+            action=action,
+            camera_id=camera_id,
+            before=_json(before),
+            after=_json(after),
+            detail=detail,
+        )
+    )
+
+
+def _wards_at(wards: gpd.GeoDataFrame, lats, lons) -> list[str | None]:
+    """The code of the ward holding each point (None outside every ward), in metres."""
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    if lats.size == 0 or len(wards) == 0:
+        return [None] * lats.size
+    metric = working_crs(wards)
+    polygons = to_working(wards, metric)
+    points = to_working(
+        gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326"), metric
+    )
+    point, ward = shapely.STRtree(polygons.geometry.to_numpy()).query(
+        points.geometry.to_numpy(), predicate="intersects"
+    )
+    codes = np.full(lats.size, None, dtype=object)
+    codes[point[::-1]] = polygons["ward_code"].to_numpy()[ward[::-1]]
+    return codes.tolist()
+
+
+__all__ = ["DUPLICATE_DISTANCE_M", "RECORD_FIELDS", "SYSTEM", "Registry"]
