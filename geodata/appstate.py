@@ -11,9 +11,13 @@ import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
 from geodata import settings
+from geodata.access import SYSTEM, Actor
+from geodata.crs import to_working
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.i18n import text
+from geodata.registry import Registry
+from geodata.seeding import ensure_seeded
 from geodata.summary import CoverageSummary, key_route_segments, summarise
 from geodata.webmap import coverage_map, install_leaflet
 
@@ -32,10 +36,33 @@ def static_assets() -> str:
     return str(install_leaflet())
 
 
+APP_ACTOR = Actor(SYSTEM, "district")
+"""Who the pages act as until sign-in exists."""
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> Registry:
+    """The camera registry (``DATABASE_URL`` or SQLite under data/), seeded on first start."""
+    opened = Registry.open()
+    ensure_seeded(opened, build_demo())
+    return opened
+
+
 @st.cache_resource(show_spinner=False)
 def current_dataset() -> Dataset:
-    """The dataset the app works on (the built-in demo for now)."""
-    return build_demo()
+    """The demo's wards, roads and hotspots with the registry's cameras."""
+    demo = build_demo()
+    cameras = to_working(registry().camera_frame(APP_ACTOR), demo.crs)
+    return Dataset(
+        name=demo.name,
+        wards=demo.wards,
+        roads=demo.roads,
+        hotspots=demo.hotspots,
+        cameras=cameras,
+        key_routes=demo.key_routes,
+        is_demo=True,
+        report=demo.report,
+    )
 
 
 @st.cache_resource(show_spinner=False)

@@ -128,6 +128,21 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+def search_key(*parts) -> str:
+    """Text for accent- and case-insensitive search: no diacritics, đ → d, casefolded.
+
+    >>> search_key("Lương Định Của", None, "Hẻm 12")
+    'luong dinh cua hem 12'
+    """
+    text = " ".join(nfc(str(p)) for p in parts if p not in (None, ""))
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+ADDRESS_KEY_FIELDS = ("house_number", "alley", "street", "external_code", "notes")
+OWNER_KEY_FIELDS = ("owner_name", "owner_phone", "owner_address")
+
+
 def parse_value(field: Field, raw) -> tuple[object, str | None]:
     """Parse one raw cell (text, number, date, bool or empty) into the field's type.
 

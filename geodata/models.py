@@ -106,6 +106,8 @@ class Camera(Base):
     consent_share: Mapped[bool | None] = mapped_column(Boolean)
     consent_share_on: Mapped[dt.date | None] = mapped_column(Date)
     consent_live: Mapped[bool | None] = mapped_column(Boolean)
+    address_key: Mapped[str] = mapped_column(Text, default="")
+    owner_key: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)

@@ -26,7 +26,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from geodata.access import SYSTEM, Actor
-from geodata.camerafields import FIELDS, OWNER_FIELDS, ROLES, STATUSES, clean_camera, nfc
+from geodata.camerafields import (
+    ADDRESS_KEY_FIELDS,
+    FIELDS,
+    OWNER_FIELDS,
+    OWNER_KEY_FIELDS,
+    ROLES,
+    STATUSES,
+    clean_camera,
+    nfc,
+    search_key,
+)
 from geodata.crs import to_working, working_crs
 from geodata.db import engine_for, migrate
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
@@ -230,12 +240,15 @@ class Registry:
             }
             for row, ward in zip(rows, wards, strict=True)
         ]
+        keys = [_search_keys(record) for record in records]
         with self._session.begin() as session:
-            first_id = (session.scalar(select(func.max(Camera.id))) or 0) + 1
-            for offset, record in enumerate(records):
-                record["id"] = first_id + offset
             if records:
-                session.execute(insert(Camera), records)
+                ids = session.scalars(
+                    insert(Camera).returning(Camera.id, sort_by_parameter_order=True),
+                    [{**r, **k} for r, k in zip(records, keys, strict=True)],
+                ).all()
+                for record, camera_id in zip(records, ids, strict=True):
+                    record["id"] = camera_id
                 session.execute(
                     insert(AuditEntry),
                     [
@@ -279,6 +292,8 @@ class Registry:
                 camera = self._writable(session, actor, camera_id, expected_version)
                 before = _row(camera)
                 for name, value in clean.items():
+                    setattr(camera, name, value)
+                for name, value in _search_keys(_row(camera)).items():
                     setattr(camera, name, value)
                 if {"lat", "lon"} & set(clean):
                     camera.ward_code = _wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
@@ -377,11 +392,13 @@ class Registry:
                 or_(Camera.verified_on.is_(None), Camera.verified_on < not_verified_since)
             )
         if text:
-            pattern = f"%{nfc(text).lower()}%"
-            columns = [Camera.house_number, Camera.alley, Camera.street, Camera.external_code]
-            if actor.sees_owners:
-                columns += [Camera.owner_name, Camera.owner_phone, Camera.owner_address]
-            query = query.where(or_(*(func.lower(c).like(pattern) for c in columns)))
+            pattern = f"%{search_key(text)}%"
+            columns = (
+                [Camera.address_key, Camera.owner_key]
+                if actor.sees_owners
+                else [Camera.address_key]
+            )
+            query = query.where(or_(*(column.like(pattern) for column in columns)))
         with self._session() as session:
             rows = [_row(camera) for camera in session.scalars(query)]
         names = self.ward_names()
@@ -492,6 +509,14 @@ class Registry:
         if actor.sees_owners:
             return record
         return {**record, **dict.fromkeys(OWNER_FIELDS)}
+
+
+def _search_keys(record: dict) -> dict:
+    """The accent-insensitive search columns of a record."""
+    return {
+        "address_key": search_key(*(record.get(n) for n in ADDRESS_KEY_FIELDS)),
+        "owner_key": search_key(*(record.get(n) for n in OWNER_KEY_FIELDS)),
+    }
 
 
 def _blank() -> dict:

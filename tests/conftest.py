@@ -18,3 +18,17 @@ def shared_geodata() -> Path:
             pytest.fail(f"{SHARED_GEODATA} is missing; CI must have the real test data")
         pytest.skip(f"real test data not found at {SHARED_GEODATA}")
     return SHARED_GEODATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory):
+    """Every test run keeps its database and caches in a temporary folder, never in ./data."""
+    saved = {key: os.environ.get(key) for key in ("CCTV_DATA_DIR", "DATABASE_URL")}
+    os.environ["CCTV_DATA_DIR"] = str(tmp_path_factory.mktemp("cctv-data"))
+    os.environ.pop("DATABASE_URL", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

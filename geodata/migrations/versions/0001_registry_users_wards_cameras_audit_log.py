@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("consent_share", sa.Boolean(), nullable=True),
         sa.Column("consent_share_on", sa.Date(), nullable=True),
         sa.Column("consent_live", sa.Boolean(), nullable=True),
+        sa.Column("address_key", sa.Text(), nullable=False),
+        sa.Column("owner_key", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.String(length=120), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

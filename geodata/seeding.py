@@ -1,0 +1,55 @@
+"""First start: fill an empty registry with the demo's ward boundaries and cameras."""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+
+from geodata.access import SYSTEM, Actor
+from geodata.crs import to_wgs84
+from geodata.dataset import Dataset
+from geodata.registry import Registry
+
+log = logging.getLogger(__name__)
+
+SEEDER = Actor(SYSTEM, "district")
+
+
+def demo_camera_rows(cameras: gpd.GeoDataFrame) -> list[dict]:
+    """The demo's cameras as registry rows (WGS84 lat/lon, external code = demo id)."""
+    points = to_wgs84(cameras).geometry
+    return [
+        {
+            "lat": round(float(point.y), 7),
+            "lon": round(float(point.x), 7),
+            "bearing_deg": float(bearing),
+            "fov_deg": float(fov),
+            "range_m": float(reach),
+            "status": str(status),
+            "camera_type": str(kind) if kind in ("bullet", "dome", "ptz") else "other",
+            "external_code": str(code),
+        }
+        for point, bearing, fov, reach, status, kind, code in zip(
+            points,
+            cameras["bearing_deg"],
+            cameras["fov_deg"],
+            cameras["range_m"],
+            cameras["status"],
+            cameras["camera_type"],
+            cameras["camera_id"],
+            strict=True,
+        )
+    ]
+
+
+def ensure_seeded(registry: Registry, demo: Dataset) -> bool:
+    """Load the demo wards and cameras into an empty registry; returns whether it did."""
+    if registry.ward_names() or registry.count():
+        return False
+    registry.replace_wards(SEEDER, demo.wards, boundary_set=demo.name)
+    registry.register_many(
+        SEEDER, demo_camera_rows(demo.cameras), action="camera.seed", detail=demo.name
+    )
+    log.info("seeded the registry with %d demo cameras", len(demo.cameras))
+    return True
