@@ -21,10 +21,10 @@ import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import MacroElement, Template
 
-from coverage.fov import fov_polygons
 from geodata import settings
 from geodata.crs import to_wgs84
 from geodata.i18n import text
+from geodata.maplayers import CameraCones, CameraMarkers, camera_records
 from geodata.summary import CoverageSummary
 
 STATIC_URL = "/app/static"
@@ -66,8 +66,6 @@ UNUSED_ASSETS = {
 STATUS_COLOURS = {"active": "#1565c0", "broken": "#e65100", "removed": "#757575"}
 COVERED_COLOUR, UNCOVERED_COLOUR, GAP_COLOUR = "#2e7d32", "#c62828", "#ff6f00"
 HOTSPOT_COLOUR, WARD_COLOUR, ROAD_COLOUR = "#8e24aa", "#37474f", "#9e9e9e"
-VIEW_ARC_STEP_DEG = 10.0
-"""Arc vertex spacing of the drawn fields of view (coarser than the engine's; display only)."""
 MAX_ZOOM = 19
 DISPLAY_GRID_DEG = 1e-6
 """Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
@@ -134,7 +132,6 @@ def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=13,
         tiles=None,
-        control_scale=True,
         prefer_canvas=True,
         # With no tile layer Leaflet has no zoom limit of its own; set one on the map itself.
         **{"maxZoom": MAX_ZOOM, "minZoom": 10},
@@ -146,8 +143,6 @@ def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
         )
     _add_wards(fmap, wards, lang)
     _add_lines(fmap, _other_roads(dataset), "map.layer.roads", ROAD_COLOUR, 1.5, lang)
-    _add_views(fmap, dataset.cameras, lang)
-    _add_cameras(fmap, dataset.cameras, lang)
     _add_hotspots(fmap, summary, lang)
     for seen, key, colour in (
         (False, "map.layer.uncovered", UNCOVERED_COLOUR),
@@ -166,8 +161,10 @@ def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
         tooltip=("route", "ward", "length_m"),
         opacity=0.45,
     )
+    _add_cameras(fmap, dataset.cameras, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
     Legend(lang).add_to(fmap)
+    MetricScale().add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     localise_assets(fmap)
     return fmap
@@ -208,6 +205,18 @@ class Legend(MacroElement):
                 (STATUS_COLOURS["removed"], "status.removed"),
             )
         ]
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only (Leaflet's default adds miles and feet)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 def _escaped(frame: gpd.GeoDataFrame, columns) -> gpd.GeoDataFrame:
@@ -285,44 +294,25 @@ def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None
     ).add_to(fmap)
 
 
-def _add_views(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
-    shown = cameras[cameras["status"] != "removed"]
-    if len(shown) == 0:
-        return
-    views = gpd.GeoDataFrame(
-        {"status": shown["status"].to_numpy()},
-        geometry=fov_polygons(shown, arc_step_deg=VIEW_ARC_STEP_DEG).to_numpy(),
-        crs=cameras.crs,
-    )
-    folium.GeoJson(
-        _escaped(views, ("status",)),
-        name=text("map.layer.views", lang),
-        style_function=lambda feature: {
-            "color": STATUS_COLOURS.get(feature["properties"]["status"], "#000"),
-            "weight": 0.5,
-            "fillOpacity": 0.18,
-        },
-    ).add_to(fmap)
-
-
 def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
+    """Clustered camera markers with popups, and their cones when zoomed in."""
     if len(cameras) == 0:
         return
-    fields = ("camera_id", "camera_type", "status", "bearing_deg", "fov_deg", "range_m")
-    data = _escaped(cameras, fields)
-    data["status_label"] = cameras["status"].map(lambda s: text(f"status.{s}", lang)).to_numpy()
-    colours = data["status"].map(STATUS_COLOURS).fillna("#000")
-    data["colour"] = colours.to_numpy()
-    folium.GeoJson(
-        data.drop(columns="status").rename(columns={"status_label": "status"}),
-        name=text("map.layer.cameras", lang),
-        marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_opacity=0.8),
-        style_function=lambda feature: {
-            "color": feature["properties"]["colour"],
-            "fillColor": feature["properties"]["colour"],
-        },
-        tooltip=_tooltip(fields, lang),
-    ).add_to(fmap)
+    statuses = tuple(STATUS_COLOURS)
+    colours = [*STATUS_COLOURS.values(), "#000000"]
+    labels = {
+        key: html.escape(text(f"map.field.{key}", lang))
+        for key in ("camera_id", "camera_type", "status", "bearing_deg", "fov_deg", "range_m")
+    }
+    labels["ward"] = html.escape(text("map.field.ward", lang))
+    labels["statuses"] = [html.escape(text(f"status.{s}", lang)) for s in statuses] + ["?"]
+    records = camera_records(to_wgs84(cameras), statuses)
+    markers = CameraMarkers(records, colours, labels, name=text("map.layer.cameras", lang))
+    cones = CameraCones(
+        markers, name=text("map.layer.views", lang), removed_index=statuses.index("removed")
+    )
+    markers.add_to(fmap)
+    cones.add_to(fmap)
 
 
 def _other_roads(dataset) -> gpd.GeoDataFrame:
