@@ -9,14 +9,14 @@ from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.views import overview_figures, ward_health
 
-lang = appstate.page_setup("app.title")
+lang, actor = appstate.page_setup("app.title")
 st.title(text("app.title", lang))
 st.caption(text("app.subtitle", lang))
 
 try:
     with st.spinner(text("app.loading", lang)):
-        summary = appstate.current_summary()
-        fmap = appstate.current_map(lang)
+        summary = appstate.current_summary(actor)
+        fmap = appstate.current_map(actor, lang)
 except USER_ERRORS as error:
     st.error(f"{text('error.heading', lang)}: {error}")
     st.stop()

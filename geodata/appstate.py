@@ -7,19 +7,25 @@ recomputing them.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
 from geodata import settings
-from geodata.access import SYSTEM, Actor
+from geodata.access import Actor
 from geodata.crs import to_working
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
+from geodata.errors import PermissionDenied
 from geodata.i18n import text
 from geodata.registry import Registry
-from geodata.seeding import ensure_seeded
+from geodata.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
 from geodata.summary import CoverageSummary, key_route_segments, summarise
 from geodata.webmap import coverage_map, install_leaflet
+
+log = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "lang"
 PAGES = (
@@ -36,23 +42,30 @@ def static_assets() -> str:
     return str(install_leaflet())
 
 
-APP_ACTOR = Actor(SYSTEM, "district")
-"""Who the pages act as until sign-in exists."""
+ACTOR_KEY = "actor"
+LAST_SEEN_KEY = "last_seen"
 
 
 @st.cache_resource(show_spinner=False)
 def registry() -> Registry:
-    """The camera registry (``DATABASE_URL`` or SQLite under data/), seeded on first start."""
+    """The camera registry (``DATABASE_URL`` or SQLite under data/), seeded on first start.
+
+    With no users yet, the district user ``admin`` is created; its password is
+    ``ADMIN_PASSWORD`` or a generated one, written once to the terminal.
+    """
     opened = Registry.open()
     ensure_seeded(opened, build_demo())
+    generated = ensure_admin(opened, settings.admin_password())
+    if generated:
+        log.warning("first start: created user %r with password %s", ADMIN_NAME, generated)
     return opened
 
 
-@st.cache_resource(show_spinner=False)
-def current_dataset() -> Dataset:
-    """The demo's wards, roads and hotspots with the registry's cameras."""
+@st.cache_resource(show_spinner=False, max_entries=32)
+def current_dataset(actor: Actor, revision: int) -> Dataset:
+    """The demo's wards, roads and hotspots with the registry cameras ``actor`` may see."""
     demo = build_demo()
-    cameras = to_working(registry().camera_frame(APP_ACTOR), demo.crs)
+    cameras = to_working(registry().camera_frame(actor), demo.crs)
     return Dataset(
         name=demo.name,
         wards=demo.wards,
@@ -66,21 +79,83 @@ def current_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False)
-def _segments(dataset_id: int):
-    return key_route_segments(current_dataset())
+def key_segments():
+    """The demo's key routes as segments split at ward boundaries (they never change)."""
+    return key_route_segments(build_demo())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _summary(actor: Actor, revision: int, gap_min_m: float) -> CoverageSummary:
+    return summarise(current_dataset(actor, revision), gap_min_m=gap_min_m, segments=key_segments())
+
+
+def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
+    """Coverage of what ``actor`` may see, recomputed whenever the registry changes."""
+    return _summary(actor, registry().revision(), float(gap_min_m))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def current_summary(gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
-    """Coverage of the current dataset with gaps of at least ``gap_min_m`` metres."""
-    dataset = current_dataset()
-    return summarise(dataset, gap_min_m=gap_min_m, segments=_segments(id(dataset)))
+def _map(actor: Actor, revision: int, lang: str, gap_min_m: float):
+    return coverage_map(_summary(actor, revision, gap_min_m), lang=lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def current_map(lang: str, gap_min_m: float = GAP_MIN_M):
+def current_map(actor: Actor, lang: str, gap_min_m: float = GAP_MIN_M):
     """The coverage map of :func:`current_summary`, labelled in ``lang``."""
-    return coverage_map(current_summary(gap_min_m), lang=lang)
+    return _map(actor, registry().revision(), lang, float(gap_min_m))
+
+
+def signed_in(lang: str) -> Actor | None:
+    """The signed-in user, or None; signs out after ``CCTV_SESSION_MINUTES`` of inactivity."""
+    state = st.session_state
+    actor = state.get(ACTOR_KEY)
+    if actor is None:
+        return None
+    if time.monotonic() - state.get(LAST_SEEN_KEY, 0.0) > settings.session_minutes() * 60:
+        sign_out()
+        st.info(text("auth.expired", lang))
+        return None
+    state[LAST_SEEN_KEY] = time.monotonic()
+    return actor
+
+
+def sign_out() -> None:
+    """Forget the signed-in user."""
+    for key in (ACTOR_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
+
+
+def sign_in_form(lang: str) -> None:
+    """The sign-in form; on success remembers the user and reruns the page."""
+    st.title(text("app.title", lang))
+    with st.form("sign_in"):
+        st.subheader(text("auth.heading", lang))
+        name = st.text_input(text("auth.name", lang), key="sign_in_name")
+        password = st.text_input(
+            text("auth.password", lang), type="password", key="sign_in_password"
+        )
+        submitted = st.form_submit_button(text("auth.submit", lang))
+    if submitted:
+        try:
+            actor = registry().authenticate(name, password)
+        except PermissionDenied:
+            st.error(text("auth.failed", lang))
+            return
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[LAST_SEEN_KEY] = time.monotonic()
+        st.rerun()
+
+
+def _user_box(actor: Actor, lang: str) -> None:
+    names = registry().ward_names()
+    wards = ", ".join(names.get(code, code) for code in sorted(actor.wards))
+    st.sidebar.markdown(f"**{text('auth.signed_in_as', lang)}** {actor.name}")
+    st.sidebar.caption(
+        f"{text('auth.role', lang)}: {text('role.' + actor.role, lang)}"
+        + (f" · {text('auth.wards', lang)}: {wards}" if wards else "")
+    )
+    if st.sidebar.button(text("auth.sign_out", lang), key="sign_out"):
+        sign_out()
+        st.rerun()
 
 
 def language() -> str:
@@ -96,11 +171,21 @@ def language() -> str:
     return lang
 
 
-def page_setup(title_key: str) -> str:
-    """Configure the page, draw the sidebar, make sure Leaflet is served; returns the language."""
+def page_setup(title_key: str) -> tuple[str, Actor]:
+    """Configure the page, draw the sidebar, require a signed-in user.
+
+    Returns the language and the acting user; shows the sign-in form and stops the page when
+    nobody is signed in.
+    """
     lang = st.session_state.get(LANGUAGE_KEY, settings.language())
     st.set_page_config(page_title=text(title_key, lang), layout="wide")
     static_assets()
+    lang = language()
+    actor = signed_in(lang)
+    if actor is None:
+        sign_in_form(lang)
+        st.stop()
     for path, key in PAGES:
         st.sidebar.page_link(path, label=text(key, lang))
-    return language()
+    _user_box(actor, lang)
+    return lang, actor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 import geopandas as gpd
 
@@ -53,3 +54,26 @@ def ensure_seeded(registry: Registry, demo: Dataset) -> bool:
     )
     log.info("seeded the registry with %d demo cameras", len(demo.cameras))
     return True
+
+
+ADMIN_NAME = "admin"
+
+
+def ensure_admin(registry: Registry, password: str | None = None) -> str | None:
+    """Create the first district user ``admin`` when there are no users.
+
+    Parameters
+    ----------
+    password : str, optional
+        The admin's password (the app passes ``ADMIN_PASSWORD``); generated when missing.
+
+    Returns
+    -------
+    str or None
+        The generated password, to be shown once; None when nothing was generated.
+    """
+    if registry.user_count():
+        return None
+    generated = None if password else secrets.token_urlsafe(12)
+    registry.add_user(SEEDER, ADMIN_NAME, password or generated, "district")
+    return generated

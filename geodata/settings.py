@@ -1,15 +1,13 @@
 """Settings, read from environment variables each time they are asked for.
 
-=====================  ==========================================================  ==============
-variable               meaning                                                     default
-=====================  ==========================================================  ==============
-``CCTV_DATA_DIR``      folder for the database and caches (created when needed)     ``./data``
-``DATABASE_URL``       SQLAlchemy URL of the camera registry                        SQLite file in
-                                                                                    the data folder
-``CCTV_TILE_URL``      base-map tile URL template (``{z}/{x}/{y}``); empty = none   empty
-``CCTV_TILE_ATTRIBUTION``  attribution shown for those tiles                        empty
-``CCTV_LANGUAGE``      ``vi`` or ``en``                                             ``vi``
-=====================  ==========================================================  ==============
+- ``CCTV_DATA_DIR``: folder for the database and caches (created when needed); default ``./data``.
+- ``DATABASE_URL``: SQLAlchemy URL of the camera registry; default a SQLite file in the data
+  folder.
+- ``CCTV_TILE_URL``: base-map tile URL template (``{z}/{x}/{y}``); default none (no base map).
+- ``CCTV_TILE_ATTRIBUTION``: attribution shown for those tiles; default empty.
+- ``CCTV_LANGUAGE``: ``vi`` or ``en``; default ``vi``.
+- ``CCTV_SESSION_MINUTES``: minutes of inactivity after which a sign-in expires; default 60.
+- ``ADMIN_PASSWORD``: password of the first user ``admin``; default: generated and shown once.
 
 Nothing is read at import time, so tests can set a variable and call again.
 """
@@ -51,6 +49,19 @@ def language() -> str:
     """The default UI language, ``"vi"`` unless ``CCTV_LANGUAGE`` names another supported one."""
     value = os.environ.get("CCTV_LANGUAGE", "vi").strip().lower()
     return value if value in LANGUAGES else "vi"
+
+
+def session_minutes() -> float:
+    """Minutes of inactivity after which the app signs a user out."""
+    try:
+        return max(1.0, float(os.environ.get("CCTV_SESSION_MINUTES", "60")))
+    except ValueError:
+        return 60.0
+
+
+def admin_password() -> str | None:
+    """The password for the first ``admin`` user, or None to generate one."""
+    return os.environ.get("ADMIN_PASSWORD") or None
 
 
 def static_dir() -> Path:

@@ -8,7 +8,7 @@ from geodata import appstate, views
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 
-lang = appstate.page_setup("coverage.page_title")
+lang, actor = appstate.page_setup("coverage.page_title")
 st.title(text("coverage.page_title", lang))
 
 gap_min_m = st.number_input(
@@ -22,7 +22,7 @@ gap_min_m = st.number_input(
 )
 try:
     with st.spinner(text("app.loading", lang)):
-        summary = appstate.current_summary(float(gap_min_m))
+        summary = appstate.current_summary(actor, float(gap_min_m))
 except USER_ERRORS as error:
     st.error(f"{text('error.heading', lang)}: {error}")
     st.stop()

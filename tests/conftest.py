@@ -7,6 +7,9 @@ import pytest
 
 from tests.registry_fixtures import registry, registry_url  # noqa: F401  (shared fixtures)
 
+ADMIN_PASSWORD = "admin-test-password"
+"""The password the app gives its first user ``admin`` during tests."""
+
 SHARED_GEODATA = Path(__file__).resolve().parent.parent.parent / "shared" / "geodata"
 
 
@@ -22,9 +25,15 @@ def shared_geodata() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory):
-    """Every test run keeps its database and caches in a temporary folder, never in ./data."""
-    saved = {key: os.environ.get(key) for key in ("CCTV_DATA_DIR", "DATABASE_URL")}
+    """Every test run keeps its database and caches in a temporary folder, never in ./data.
+
+    The app's first user ``admin`` gets :data:`ADMIN_PASSWORD`.
+    """
+    saved = {
+        key: os.environ.get(key) for key in ("CCTV_DATA_DIR", "DATABASE_URL", "ADMIN_PASSWORD")
+    }
     os.environ["CCTV_DATA_DIR"] = str(tmp_path_factory.mktemp("cctv-data"))
+    os.environ["ADMIN_PASSWORD"] = ADMIN_PASSWORD
     os.environ.pop("DATABASE_URL", None)
     yield
     for key, value in saved.items():

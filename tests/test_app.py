@@ -1,20 +1,29 @@
 """AppTest smoke and interaction tests over app.py and every page."""
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geodata.access import Actor
 from geodata.i18n import text
+from tests.conftest import ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 
-def run_page(path: str, lang: str = "vi") -> AppTest:
-    """Run ``path`` as Streamlit does: app.py is the entry point, pages are switched to."""
+ADMIN = Actor("admin", "district")
+
+
+def run_page(path: str, lang: str = "vi", actor: Actor | None = ADMIN) -> AppTest:
+    """Run ``path`` as Streamlit does (app.py is the entry point), signed in as ``actor``."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.session_state["lang"] = lang
+    if actor is not None:
+        app.session_state["actor"] = actor
+        app.session_state["last_seen"] = time.monotonic()
     if path != "app.py":
         app.switch_page(path)
     return app.run()
@@ -52,3 +61,34 @@ def test_gap_threshold_changes_the_gap_list():
     rows_at_200 = len(app.dataframe[-1].value)
     assert not app.exception
     assert 0 < rows_at_200 < rows_at_50
+
+
+def test_signing_in_with_the_admin_password_shows_the_overview(monkeypatch):
+    app = run_page("app.py", actor=None)
+    assert not app.exception
+    assert app.metric == [], "nothing is shown before signing in"
+    app.text_input(key="sign_in_name").set_value("admin")
+    app.text_input(key="sign_in_password").set_value("wrong password")
+    app.button[0].click().run()
+    assert app.error and app.error[0].value == text("auth.failed", "vi")
+    app.text_input(key="sign_in_password").set_value(ADMIN_PASSWORD)
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.session_state["actor"].name == "admin"
+    assert text("kpi.cameras_total", "vi") in [m.label for m in app.metric]
+
+
+def test_session_expires_after_inactivity():
+    app = run_page("app.py")
+    app.session_state["last_seen"] = time.monotonic() - 10 * 3600
+    app.run()
+    assert any(text("auth.expired", "vi") == info.value for info in app.info)
+    assert app.metric == []
+
+
+def test_ward_user_sees_only_their_ward():
+    ward_user = Actor("lan", "ward", frozenset({"27109"}))
+    app = run_page("app.py", actor=ward_user)
+    labels = {m.label: m.value for m in app.metric}
+    assert 0 < int(labels[text("kpi.cameras_total", "vi")].replace(",", "")) < 2000
+    assert any("Cát Lái" in c.value for c in app.sidebar.caption)

@@ -91,6 +91,17 @@ def app_url(tmp_path_factory):
         log.close()
 
 
+def sign_in(page, url: str, name: str = "admin", password: str | None = None) -> None:
+    """Open ``url`` and sign in through the form."""
+    from tests.conftest import ADMIN_PASSWORD
+
+    page.goto(url)
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(password or ADMIN_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đang đăng nhập:").wait_for(timeout=60_000)
+
+
 @pytest.fixture
 def browser_page(chromium_path):
     """A fresh Chromium page that records every URL it requests."""

@@ -2,6 +2,8 @@
 
 from urllib.parse import urlparse
 
+from tests.browser.conftest import sign_in
+
 
 def map_frame(page):
     """The streamlit-folium iframe once Leaflet has drawn its map in it."""
@@ -14,7 +16,7 @@ def map_frame(page):
 
 def test_overview_map_renders_offline(app_url, browser_page, tmp_path):
     page = browser_page
-    page.goto(app_url)
+    sign_in(page, app_url)
     frame = map_frame(page)
     box = frame.locator(".leaflet-container").bounding_box()
     assert box["height"] > 300 and box["width"] > 300
@@ -29,7 +31,7 @@ def test_overview_map_renders_offline(app_url, browser_page, tmp_path):
 
 def test_coverage_page_shows_the_tables(app_url, browser_page, tmp_path):
     page = browser_page
-    page.goto(app_url)
+    sign_in(page, app_url)
     page.get_by_role("link", name="Độ phủ & điểm mù").click()
     page.get_by_text("Độ phủ theo tuyến").wait_for(timeout=90_000)
     page.get_by_text("Điểm mù dài nhất").wait_for(timeout=30_000)

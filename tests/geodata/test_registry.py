@@ -68,7 +68,8 @@ def test_text_is_stored_as_given(registry):
 def test_second_save_from_a_stale_copy_conflicts_and_loses_nothing(registry):
     record = registry.register(DISTRICT, camera())
     registry.update(LAN, record["id"], {"range_m": 40}, expected_version=1)
-    with pytest.raises(ConflictError, match=r"changed by lan.*you had version 1.*nothing was saved"):
+    stale = r"changed by lan.*you had version 1.*nothing was saved"
+    with pytest.raises(ConflictError, match=stale):
         registry.update(DISTRICT, record["id"], {"bearing_deg": 90}, expected_version=1)
     final = registry.get(DISTRICT, record["id"])
     assert final["range_m"] == 40 and final["bearing_deg"] == 45 and final["version"] == 2
@@ -208,7 +209,7 @@ def test_users_sign_in_with_hashed_passwords(registry):
     assert actor == Actor("Lan", "ward", frozenset({AN_KHANH}))
     with pytest.raises(PermissionDenied, match="wrong user name or password"):
         registry.authenticate("Lan", "wrong-password")
-    with pytest.raises(InputError, match="unknown ward code.*99999"):
+    with pytest.raises(InputError, match=r"unknown ward code.*99999"):
         registry.add_user(DISTRICT, "Mai", "password1", "ward", ["99999"])
     with pytest.raises(InputError, match="exists already"):
         registry.add_user(DISTRICT, "Lan", "password1", "viewer")
