@@ -78,6 +78,16 @@ def current_dataset(actor: Actor, revision: int) -> Dataset:
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _camera_table(actor: Actor, revision: int):
+    return registry().cameras(actor)
+
+
+def camera_table(actor: Actor):
+    """The registry's cameras that ``actor`` may see (a DataFrame), refreshed on every write."""
+    return _camera_table(actor, registry().revision())
+
+
 @st.cache_resource(show_spinner=False)
 def key_segments():
     """The demo's key routes as segments split at ward boundaries (they never change)."""
@@ -180,6 +190,7 @@ def page_setup(title_key: str) -> tuple[str, Actor]:
     lang = st.session_state.get(LANGUAGE_KEY, settings.language())
     st.set_page_config(page_title=text(title_key, lang), layout="wide")
     static_assets()
+    registry()
     lang = language()
     actor = signed_in(lang)
     if actor is None:

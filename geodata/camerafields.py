@@ -78,7 +78,8 @@ FIELDS = (
 )
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
 OWNER_FIELDS = tuple(field.name for field in FIELDS if field.owner)
-DEFAULTS = {"status": "active", "camera_type": "other", "bearing_deg": 0.0}
+DEFAULTS = {"status": "active", "camera_type": "other"}
+"""Values a new camera gets when its row leaves them empty (a missing bearing stays missing)."""
 
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "co", "có", "đúng", "dung", "on"}
 FALSE_WORDS = {"0", "false", "no", "n", "khong", "không", "sai", "off"}

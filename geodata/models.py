@@ -81,7 +81,7 @@ class Camera(Base):
     external_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
-    bearing_deg: Mapped[float] = mapped_column(Float, default=0.0)
+    bearing_deg: Mapped[float | None] = mapped_column(Float)
     fov_deg: Mapped[float] = mapped_column(Float)
     range_m: Mapped[float] = mapped_column(Float)
     camera_type: Mapped[str] = mapped_column(String(16), default="other")

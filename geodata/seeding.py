@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
 import geopandas as gpd
+import numpy as np
 
 from geodata.access import SYSTEM, Actor
 from geodata.crs import to_wgs84
@@ -17,9 +19,30 @@ log = logging.getLogger(__name__)
 SEEDER = Actor(SYSTEM, "district")
 
 
-def demo_camera_rows(cameras: gpd.GeoDataFrame) -> list[dict]:
-    """The demo's cameras as registry rows (WGS84 lat/lon, external code = demo id)."""
+DEMO_TODAY = dt.date(2026, 11, 1)
+"""The demo's dates are relative to this day, so that the demo never changes."""
+
+
+def demo_camera_rows(cameras: gpd.GeoDataFrame, *, seed: int = 0) -> list[dict]:
+    """The demo's cameras as registry rows (WGS84 lat/lon, external code = demo id).
+
+    Installation dates fall in the three years before :data:`DEMO_TODAY`; about two thirds of
+    the cameras were checked on site since, the others never.
+    """
     points = to_wgs84(cameras).geometry
+    rng = np.random.default_rng(seed)
+    installed_days = rng.integers(30, 3 * 365, len(cameras))
+    checked = rng.random(len(cameras)) < 2 / 3
+    verified_days = (installed_days * rng.random(len(cameras))).astype(int)
+    dates = [
+        (
+            DEMO_TODAY - dt.timedelta(days=int(installed)),
+            DEMO_TODAY - dt.timedelta(days=int(verified)) if was_checked else None,
+        )
+        for installed, verified, was_checked in zip(
+            installed_days, verified_days, checked, strict=True
+        )
+    ]
     return [
         {
             "lat": round(float(point.y), 7),
@@ -30,8 +53,10 @@ def demo_camera_rows(cameras: gpd.GeoDataFrame) -> list[dict]:
             "status": str(status),
             "camera_type": str(kind) if kind in ("bullet", "dome", "ptz") else "other",
             "external_code": str(code),
+            "installed_on": installed_on,
+            "verified_on": verified_on,
         }
-        for point, bearing, fov, reach, status, kind, code in zip(
+        for point, bearing, fov, reach, status, kind, code, (installed_on, verified_on) in zip(
             points,
             cameras["bearing_deg"],
             cameras["fov_deg"],
@@ -39,6 +64,7 @@ def demo_camera_rows(cameras: gpd.GeoDataFrame) -> list[dict]:
             cameras["status"],
             cameras["camera_type"],
             cameras["camera_id"],
+            dates,
             strict=True,
         )
     ]

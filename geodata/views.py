@@ -5,36 +5,93 @@ Shares are 0–1 everywhere else; here they become percentages because a person 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from coverage.network import OUTSIDE_WARDS
 from geodata.i18n import text
+from geodata.registry import missing_bearing
 from geodata.summary import CoverageSummary
 
+UNVERIFIED_AFTER_DAYS = 365
+"""A camera not checked on site for longer than this is "unverified"."""
 
-def overview_figures(summary: CoverageSummary) -> dict[str, str]:
+
+def camera_health(cameras: pd.DataFrame, *, today: dt.date | None = None) -> dict[str, int]:
+    """Counts that tell whether the registry can be trusted, from a registry camera table.
+
+    Keys: ``total``, ``active``, ``broken``, ``removed``, ``unverified`` (not checked on site
+    for more than :data:`UNVERIFIED_AFTER_DAYS`), ``missing_bearing``, ``outside_wards``.
+    """
+    today = today or dt.date.today()
+    cutoff = pd.Timestamp(today - dt.timedelta(days=UNVERIFIED_AFTER_DAYS))
+    verified = pd.to_datetime(cameras["verified_on"])
+    status = cameras["status"]
+    return {
+        "total": len(cameras),
+        "active": int((status == "active").sum()),
+        "broken": int((status == "broken").sum()),
+        "removed": int((status == "removed").sum()),
+        "unverified": int((verified.isna() | (verified < cutoff)).sum()),
+        "missing_bearing": int(missing_bearing(cameras).sum()),
+        "outside_wards": int(cameras["ward_code"].isna().sum()),
+    }
+
+
+def hotspot_share(summary: CoverageSummary) -> float:
+    """The covered share (0–1) of all hotspot area together."""
+    spots = summary.hotspots
+    area = float(spots["area_m2"].sum())
+    return float(spots["covered_m2"].sum()) / area if area > 0 else 0.0
+
+
+def overview_figures(summary: CoverageSummary, health: dict[str, int]) -> dict[str, str]:
     """The headline figures, keyed by their catalogue label, formatted for display."""
-    cameras = summary.dataset.cameras
     routes = summary.routes
     return {
-        "kpi.cameras_total": f"{len(cameras):,}",
-        "kpi.cameras_active": f"{int((cameras['status'] == 'active').sum()):,}",
-        "kpi.key_routes_km": f"{routes.length_m / 1000:,.1f}",
+        "kpi.cameras_total": f"{health['total']:,}",
+        "kpi.cameras_active": f"{health['active']:,}",
+        "kpi.cameras_broken": f"{health['broken']:,}",
+        "kpi.cameras_unverified": f"{health['unverified']:,}",
         "kpi.covered_share": f"{routes.share:.1%}",
+        "kpi.hotspot_share": f"{hotspot_share(summary):.1%}",
         "kpi.redundant_km": f"{routes.total_redundant_m / 1000:,.1f}",
         "kpi.gaps": f"{len(summary.gaps):,}",
     }
 
 
-def ward_health(summary: CoverageSummary, lang: str) -> list[str]:
-    """Data warnings a person should act on: load-report quirks, cameras outside every ward."""
+def health_warnings(summary: CoverageSummary, health: dict[str, int], lang: str) -> list[str]:
+    """Data warnings a person should act on: load-report quirks and registry problems."""
     lines = summary.dataset.report.lines()
-    cameras, wards = summary.dataset.cameras, summary.dataset.wards
-    inside = cameras.geometry.intersects(wards.geometry.union_all())
-    outside = int((~inside).sum())
-    if outside:
-        lines.append(text("health.outside", lang, count=outside))
+    for key in ("outside_wards", "missing_bearing", "unverified"):
+        if health[key]:
+            lines.append(text(f"health.{key}", lang, count=f"{health[key]:,}"))
     return lines
+
+
+def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per ward: cameras registered and active, key-route length, covered share, gaps."""
+    routes = summary.routes.by_ward().set_index("ward")
+    names = summary.dataset.wards["ward_name"].tolist()
+    counts = cameras.groupby("ward_name")["status"]
+    gaps = summary.gaps.groupby("ward").size()
+    return pd.DataFrame(
+        {
+            text("column.ward", lang): names,
+            text("column.cameras", lang): [int(counts.size().get(n, 0)) for n in names],
+            text("column.active", lang): [
+                int(counts.apply(lambda s: (s == "active").sum()).get(n, 0)) for n in names
+            ],
+            text("column.key_km", lang): [
+                round(float(routes["length_m"].get(n, 0.0)) / 1000, 2) for n in names
+            ],
+            text("column.share_pct", lang): [
+                round(float(routes["share"].get(n, 0.0)) * 100, 1) for n in names
+            ],
+            text("column.gaps", lang): [int(gaps.get(n, 0)) for n in names],
+        }
+    )
 
 
 def _ward_label(name: str, lang: str) -> str:

@@ -37,7 +37,7 @@ def upgrade() -> None:
         sa.Column("external_code", sa.String(length=64), nullable=True),
         sa.Column("lat", sa.Float(), nullable=False),
         sa.Column("lon", sa.Float(), nullable=False),
-        sa.Column("bearing_deg", sa.Float(), nullable=False),
+        sa.Column("bearing_deg", sa.Float(), nullable=True),
         sa.Column("fov_deg", sa.Float(), nullable=False),
         sa.Column("range_m", sa.Float(), nullable=False),
         sa.Column("camera_type", sa.String(length=16), nullable=False),
