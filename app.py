@@ -36,7 +36,7 @@ st_folium(fmap, returned_objects=[], use_container_width=True, height=620, key="
 st.subheader(text("table.ward_overview", lang))
 wards = views.ward_overview(summary, cameras, lang)
 left, right = st.columns([3, 2])
-left.dataframe(wards, hide_index=True, use_container_width=True)
+left.dataframe(wards, hide_index=True, width="stretch")
 right.caption(text("chart.ward_share", lang))
 right.bar_chart(
     wards.set_index(text("column.ward", lang))[text("column.share_pct", lang)], horizontal=True

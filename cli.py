@@ -1,46 +1,94 @@
-"""Command line for batch reports.
+"""Command line for batch reports and the camera registry.
 
     python cli.py report --demo [--json OUT.json] [--gaps OUT.geojson]
-    python cli.py report --wards W --roads R --cameras C [--hotspots H]
+    python cli.py report --wards W --roads R [--cameras C] [--hotspots H]
                          [--key-routes "Mai Chí Thọ,Đồng Văn Cống"] [--route-name-field F]
                          [--ward-name-field F] [--crs EPSG:XXXX] [--gap-min-m 50]
-                         [--json OUT.json] [--gaps OUT.geojson]
+                         [--json OUT.json] [--gaps OUT.geojson] [--as USER]
+    python cli.py cameras import FILE [--dry-run] [--report REJECTED.csv] [--as USER]
+    python cli.py cameras export --format csv|xlsx|geojson|gpkg|osm --out FILE
+                                 [--with-owner --purpose TEXT] [--as USER]
+    python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
 
-Exit status: 0 on success; 2 on bad input, with one line on stderr naming the file, the row or
-feature and the problem.
+Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
+database of ``DATABASE_URL``, else the SQLite file in ``CCTV_DATA_DIR`` (default ``./data``); see
+:mod:`geodata.settings`.
+
+Who acts: without ``--as`` a command acts as the local administrator, ``system`` with the
+district role (the name written to the audit log). ``--as USER`` acts as that registry user,
+with their role and wards, and asks no password: whoever runs this command has access to the
+server's database already. ``users add`` takes the new user's password from the ``PASSWORD``
+environment variable, else asks for it twice.
+
+Exit status: 0 on success (an import that rejected some rows succeeded); 2 on bad input or a
+refused action, with one line on stderr naming the file, the row or feature and the problem.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
 from coverage.gaps import GAP_MIN_M
+from geodata import settings
+from geodata.access import SYSTEM, Actor
+from geodata.camerafields import ROLES
+from geodata.cameraio import EXPORT_FORMATS, export_cameras, registry_dataset
 from geodata.dataset import load_dataset
 from geodata.demo import build_demo
-from geodata.errors import USER_ERRORS
+from geodata.errors import USER_ERRORS, InputError
 from geodata.exports import write_geojson
+from geodata.registry import Registry
 from geodata.summary import summarise
 
 EXIT_BAD_INPUT = 2
+ADMINISTRATOR = Actor(SYSTEM, "district")
+"""Who a command acts as without ``--as``: the local administrator."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="cli.py", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    acting = _Parser(add_help=False)
+    acting.add_argument(
+        "--as",
+        dest="acting_as",
+        metavar="USER",
+        help="act as this registry user (no password asked); default: the local administrator",
+    )
 
     report = commands.add_parser(
-        "report", help="coverage of key routes and hotspots, and the gaps, as JSON"
+        "report",
+        parents=[acting],
+        help="coverage of key routes and hotspots, and the gaps, as JSON",
     )
     source = report.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", action="store_true", help="use the built-in Quận 2 demo")
     source.add_argument("--wards", type=Path, help="ward polygons (GeoJSON, GPKG, SHP, KML…)")
     report.add_argument("--roads", type=Path, help="road lines")
-    report.add_argument("--cameras", type=Path, help="cameras: CSV/XLSX with lat/lon, or points")
+    report.add_argument(
+        "--cameras",
+        type=Path,
+        help="cameras: CSV/XLSX with lat/lon, or points (default: the registry's cameras)",
+    )
     report.add_argument("--hotspots", type=Path, help="hotspot polygons, or points with radius_m")
     report.add_argument(
         "--key-routes", default="", help="comma-separated road names (default: every road)"
@@ -54,6 +102,50 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--json", type=Path, help="write the report here (default: stdout)")
     report.add_argument("--gaps", type=Path, help="write the gaps as GeoJSON (EPSG:4326)")
     report.set_defaults(handler=run_report)
+
+    cameras = commands.add_parser("cameras", help="the registry's cameras: import and export")
+    camera_commands = cameras.add_subparsers(dest="camera_command", required=True)
+    importing = camera_commands.add_parser(
+        "import", parents=[acting], help="register the cameras of a CSV/XLSX file"
+    )
+    importing.add_argument("file", type=Path, help="the cameras file")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check the file and count, save nothing"
+    )
+    importing.add_argument(
+        "--report", type=Path, metavar="REJECTED.csv", help="write the rejected rows here"
+    )
+    importing.set_defaults(handler=run_import)
+    exporting = camera_commands.add_parser(
+        "export", parents=[acting], help="write the cameras you may see to a file"
+    )
+    exporting.add_argument("--format", required=True, choices=EXPORT_FORMATS, dest="fmt")
+    exporting.add_argument("--out", required=True, type=Path, help="the file to write")
+    exporting.add_argument(
+        "--with-owner",
+        action="store_true",
+        help="include owner names, phones and addresses (needs --purpose; audited)",
+    )
+    exporting.add_argument("--purpose", default="", help="why owner details are exported")
+    exporting.set_defaults(handler=run_export)
+
+    users = commands.add_parser("users", help="registry users")
+    user_commands = users.add_subparsers(dest="user_command", required=True)
+    adding = user_commands.add_parser(
+        "add", parents=[acting], help="add a user (password from $PASSWORD, else asked twice)"
+    )
+    adding.add_argument("name", help="the user's name (what they sign in with)")
+    adding.add_argument("--role", required=True, choices=ROLES)
+    adding.add_argument(
+        "--ward",
+        dest="wards",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="ward code(s) the user looks after (required for a ward user)",
+    )
+    adding.set_defaults(handler=run_add_user)
     return parser
 
 
@@ -62,16 +154,20 @@ def run_report(args: argparse.Namespace) -> int:
     if args.demo:
         dataset = build_demo()
     else:
-        dataset = load_dataset(
-            wards=args.wards,
-            roads=args.roads,
-            cameras=args.cameras,
-            hotspots=args.hotspots,
-            key_routes=tuple(n.strip() for n in args.key_routes.split(",") if n.strip()),
-            ward_name_field=args.ward_name_field,
-            route_name_field=args.route_name_field,
-            crs=args.crs,
-        )
+        files = {
+            "wards": args.wards,
+            "roads": args.roads,
+            "hotspots": args.hotspots,
+            "key_routes": tuple(n.strip() for n in args.key_routes.split(",") if n.strip()),
+            "ward_name_field": args.ward_name_field,
+            "route_name_field": args.route_name_field,
+            "crs": args.crs,
+        }
+        if args.cameras is not None:
+            dataset = load_dataset(cameras=args.cameras, **files)
+        else:
+            with _registry() as registry:
+                dataset = registry_dataset(registry, _actor(registry, args.acting_as), **files)
     for line in dataset.report.lines():
         print(f"note: {line}", file=sys.stderr)
     summary = summarise(dataset, gap_min_m=args.gap_min_m)
@@ -91,15 +187,103 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import(args: argparse.Namespace) -> int:
+    """The ``cameras import`` subcommand: prints ``accepted N, rejected M``."""
+    # Imported here: geodata.importer is written alongside this command, and ``report`` must
+    # run without it.
+    from geodata.importer import import_cameras
+
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        result = import_cameras(registry, actor, args.file, dry_run=args.dry_run)
+    if args.report is not None:
+        result.write_rejected(args.report)
+    dry = " (dry run: nothing saved)" if args.dry_run else ""
+    print(f"accepted {result.accepted}, rejected {result.rejected}{dry}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """The ``cameras export`` subcommand."""
+    if args.with_owner and not args.purpose.strip():
+        raise InputError(
+            "--with-owner needs --purpose TEXT: say why owner names and phones leave the "
+            "registry (it is kept in the audit log)"
+        )
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        count = export_cameras(
+            registry,
+            actor,
+            args.out,
+            fmt=args.fmt,
+            with_owner=args.with_owner,
+            purpose=args.purpose,
+        )
+    owners = " with owner details (audited)" if args.with_owner else ""
+    print(f"exported {count} cameras{owners} as {args.fmt} → {args.out}")
+    return 0
+
+
+def run_add_user(args: argparse.Namespace) -> int:
+    """The ``users add`` subcommand."""
+    password = os.environ.get("PASSWORD") or _asked_password(args.name)
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        user = registry.add_user(actor, args.name, password, args.role, args.wards)
+    wards = ", ".join(sorted(user.wards)) or "none"
+    print(f"created user {user.name!r}: role {user.role}, wards {wards}")
+    return 0
+
+
+def _asked_password(name: str) -> str:
+    try:
+        first = getpass.getpass(f"password for {name}: ")
+        second = getpass.getpass(f"password for {name} (again): ")
+    except EOFError as error:
+        raise InputError("no password given; set PASSWORD or type it when asked") from error
+    if first != second:
+        raise InputError("the two passwords differ; nothing was created")
+    return first
+
+
+@contextmanager
+def _registry() -> Iterator[Registry]:
+    """The registry of ``DATABASE_URL`` (or the SQLite file), closed afterwards."""
+    url = settings.database_url()
+    try:
+        registry = Registry.open(url)
+    except SQLAlchemyError as error:
+        shown = _hidden_password(url)
+        reason = _one_line(getattr(error, "orig", None) or error)
+        raise InputError(
+            f"cannot open the registry database {shown}: {reason}; check DATABASE_URL"
+        ) from error
+    try:
+        yield registry
+    finally:
+        registry.engine.dispose()
+
+
+def _hidden_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return repr(url)
+
+
+def _actor(registry: Registry, name: str | None) -> Actor:
+    """The registry user ``name``, or the local administrator when no ``--as`` was given."""
+    return ADMINISTRATOR if name is None else registry.actor(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "report" and not args.demo:
-        missing = [f"--{flag}" for flag in ("roads", "cameras") if getattr(args, flag) is None]
-        if missing:
-            parser.error(f"--wards needs {' and '.join(missing)}")
+    if args.command == "report" and not args.demo and args.roads is None:
+        parser.error("--wards needs --roads")
     try:
         return args.handler(args)
     except USER_ERRORS as error:

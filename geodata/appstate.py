@@ -28,9 +28,12 @@ from geodata.webmap import coverage_map, install_leaflet
 log = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "lang"
+LANGUAGE_WIDGET_KEY = "lang_select"
 PAGES = (
     ("app.py", "nav.overview"),
-    ("pages/1_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
+    ("pages/1_Bản_đồ_độ_phủ.py", "nav.map"),
+    ("pages/2_Đăng_ký_camera.py", "nav.register"),
+    ("pages/3_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -104,14 +107,22 @@ def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSumma
     return _summary(actor, registry().revision(), float(gap_min_m))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _map(actor: Actor, revision: int, lang: str, gap_min_m: float):
-    return coverage_map(_summary(actor, revision, gap_min_m), lang=lang)
+def current_map(
+    actor: Actor,
+    lang: str,
+    gap_min_m: float = GAP_MIN_M,
+    *,
+    wards: tuple[str, ...] = (),
+    focus: tuple[float, float] | None = None,
+):
+    """The coverage map of :func:`current_summary`, labelled in ``lang``.
 
-
-def current_map(actor: Actor, lang: str, gap_min_m: float = GAP_MIN_M):
-    """The coverage map of :func:`current_summary`, labelled in ``lang``."""
-    return _map(actor, registry().revision(), lang, float(gap_min_m))
+    ``wards`` limits it to those ward names; ``focus`` (lat, lon) zooms in on a point. Built
+    anew each time (a quarter of a second): folium maps change when rendered, so a cached one
+    would break on its second page view.
+    """
+    summary = current_summary(actor, gap_min_m)
+    return coverage_map(summary, lang=lang, wards=tuple(wards), focus=focus)
 
 
 def signed_in(lang: str) -> Actor | None:
@@ -169,16 +180,23 @@ def _user_box(actor: Actor, lang: str) -> None:
 
 
 def language() -> str:
-    """The language chosen in the sidebar (default from settings), with the switch drawn."""
-    if LANGUAGE_KEY not in st.session_state:
-        st.session_state[LANGUAGE_KEY] = settings.language()
-    lang = st.sidebar.selectbox(
-        text("app.language", st.session_state[LANGUAGE_KEY]),
+    """The language chosen in the sidebar (default from settings), with the switch drawn.
+
+    The choice lives in its own session key, not only in the widget's, because Streamlit
+    forgets a widget's state when the user moves to another page.
+    """
+    state = st.session_state
+    if LANGUAGE_KEY not in state:
+        state[LANGUAGE_KEY] = settings.language()
+    st.sidebar.selectbox(
+        text("app.language", state[LANGUAGE_KEY]),
         options=list(LANGUAGE_NAMES),
+        index=list(LANGUAGE_NAMES).index(state[LANGUAGE_KEY]),
         format_func=LANGUAGE_NAMES.__getitem__,
-        key=LANGUAGE_KEY,
+        key=LANGUAGE_WIDGET_KEY,
+        on_change=lambda: state.update({LANGUAGE_KEY: state[LANGUAGE_WIDGET_KEY]}),
     )
-    return lang
+    return state[LANGUAGE_KEY]
 
 
 def page_setup(title_key: str) -> tuple[str, Actor]:

@@ -95,8 +95,11 @@ def load_dataset(
 
     Parameters
     ----------
-    wards, roads, cameras : path or uploaded file
-        Ward polygons, road lines, camera points or table (see :mod:`geodata.layers`).
+    wards, roads : path or uploaded file
+        Ward polygons and road lines (see :mod:`geodata.layers`).
+    cameras : path, uploaded file or GeoDataFrame
+        Camera points or table (see :mod:`geodata.layers`), or cameras already loaded (e.g.
+        from the registry) with the camera columns, in any CRS.
     hotspots : path or uploaded file, optional
         Hotspot polygons, or points with ``radius_m``.
     key_routes : tuple of str
@@ -114,7 +117,7 @@ def load_dataset(
         With the file, the feature and the fix.
     """
     from geodata import layers
-    from geodata.crs import working_crs
+    from geodata.crs import to_working, working_crs
     from geodata.errors import InputError
 
     report = LoadReport()
@@ -123,7 +126,11 @@ def load_dataset(
     road_frame = layers.load_roads(
         roads, name_field=route_name_field, crs=crs, working=working, report=report
     )
-    camera_frame = layers.load_cameras(cameras, crs=crs, working=working, report=report)
+    if isinstance(cameras, gpd.GeoDataFrame):
+        camera_frame = to_working(cameras, working)[[*CAMERA_COLUMNS, "geometry"]]
+        camera_frame = camera_frame.reset_index(drop=True)
+    else:
+        camera_frame = layers.load_cameras(cameras, crs=crs, working=working, report=report)
     hotspot_frame = (
         layers.load_hotspots(hotspots, crs=crs, working=working, report=report)
         if hotspots is not None

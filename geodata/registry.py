@@ -10,6 +10,7 @@ written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 from collections.abc import Iterable
@@ -131,6 +132,26 @@ class Registry:
                 raise PermissionDenied("wrong user name or password") from error
             return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
 
+    def actor(self, name: str) -> Actor:
+        """The active user ``name`` as an :class:`Actor`, without their password.
+
+        For the command line, run by someone with access to the server's database (who could
+        change any row anyway); the app signs users in with :meth:`authenticate`.
+
+        Raises
+        ------
+        NotFound
+            When no active user has that name.
+        """
+        with self._session() as session:
+            user = session.scalar(select(User).where(User.name == nfc(name), User.active))
+            if user is None:
+                raise NotFound(
+                    f"no registry user named {nfc(name)!r}; add one with "
+                    "`cli.py users add NAME --role …` or leave out --as"
+                )
+            return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+
     def user_count(self) -> int:
         """How many users exist."""
         with self._session() as session:
@@ -243,21 +264,21 @@ class Registry:
         keys = [_search_keys(record) for record in records]
         with self._session.begin() as session:
             if records:
-                ids = session.scalars(
-                    insert(Camera).returning(Camera.id, sort_by_parameter_order=True),
-                    [{**r, **k} for r, k in zip(records, keys, strict=True)],
-                ).all()
+                ids = _insert_cameras(
+                    session, [{**r, **k} for r, k in zip(records, keys, strict=True)]
+                )
                 for record, camera_id in zip(records, ids, strict=True):
                     record["id"] = camera_id
+                stamps = dict.fromkeys(("created_at", "updated_at"), str(now))  # once, not per row
                 session.execute(
-                    insert(AuditEntry),
+                    insert(AuditEntry.__table__),
                     [
                         {
                             "at": now,
                             "actor": actor.name,
                             "action": action,
                             "camera_id": record["id"],
-                            "after": _json(record),
+                            "after": _json({**record, **stamps}),
                             "detail": detail,
                         }
                         for record in records
@@ -407,8 +428,14 @@ class Registry:
         return table
 
     def camera_frame(self, actor: Actor, **filters) -> gpd.GeoDataFrame:
-        """:meth:`cameras` as points in EPSG:4326 with the columns the coverage engine reads."""
+        """:meth:`cameras` as points in EPSG:4326 with the columns the coverage engine reads.
+
+        A camera whose direction is unknown (no bearing and a view narrower than 360°) is left
+        out: where it looks cannot be guessed. :func:`missing_bearing` counts them.
+        """
         table = self.cameras(actor, **filters)
+        table = table[~missing_bearing(table)]
+        table = table.assign(bearing_deg=table["bearing_deg"].fillna(0.0))
         frame = gpd.GeoDataFrame(
             {
                 "camera_id": table["id"].astype(str),
@@ -428,6 +455,32 @@ class Registry:
         """How many cameras (not deleted) the registry holds, whoever may see them."""
         with self._session() as session:
             return session.scalar(select(func.count(Camera.id)).where(Camera.deleted_at.is_(None)))
+
+    def identity_index(self) -> pd.DataFrame:
+        """What tells cameras apart, for every camera whoever may see it: for duplicate checks.
+
+        Columns ``id``, ``external_code``, ``owner_name``, ``lat``, ``lon`` (WGS 84 degrees) and
+        ``deleted`` (deleted cameras keep their external code, which stays unique). Never shown
+        to a user: it ignores the actor's view.
+        """
+        query = select(
+            Camera.id,
+            Camera.external_code,
+            Camera.owner_name,
+            Camera.lat,
+            Camera.lon,
+            Camera.deleted_at.is_not(None).label("deleted"),
+        ).order_by(Camera.id)
+        with self._session() as session:
+            rows = session.execute(query).all()
+        return pd.DataFrame(
+            rows, columns=["id", "external_code", "owner_name", "lat", "lon", "deleted"]
+        )
+
+    def revision(self) -> int:
+        """A number that grows with every write (the newest audit entry's id), for caches."""
+        with self._session() as session:
+            return session.scalar(select(func.max(AuditEntry.id))) or 0
 
     def audit_entries(
         self, actor: Actor, *, camera_id: int | None = None, limit: int = 500
@@ -511,6 +564,33 @@ class Registry:
         return {**record, **dict.fromkeys(OWNER_FIELDS)}
 
 
+def missing_bearing(table: pd.DataFrame) -> pd.Series:
+    """Which cameras of a :meth:`Registry.cameras` table have no bearing but need one."""
+    return table["bearing_deg"].isna() & (table["fov_deg"].astype(float) < 360.0)
+
+
+def _insert_cameras(session: Session, rows: list[dict]) -> list[int]:
+    """Insert camera rows in one batch; their new ids, in order.
+
+    An ordered ``INSERT … RETURNING`` of many rows runs row by row on SQLite and in a slow
+    sorted form on PostgreSQL, so the ids are found otherwise: PostgreSQL draws them from the
+    table's sequence first; SQLite gives new rows the ids after the largest one, and from its
+    first insert until the commit this transaction holds the database's only write lock. The
+    insert is Core's (one ``executemany``), without the ORM's per-row bookkeeping.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(Camera.__tablename__, "id")
+        ids = session.scalars(
+            select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
+        ).all()
+        rows = [{**row, "id": camera_id} for row, camera_id in zip(rows, ids, strict=True)]
+        session.execute(insert(Camera.__table__), rows)
+        return list(ids)
+    session.execute(insert(Camera.__table__), rows)
+    last = session.scalar(select(func.max(Camera.id)))
+    return list(range(last - len(rows) + 1, last + 1))
+
+
 def _search_keys(record: dict) -> dict:
     """The accent-insensitive search columns of a record."""
     return {
@@ -561,12 +641,18 @@ def _audit(
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _working_crs(bounds: tuple[float, float, float, float]):
+    """The working CRS of wards with these bounds (degrees); cached: PROJ's lookup takes 0.15 s."""
+    return working_crs(gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs="EPSG:4326"))
+
+
 def _wards_at(wards: gpd.GeoDataFrame, lats, lons) -> list[str | None]:
     """The code of the ward holding each point (None outside every ward), in metres."""
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
     if lats.size == 0 or len(wards) == 0:
         return [None] * lats.size
-    metric = working_crs(wards)
+    metric = _working_crs(tuple(wards.total_bounds))
     polygons = to_working(wards, metric)
     points = to_working(
         gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326"), metric

@@ -148,3 +148,48 @@ def _coverage_table(table: pd.DataFrame, key: str, label_key: str, lang: str) ->
             text("column.share_pct", lang): (table["share"] * 100).round(1),
         }
     )
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """A user error as a person reads it: a localised sentence, then the details."""
+    key = {
+        "PermissionDenied": "error.denied",
+        "ConflictError": "error.conflict",
+        "NotFound": "error.not_found",
+    }.get(type(error).__name__, "error.invalid")
+    return f"{text(key, lang)} ({error})"
+
+
+LIST_COLUMNS = (
+    "id",
+    "external_code",
+    "ward_name",
+    "status",
+    "camera_type",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "street",
+    "owner_name",
+    "verified_on",
+)
+
+
+def camera_list(cameras: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The registry table as the register page shows it, with localised headers and values."""
+    shown = cameras[list(LIST_COLUMNS)].copy()
+    shown["status"] = shown["status"].map(lambda s: text(f"status.{s}", lang))
+    shown["camera_type"] = shown["camera_type"].map(lambda t: text(f"type.{t}", lang))
+    shown["ward_name"] = shown["ward_name"].fillna(text("ward.outside", lang))
+    return shown.rename(columns={c: text(f"list.{c}", lang) for c in LIST_COLUMNS})
+
+
+def import_preview(result, lang: str) -> pd.DataFrame:
+    """Each row of an import check: its number, accepted or not, and why."""
+    return pd.DataFrame(
+        {
+            text("import.row", lang): [r.row for r in result.rows],
+            text("import.accepted", lang): [r.accepted for r in result.rows],
+            text("import.reason", lang): [r.reason or "" for r in result.rows],
+        }
+    )

@@ -21,8 +21,9 @@ import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import MacroElement, Template
 
+from coverage.fov import fov_polygons
 from geodata import settings
-from geodata.crs import to_wgs84
+from geodata.crs import to_wgs84, to_working
 from geodata.i18n import text
 from geodata.maplayers import CameraCones, CameraMarkers, camera_records
 from geodata.summary import CoverageSummary
@@ -115,22 +116,15 @@ def localise_assets(element) -> None:
         localise_assets(child)
 
 
-def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
-    """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
+def base_map(bounds, *, centre: tuple[float, float] | None = None, zoom: int = 17) -> folium.Map:
+    """An empty map framing ``bounds`` (west, south, east, north in degrees), or ``centre``.
 
-    Parameters
-    ----------
-    summary : CoverageSummary
-        What to draw (layers in the working CRS; projected to EPSG:4326 here).
-    lang : str, keyword-only
-        Language of the layer names, legend and tooltips.
+    No base tiles unless ``CCTV_TILE_URL`` is set; a metric scale bar.
     """
-    dataset = summary.dataset
-    wards = to_wgs84(dataset.wards)
-    west, south, east, north = wards.total_bounds
+    west, south, east, north = bounds
     fmap = folium.Map(
-        location=[(south + north) / 2, (west + east) / 2],
-        zoom_start=13,
+        location=list(centre or ((south + north) / 2, (west + east) / 2)),
+        zoom_start=zoom if centre else 13,
         tiles=None,
         prefer_canvas=True,
         # With no tile layer Leaflet has no zoom limit of its own; set one on the map itself.
@@ -141,16 +135,49 @@ def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
         folium.TileLayer(tiles, attr=settings.tile_attribution() or " ", max_zoom=MAX_ZOOM).add_to(
             fmap
         )
-    _add_wards(fmap, wards, lang)
+    if centre is None:
+        fmap.fit_bounds([[south, west], [north, east]])
+    MetricScale().add_to(fmap)
+    return fmap
+
+
+def coverage_map(
+    summary: CoverageSummary,
+    *,
+    lang: str,
+    wards: tuple[str, ...] = (),
+    focus: tuple[float, float] | None = None,
+) -> folium.Map:
+    """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
+
+    Parameters
+    ----------
+    summary : CoverageSummary
+        What to draw (layers in the working CRS; projected to EPSG:4326 here).
+    lang : str, keyword-only
+        Language of the layer names, legend and tooltips.
+    wards : tuple of str, keyword-only
+        Ward names to show (cameras, coverage and gaps in them; the map frames them); all when
+        empty.
+    focus : (lat, lon), optional, keyword-only
+        A point to zoom in on (e.g. a gap).
+    """
+    dataset = _in_wards(summary.dataset, wards)
+    all_wards = to_wgs84(summary.dataset.wards)
+    framed = all_wards[all_wards["ward_name"].isin(wards)] if wards else all_wards
+    fmap = base_map(framed.total_bounds, centre=focus)
+    _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, _other_roads(dataset), "map.layer.roads", ROAD_COLOUR, 1.5, lang)
     _add_hotspots(fmap, summary, lang)
     for seen, key, colour in (
         (False, "map.layer.uncovered", UNCOVERED_COLOUR),
         (True, "map.layer.covered", COVERED_COLOUR),
     ):
-        pieces = _merged_by_route(summary.routes.pieces(seen=seen))
-        _add_lines(fmap, pieces, key, colour, 4, lang, tooltip=("route",))
-    gaps = summary.gaps.assign(length_m=summary.gaps["length_m"].round(0))
+        pieces = summary.routes.pieces(seen=seen)
+        pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
+        _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
+    gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
+    gaps = gaps.assign(length_m=gaps["length_m"].round(0))
     _add_lines(
         fmap,
         gaps,
@@ -164,8 +191,6 @@ def coverage_map(summary: CoverageSummary, *, lang: str) -> folium.Map:
     _add_cameras(fmap, dataset.cameras, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
     Legend(lang).add_to(fmap)
-    MetricScale().add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
     localise_assets(fmap)
     return fmap
 
@@ -315,6 +340,14 @@ def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None
     cones.add_to(fmap)
 
 
+def _in_wards(dataset, wards: tuple[str, ...]):
+    """``dataset`` with only the cameras in ``wards`` (all when empty)."""
+    if not wards:
+        return dataset
+    cameras = dataset.cameras[dataset.cameras["ward_name"].isin(wards)]
+    return type(dataset)(**{**dataset.__dict__, "cameras": cameras})
+
+
 def _other_roads(dataset) -> gpd.GeoDataFrame:
     roads = dataset.roads
     if dataset.key_routes:
@@ -334,3 +367,69 @@ def _merged_by_route(pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         shapely.multilinestrings(pieces.geometry.to_numpy()[order], indices=code[order])
     )
     return gpd.GeoDataFrame({"route": routes.astype(object)}, geometry=merged, crs=pieces.crs)
+
+
+PREVIEW_COLOUR = "#d81b60"
+
+
+def registration_map(
+    dataset, preview: dict | None, *, lang: str, centre: tuple[float, float] | None = None
+) -> folium.Map:
+    """A map to place a camera: wards, registered cameras, and the cone of the form's values.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Wards and the cameras the user may see (working CRS).
+    preview : dict, optional
+        ``lat``, ``lon`` (degrees), ``bearing_deg``, ``fov_deg``, ``range_m`` of the camera
+        being entered; drawn as a marker and its field of view.
+    lang : str, keyword-only
+        Language of the labels.
+    centre : (lat, lon), optional, keyword-only
+        Where to centre the map (default: the preview, else the wards).
+    """
+    wards = to_wgs84(dataset.wards)
+    if centre is None and preview:
+        centre = (preview["lat"], preview["lon"])
+    fmap = base_map(wards.total_bounds, centre=centre)
+    _add_wards(fmap, wards, lang)
+    _add_lines(fmap, dataset.roads, "map.layer.roads", ROAD_COLOUR, 1.5, lang)
+    _add_cameras(fmap, dataset.cameras, lang)
+    if preview:
+        cone = preview_cone(preview, dataset.crs)
+        folium.GeoJson(
+            to_wgs84(cone),
+            name=text("register.preview", lang),
+            style_function=lambda _: {
+                "color": PREVIEW_COLOUR,
+                "weight": 2,
+                "fillColor": PREVIEW_COLOUR,
+                "fillOpacity": 0.3,
+            },
+        ).add_to(fmap)
+        folium.CircleMarker(
+            [preview["lat"], preview["lon"]],
+            radius=6,
+            color=PREVIEW_COLOUR,
+            fill=True,
+            fill_opacity=1.0,
+        ).add_to(fmap)
+    localise_assets(fmap)
+    return fmap
+
+
+def preview_cone(values: dict, crs) -> gpd.GeoDataFrame:
+    """The field of view of a camera given in degrees, as a polygon in ``crs`` (metres)."""
+    camera = gpd.GeoDataFrame(
+        {
+            "bearing_deg": [float(values.get("bearing_deg") or 0.0)],
+            "fov_deg": [float(values["fov_deg"])],
+            "range_m": [float(values["range_m"])],
+            "status": ["active"],
+        },
+        geometry=gpd.points_from_xy([values["lon"]], [values["lat"]]),
+        crs="EPSG:4326",
+    )
+    metric = to_working(camera, crs)
+    return gpd.GeoDataFrame(geometry=fov_polygons(metric), crs=metric.crs)

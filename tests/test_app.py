@@ -34,7 +34,8 @@ def run_page(path: str, lang: str = "vi", actor: Actor | None = ADMIN) -> AppTes
 def test_every_page_runs_without_exception(path, lang):
     app = run_page(path, lang)
     assert not app.exception, [e.value for e in app.exception]
-    assert app.title[0].value in {text("app.title", lang), text("coverage.page_title", lang)}
+    titles = {"app.title", "coverage.page_title", "register.title", "map.page_title"}
+    assert app.title[0].value in {text(key, lang) for key in titles}
 
 
 def test_overview_shows_the_engine_figures():
@@ -48,13 +49,13 @@ def test_overview_shows_the_engine_figures():
 
 def test_language_switch_changes_the_text():
     app = run_page("app.py", "vi")
-    app.selectbox(key="lang").set_value("en").run()
+    app.selectbox(key="lang_select").set_value("en").run()
     assert app.title[0].value == "Camera coverage planner"
     assert text("kpi.covered_share", "en") in [m.label for m in app.metric]
 
 
 def test_gap_threshold_changes_the_gap_list():
-    page = next(p for p in PAGES if p.startswith("pages/1_"))
+    page = next(p for p in PAGES if p.startswith("pages/3_"))
     app = run_page(page)
     rows_at_50 = len(app.dataframe[-1].value)
     app.number_input(key="gap_min_m").set_value(200.0).run()
@@ -92,3 +93,48 @@ def test_ward_user_sees_only_their_ward():
     labels = {m.label: m.value for m in app.metric}
     assert 0 < int(labels[text("kpi.cameras_total", "vi")].replace(",", "")) < 2000
     assert any("Cát Lái" in c.value for c in app.sidebar.caption)
+
+
+def register_page(actor: Actor = ADMIN) -> AppTest:
+    return run_page("pages/2_Đăng_ký_camera.py", actor=actor)
+
+
+def metric_value(app: AppTest, key: str) -> str:
+    return {m.label: m.value for m in app.metric}[text(key, "vi")]
+
+
+def test_registering_through_the_form_changes_the_registry_and_coverage():
+    before = run_page("app.py")
+    total_before = int(metric_value(before, "kpi.cameras_total").replace(",", ""))
+    covered_before = metric_value(before, "kpi.covered_share")
+    app = register_page()
+    # A 360° camera with a 200 m range on Mai Chí Thọ × Đồng Văn Cống sees new key-route metres.
+    app.number_input(key="new_lat").set_value(10.7880)
+    app.number_input(key="new_lon").set_value(106.7500)
+    app.slider(key="new_fov_deg").set_value(360.0)
+    app.number_input(key="new_range_m").set_value(200.0)
+    app.text_input(key="new_owner_name").set_value("Nguyễn Văn Test")
+    app.button(key="register_submit").click().run()
+    assert not app.exception
+    assert app.success, [e.value for e in app.error]
+    assert app.success[0].value.startswith("Đã đăng ký camera số")
+    after = run_page("app.py")
+    assert int(metric_value(after, "kpi.cameras_total").replace(",", "")) == total_before + 1
+    assert metric_value(after, "kpi.covered_share") != covered_before
+
+
+def test_ward_user_sees_only_their_wards_cameras_in_the_list():
+    ward_user = Actor("lan", "ward", frozenset({"27109"}))
+    app = register_page(ward_user)
+    assert not app.exception
+    listed = app.dataframe[0].value
+    wards = set(listed[text("list.ward_name", "vi")])
+    assert wards == {"Cát Lái"}
+
+
+@pytest.mark.parametrize("role", ["district", "ward", "viewer"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_runs_for_every_role(path, role):
+    actor = Actor(f"test-{role}", role, frozenset({"27109"}) if role == "ward" else frozenset())
+    app = run_page(path, actor=actor)
+    assert not app.exception, [e.value for e in app.exception]

@@ -112,5 +112,11 @@ def browser_page(chromium_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.requested_urls = []
         page.on("request", lambda request: page.requested_urls.append(request.url))
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: page.errors.append(message.text) if message.type == "error" else None,
+        )
         yield page
         browser.close()

@@ -7,7 +7,10 @@ from tests.browser.conftest import sign_in
 
 def map_frame(page):
     """The streamlit-folium iframe once Leaflet has drawn its map in it."""
-    page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=90_000)
+    try:
+        page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", timeout=90_000)
+    except Exception as error:
+        raise AssertionError(f"no map; browser errors: {page.errors}") from error
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     frame.locator("path.leaflet-interactive, canvas").first.wait_for(timeout=60_000)
@@ -33,8 +36,8 @@ def test_coverage_page_shows_the_tables(app_url, browser_page, tmp_path):
     page = browser_page
     sign_in(page, app_url)
     page.get_by_role("link", name="Độ phủ & điểm mù").click()
-    page.get_by_text("Độ phủ theo tuyến").wait_for(timeout=90_000)
-    page.get_by_text("Điểm mù dài nhất").wait_for(timeout=30_000)
+    page.get_by_text("Độ phủ theo tuyến", exact=True).wait_for(timeout=90_000)
+    page.get_by_text("Điểm mù dài nhất", exact=True).wait_for(timeout=30_000)
     page.locator('[data-testid="stDataFrame"] canvas').nth(3).wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)

@@ -25,8 +25,15 @@ VIEWER = Actor("xem", "viewer")
 
 
 def camera(where=IN_AN_KHANH, **fields):
-    return {**where, "fov_deg": 90, "range_m": 30, "bearing_deg": 45,
-            "owner_name": "Nguyễn Văn A", "owner_phone": "0909 123 456", **fields}
+    return {
+        **where,
+        "fov_deg": 90,
+        "range_m": 30,
+        "bearing_deg": 45,
+        "owner_name": "Nguyễn Văn A",
+        "owner_phone": "0909 123 456",
+        **fields,
+    }
 
 
 def test_register_assigns_the_ward_and_audits(registry):
@@ -40,8 +47,7 @@ def test_register_assigns_the_ward_and_audits(registry):
 
 
 def test_comma_decimals_and_vietnamese_status_are_understood(registry):
-    record = registry.register(DISTRICT, camera({"lat": "10,7812", "lon": "106,72"},
-                                                status="Hỏng"))
+    record = registry.register(DISTRICT, camera({"lat": "10,7812", "lon": "106,72"}, status="Hỏng"))
     assert record["lat"] == pytest.approx(10.7812) and record["status"] == "broken"
 
 
@@ -87,8 +93,10 @@ def test_two_sessions_updating_at_once_never_lose_an_update(registry):
         except ConflictError:
             outcomes.append("conflict")
 
-    threads = [threading.Thread(target=edit, args=(LAN, {"range_m": 41})),
-               threading.Thread(target=edit, args=(DISTRICT, {"range_m": 42}))]
+    threads = [
+        threading.Thread(target=edit, args=(LAN, {"range_m": 41})),
+        threading.Thread(target=edit, args=(DISTRICT, {"range_m": 42})),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -193,8 +201,9 @@ def test_replacing_boundaries_reassigns_cameras(registry):
     merged.loc[merged["ward_code"].isin(["27094", "27103", AN_KHANH]), "ward_code"] = "26800"
     merged = merged.dissolve("ward_code", as_index=False)
     merged.loc[merged["ward_code"] == "26800", "ward_name"] = "An Khánh (2021)"
-    moved = registry.replace_wards(DISTRICT, merged[["ward_code", "ward_name", "geometry"]],
-                                   boundary_set="2021 merger")
+    moved = registry.replace_wards(
+        DISTRICT, merged[["ward_code", "ward_name", "geometry"]], boundary_set="2021 merger"
+    )
     assert moved == 1
     assert registry.get(DISTRICT, first["id"])["ward_code"] == "26800"
     assert registry.get(DISTRICT, first["id"])["version"] == 2

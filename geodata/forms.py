@@ -1,0 +1,216 @@
+"""The camera form and the registry filters, shared by the app's pages (Streamlit widgets).
+
+With :mod:`geodata.appstate`, the only module of ``geodata`` that draws widgets. The form holds
+the truth: a click on the map only fills the latitude and longitude inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geodata.camerafields import CAMERA_TYPES, STATUSES
+from geodata.i18n import text
+
+NEW = "new"
+"""Widget-key prefix of the new-camera form."""
+DEFAULT_POSITION = (10.7812, 106.7380)
+"""Where a new camera starts before the first click (the middle of the demo district)."""
+DEFAULTS = {"bearing_deg": 0.0, "fov_deg": 90.0, "range_m": 30.0, "camera_type": "bullet"}
+
+
+def init_new_camera(state) -> None:
+    """Give the new-camera inputs their starting values (once per session)."""
+    for name, value in {"lat": DEFAULT_POSITION[0], "lon": DEFAULT_POSITION[1], **DEFAULTS}.items():
+        if f"{NEW}_{name}" not in state:
+            state[f"{NEW}_{name}"] = value
+
+
+def preview(state) -> dict:
+    """The new camera's position and view as entered, for the preview cone."""
+    return {
+        name: state[f"{NEW}_{name}"] for name in ("lat", "lon", "bearing_deg", "fov_deg", "range_m")
+    }
+
+
+def centre(state) -> tuple[float, float] | None:
+    """Where to centre the map: the last clicked point, if any."""
+    return state.get(f"{NEW}_clicked")
+
+
+def take_click(state, returned: dict | None) -> bool:
+    """Copy a new map click into the latitude/longitude inputs; True when there was one."""
+    clicked = (returned or {}).get("last_clicked")
+    if not clicked:
+        return False
+    point = (round(float(clicked["lat"]), 7), round(float(clicked["lng"]), 7))
+    if point == state.get(f"{NEW}_clicked"):
+        return False
+    state[f"{NEW}_clicked"] = point
+    state[f"{NEW}_lat"], state[f"{NEW}_lon"] = point
+    return True
+
+
+def camera_inputs(
+    lang: str, *, prefix: str, record: dict | None = None, owner: bool = True
+) -> dict:
+    """Draw the camera inputs; returns the entered values (camera field → value).
+
+    Numbers are bounded as the registry requires, so only location-dependent checks (ward,
+    permissions) can still fail when saving. Each input's first value comes from ``record``
+    (or a default) through the session state, which then holds what the user types.
+    """
+    record = record or {}
+
+    def key(name, fallback=None):
+        """The widget key of ``name``, its value seeded from the record (once)."""
+        widget_key = f"{prefix}_{name}"
+        if widget_key not in st.session_state:
+            value = record.get(name)
+            missing = value is None or value != value  # NaN is missing too
+            st.session_state[widget_key] = fallback if missing else value
+        return widget_key
+
+    def label(name):
+        return text(f"field.{name}", lang)
+
+    values = {}
+    left, right = st.columns(2)
+    values["lat"] = left.number_input(
+        label("lat"), -90.0, 90.0, step=0.0001, format="%.7f", key=key("lat", DEFAULT_POSITION[0])
+    )
+    values["lon"] = right.number_input(
+        label("lon"), -180.0, 180.0, step=0.0001, format="%.7f", key=key("lon", DEFAULT_POSITION[1])
+    )
+    values["bearing_deg"] = st.slider(
+        text("map.field.bearing_deg", lang),
+        0.0,
+        359.0,
+        step=1.0,
+        key=key("bearing_deg", DEFAULTS["bearing_deg"]),
+    )
+    values["fov_deg"] = st.slider(
+        text("map.field.fov_deg", lang),
+        1.0,
+        360.0,
+        step=1.0,
+        key=key("fov_deg", DEFAULTS["fov_deg"]),
+    )
+    values["range_m"] = st.number_input(
+        text("map.field.range_m", lang),
+        1.0,
+        500.0,
+        step=5.0,
+        key=key("range_m", DEFAULTS["range_m"]),
+    )
+    values["camera_type"] = st.selectbox(
+        text("map.field.camera_type", lang),
+        CAMERA_TYPES,
+        format_func=lambda t: text(f"type.{t}", lang),
+        key=key("camera_type", DEFAULTS["camera_type"]),
+    )
+    if not record:
+        values["status"] = st.selectbox(
+            text("map.field.status", lang),
+            STATUSES,
+            format_func=lambda s: text(f"status.{s}", lang),
+            key=key("status", "active"),
+        )
+    with st.expander(text("register.details", lang), expanded=not record):
+        house, alley = st.columns(2)
+        values["house_number"] = house.text_input(
+            label("house_number"), key=key("house_number", "")
+        )
+        values["alley"] = alley.text_input(label("alley"), key=key("alley", ""))
+        values["street"] = st.text_input(label("street"), key=key("street", ""))
+        values["external_code"] = st.text_input(
+            label("external_code"), key=key("external_code", "")
+        )
+        height, days = st.columns(2)
+        values["mount_height_m"] = height.number_input(
+            label("mount_height_m"), 0.0, 100.0, step=0.5, key=key("mount_height_m", 3.0)
+        )
+        values["retention_days"] = days.number_input(
+            label("retention_days"), 0, 3650, key=key("retention_days", 30)
+        )
+        values["night_vision"] = st.checkbox(label("night_vision"), key=key("night_vision", False))
+        values["police_connected"] = st.checkbox(
+            label("police_connected"), key=key("police_connected", False)
+        )
+        values["installed_on"] = st.date_input(
+            label("installed_on"), format="DD/MM/YYYY", key=key("installed_on", None)
+        )
+        values["notes"] = st.text_area(label("notes"), key=key("notes", ""))
+    if owner:
+        with st.expander(text("register.owner", lang), expanded=not record):
+            values["owner_name"] = st.text_input(label("owner_name"), key=key("owner_name", ""))
+            values["owner_phone"] = st.text_input(label("owner_phone"), key=key("owner_phone", ""))
+            values["owner_address"] = st.text_input(
+                label("owner_address"), key=key("owner_address", "")
+            )
+            values["consent_share"] = st.checkbox(
+                label("consent_share"), key=key("consent_share", False)
+            )
+            if values["consent_share"]:
+                values["consent_share_on"] = st.date_input(
+                    label("consent_share_on"),
+                    format="DD/MM/YYYY",
+                    key=key("consent_share_on", dt.date.today()),
+                )
+            values["consent_live"] = st.checkbox(
+                label("consent_live"), key=key("consent_live", False)
+            )
+    return {name: (value if value != "" else None) for name, value in values.items()}
+
+
+def list_filters(lang: str, ward_names: dict[str, str]) -> dict:
+    """Draw the registry table's filters; returns keyword arguments for ``Registry.cameras``."""
+    wards, statuses, types, search = st.columns([2, 2, 2, 3])
+    chosen_wards = wards.multiselect(
+        text("column.ward", lang),
+        sorted(ward_names),
+        format_func=ward_names.get,
+        key="filter_wards",
+    )
+    chosen_statuses = statuses.multiselect(
+        text("map.field.status", lang),
+        STATUSES,
+        format_func=lambda s: text(f"status.{s}", lang),
+        key="filter_statuses",
+    )
+    chosen_types = types.multiselect(
+        text("map.field.camera_type", lang),
+        CAMERA_TYPES,
+        format_func=lambda t: text(f"type.{t}", lang),
+        key="filter_types",
+    )
+    query = search.text_input(text("register.search", lang), key="filter_text")
+    stale = st.checkbox(text("register.unverified_only", lang), key="filter_unverified")
+    return {
+        "wards": chosen_wards or None,
+        "statuses": chosen_statuses or None,
+        "types": chosen_types or None,
+        "text": query or None,
+        "not_verified_since": dt.date.today() - dt.timedelta(days=365) if stale else None,
+    }
+
+
+def apply_action(
+    registry, actor, record: dict, actions: dict, changes: dict, status: str
+) -> str | None:
+    """Run the edit action whose button was pressed; returns the catalogue key of the result."""
+    camera_id, version = int(record["id"]), int(record["version"])
+    if actions["save"]:
+        registry.update(actor, camera_id, changes, expected_version=version)
+        return "register.saved"
+    if actions["verify"]:
+        registry.verify(actor, camera_id, expected_version=version)
+        return "register.verified"
+    if actions["status"]:
+        registry.set_status(actor, camera_id, status, expected_version=version)
+        return "register.status_set"
+    if actions["delete"]:
+        registry.delete(actor, camera_id, expected_version=version, reason="deleted in the app")
+        return "register.deleted"
+    return None

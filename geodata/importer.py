@@ -1,0 +1,885 @@
+"""Bulk import of cameras from a ward's list (CSV or Excel) into the registry.
+
+Ward staff keep their lists of privately owned cameras in spreadsheets, with Vietnamese or
+English headers, with or without diacritics. :func:`import_cameras` reads one, maps its headers
+to camera fields (:data:`HEADER_ALIASES`), checks every row, and registers the rows that pass in
+one transaction; every other row comes back with its reason, and
+:meth:`ImportResult.write_rejected` writes those rows to a file the ward can fix and import
+again.
+
+A row is rejected, with every problem it has, when
+
+- a value does not parse or is out of range (:func:`geodata.camerafields.clean_camera`: missing
+  or unparsable coordinates, bearing outside 0–360, field of view outside 1–360, range outside
+  1–500 m, an unknown status or type, …);
+- its latitude and longitude look swapped (a latitude beyond ±90 that would be a longitude);
+- it lies outside every ward of the registry, or, for a ward user, outside the user's wards;
+- a text is longer than the registry keeps, or holds a NUL character;
+- it is a camera the registry already holds, or one an earlier row of the file gave. Two
+  records are the same camera when they have the same external code (ignoring case); or, when
+  either has no external code, the same owner name (NFC, ignoring case; no name on either
+  counts as the same) and locations within :data:`geodata.registry.DUPLICATE_DISTANCE_M`,
+  measured in metres in the working UTM CRS. Re-importing a file therefore registers nothing
+  twice. An external code once used by a deleted camera cannot be used again.
+
+Problems of the file as a whole (unreadable, empty, no latitude or longitude column, two columns
+for one field) raise :class:`~geodata.errors.InputError`; viewers may not import at all
+(:class:`~geodata.errors.PermissionDenied`). Columns that are not camera fields are kept with the
+row and reported once in :attr:`ImportResult.notes`. Values are stored as given (NFC), never
+re-interpreted.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from pyproj import CRS
+from sqlalchemy.exc import IntegrityError
+
+from geodata.access import Actor
+from geodata.camerafields import (
+    FIELD_BY_NAME,
+    FIELDS,
+    Field,
+    clean_camera,
+    parse_value,
+    search_key,
+)
+from geodata.crs import to_working, working_crs
+from geodata.errors import ConflictError, InputError, PermissionDenied
+from geodata.files import read_table, source_name
+from geodata.models import Camera
+from geodata.registry import DUPLICATE_DISTANCE_M, Registry
+
+log = logging.getLogger(__name__)
+
+_NAMES: dict[str, tuple[str, ...]] = {
+    "lat": ("latitude", "vĩ độ", "vido"),
+    "lon": ("lng", "long", "longitude", "kinh độ", "kinhdo"),
+    "bearing_deg": (
+        "bearing",
+        "direction",
+        "heading",
+        "azimuth",
+        "hướng",
+        "hướng quay",
+        "hướng nhìn",
+        "góc hướng",
+        "phương vị",
+    ),
+    "fov_deg": ("fov", "field of view", "angle", "view angle", "góc nhìn", "góc quan sát"),
+    "range_m": ("range", "distance", "tầm xa", "tầm nhìn", "tầm quan sát", "khoảng cách"),
+    "camera_type": ("type", "kind", "loại", "loại camera", "kiểu", "kiểu camera"),
+    "mount_height_m": ("mount height", "height", "chiều cao", "độ cao", "chiều cao lắp đặt"),
+    "night_vision": ("night vision", "infrared", "ir", "hồng ngoại", "quay đêm", "nhìn đêm"),
+    "night_range_m": ("night range", "tầm xa ban đêm", "tầm hồng ngoại"),
+    "resolution_mp": ("resolution", "megapixels", "mp", "độ phân giải"),
+    "recording": ("recording", "records", "ghi hình", "có ghi hình"),
+    "retention_days": ("retention", "days kept", "số ngày lưu", "thời gian lưu"),
+    "police_connected": ("police", "connected to police", "kết nối công an", "nối công an"),
+    "status": ("state", "trạng thái", "tình trạng"),
+    "installed_on": ("installed", "install date", "date installed", "ngày lắp", "ngày lắp đặt"),
+    "verified_on": ("verified", "last verified", "ngày kiểm tra"),
+    "house_number": ("house number", "house no", "số nhà"),
+    "alley": ("lane", "hẻm", "ngõ", "kiệt", "ngách"),
+    "street": ("road", "đường", "tên đường", "phố"),
+    "notes": ("note", "remarks", "comment", "comments", "ghi chú"),
+    "external_code": ("code", "camera id", "camera code", "mã", "mã camera", "mã số", "số hiệu"),
+    "owner_name": (
+        "owner",
+        "chủ hộ",
+        "chủ sở hữu",
+        "tên chủ hộ",
+        "người sở hữu",
+        "họ tên",
+        "họ và tên",
+    ),
+    "owner_phone": ("phone", "telephone", "tel", "số điện thoại", "sđt", "điện thoại"),
+    "owner_address": ("địa chỉ chủ hộ", "địa chỉ chủ sở hữu", "địa chỉ liên hệ"),
+    "consent_share": ("consent", "đồng ý chia sẻ", "đồng ý"),
+    "consent_share_on": ("consent date", "ngày đồng ý", "ngày đồng ý chia sẻ"),
+    "consent_live": ("live consent", "đồng ý xem trực tiếp", "chia sẻ trực tiếp"),
+}
+"""Header names of each camera field besides the field's own name, as people write them."""
+
+_WHOLE_ADDRESS_NAMES = ("address", "địa chỉ", "địa chỉ camera", "địa chỉ lắp đặt")
+"""Headers of a one-column address: it goes to ``street`` unless the file splits the address."""
+
+_ADDRESS_PARTS = frozenset({"house_number", "alley", "street"})
+_UNIT_WORDS = frozenset({"m", "met", "meter", "meters", "metre", "metres", "do", "deg", "degrees"})
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_UNBOUNDED = {name: Field(name, "float") for name in ("lat", "lon")}
+_LOCATION = ("lat", "lon")
+_LOCATION_WORDS = {"lat": "latitude (Vĩ độ, lat)", "lon": "longitude (Kinh độ, lon)"}
+_WARD_BOX_MARGIN_DEG = 0.01
+"""Points farther than this beyond the wards' bounding box are outside without projecting."""
+
+_FIXES = {
+    "lat": "give the latitude in WGS 84 decimal degrees (about 10.8 in Ho Chi Minh City)",
+    "lon": "give the longitude in WGS 84 decimal degrees (about 106.7 in Ho Chi Minh City)",
+    "bearing_deg": "give the compass bearing the camera faces, degrees clockwise from north",
+    "fov_deg": "give the field of view in degrees (360 for a fisheye camera)",
+    "range_m": "give how far the camera sees clearly, in metres",
+    "status": "write active, broken or removed (hoạt động, hỏng, đã gỡ)",
+    "camera_type": "write bullet, dome, ptz or other (thân, bán cầu, quay quét, khác)",
+}
+_KIND_FIXES = {
+    "bool": "write có or không (yes or no)",
+    "date": "write the date as 31/03/2025 or 2025-03-31",
+}
+
+
+def header_key(name) -> str:
+    """A header as compared: no diacritics, đ → d, case-folded, one space between words.
+
+    >>> header_key("  Hướng_(ĐỘ) ")
+    'huong do'
+    """
+    words = re.split(r"[\W_]+", search_key(str(name)))
+    return " ".join(word for word in words if word)
+
+
+def _aliases() -> dict[str, str]:
+    aliases = {}
+    for field in FIELDS:
+        for name in (field.name, *_NAMES.get(field.name, ())):
+            aliases[header_key(name)] = field.name
+    for name in _WHOLE_ADDRESS_NAMES:
+        aliases[header_key(name)] = "street"
+    return aliases
+
+
+HEADER_ALIASES: dict[str, str] = _aliases()
+"""Normalised header (:func:`header_key`) → camera field, English and Vietnamese."""
+
+_WHOLE_ADDRESS_KEYS = frozenset(header_key(name) for name in _WHOLE_ADDRESS_NAMES)
+_TEXT_LIMITS = {
+    field.name: Camera.__table__.columns[field.name].type.length
+    for field in FIELDS
+    if field.kind == "text" and getattr(Camera.__table__.columns[field.name].type, "length", None)
+}
+"""The longest text the registry keeps per field, in characters (PostgreSQL enforces it)."""
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """The outcome of one row of an imported file.
+
+    Attributes
+    ----------
+    row : int
+        The spreadsheet row number as a person sees it (the header is row 1).
+    accepted : bool
+        Whether the row passed every check (and was registered, unless a dry run).
+    reason : str or None
+        Why it was rejected: every problem, joined by ``"; "``, each naming the column, what was
+        expected, what was found and the fix. None when accepted.
+    values : dict
+        Camera field → clean value, when accepted; empty otherwise.
+    raw : dict
+        The original cells by original header (empty cells as None).
+    """
+
+    row: int
+    accepted: bool
+    reason: str | None
+    values: dict
+    raw: dict
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of importing one file.
+
+    Attributes
+    ----------
+    file : str
+        The file's name as the user gave it.
+    rows : tuple of RowResult
+        One per non-blank row, in file order.
+    committed : bool
+        Whether the accepted rows were written (False for a dry run).
+    camera_ids : tuple of int
+        The registry ids of the cameras written, in file order (empty for a dry run).
+    columns : tuple of str
+        The file's headers, in order.
+    notes : tuple of str
+        Things about the file as a whole worth knowing (columns not imported, blank rows).
+    """
+
+    file: str
+    rows: tuple[RowResult, ...]
+    committed: bool
+    camera_ids: tuple[int, ...]
+    columns: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> int:
+        """How many rows passed every check."""
+        return sum(result.accepted for result in self.rows)
+
+    @property
+    def rejected(self) -> int:
+        """How many rows were rejected."""
+        return len(self.rows) - self.accepted
+
+    def rejected_frame(self) -> pd.DataFrame:
+        """The rejected rows: ``row``, the original columns as read, and ``reason``."""
+        rejected = [result for result in self.rows if not result.accepted]
+        frame = pd.DataFrame(
+            [result.raw for result in rejected], columns=list(self.columns), dtype=object
+        )
+        frame.insert(0, "row", [result.row for result in rejected], allow_duplicates=True)
+        frame.insert(
+            len(frame.columns),
+            "reason",
+            [result.reason for result in rejected],
+            allow_duplicates=True,
+        )
+        return frame
+
+    def write_rejected(self, path) -> None:
+        """Write :meth:`rejected_frame` to ``path`` for the ward to fix and import again.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            ``.csv`` (UTF-8 with BOM, which Excel opens with its diacritics) or ``.xlsx``
+            (characters a workbook cannot hold, such as control characters, become ``�``).
+
+        Raises
+        ------
+        InputError
+            When the suffix is neither ``.csv`` nor ``.xlsx``.
+        """
+        path = Path(path)
+        suffix = path.suffix.lower()
+        frame = self.rejected_frame()
+        if suffix == ".csv":
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            _workbook_safe(frame).to_excel(path, index=False, engine="openpyxl")
+        else:
+            raise InputError(
+                f"{path.name}: cannot write rejected rows as {suffix or '(no suffix)'!r}; "
+                "give a file name ending in .csv or .xlsx"
+            )
+
+
+def map_headers(columns: Iterable) -> tuple[dict[str, str], list[str]]:
+    """Which camera field each header gives, and the headers that give none.
+
+    Headers match :data:`HEADER_ALIASES` after :func:`header_key`, else without a bracketed
+    part (``"Tầm xa (m)"``), else without a trailing unit word (``"Hướng độ"``). A one-column
+    address (``"Địa chỉ"``) goes to ``street`` unless the file has its own house number, alley
+    or street columns; then it is not imported.
+
+    Parameters
+    ----------
+    columns : iterable
+        The headers as read.
+
+    Returns
+    -------
+    (mapping, unknown)
+        Header → camera field, and the headers that map to no field, in file order. Two
+        headers may map to the same field; :func:`import_cameras` refuses such a file.
+
+    >>> map_headers(["Vĩ độ", "Kinh do", "Tầm xa (m)", "STT"])
+    ({'Vĩ độ': 'lat', 'Kinh do': 'lon', 'Tầm xa (m)': 'range_m'}, ['STT'])
+    """
+    columns = [str(column) for column in columns]
+    keys = {column: _alias_key(column) for column in columns}
+    mapping = {column: HEADER_ALIASES[key] for column, key in keys.items() if key is not None}
+    split_address = any(
+        field in _ADDRESS_PARTS and keys[column] not in _WHOLE_ADDRESS_KEYS
+        for column, field in mapping.items()
+    )
+    if split_address:
+        mapping = {c: f for c, f in mapping.items() if keys[c] not in _WHOLE_ADDRESS_KEYS}
+    return mapping, [column for column in columns if column not in mapping]
+
+
+def import_cameras(
+    registry: Registry,
+    actor: Actor,
+    source,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> ImportResult:
+    """Check every row of a ward's camera list and register the rows that pass.
+
+    Parameters
+    ----------
+    registry : Registry
+        The registry to write to; its ward boundaries decide which ward each camera is in.
+    actor : Actor
+        Who imports: a district user may import anywhere in the wards, a ward user only in
+        their wards (other rows are rejected with the reason), a viewer not at all.
+    source : str, pathlib.Path or file-like
+        A CSV or XLSX file (see :func:`geodata.files.read_table`), or an upload of one.
+        Latitude and longitude are WGS 84 decimal degrees; comma decimals are understood.
+    dry_run : bool, keyword-only
+        Check only: return what would happen and write nothing.
+    progress : callable, optional, keyword-only
+        Called with the fraction done (0–1) as the import goes on.
+
+    Returns
+    -------
+    ImportResult
+        Every row's outcome; the accepted rows are registered in one transaction (all or
+        nothing) unless ``dry_run``.
+
+    Raises
+    ------
+    PermissionDenied
+        When ``actor`` is a viewer.
+    InputError
+        When the file cannot be read, holds no rows, has no latitude or longitude column, or
+        has two columns for one field.
+    ConflictError
+        When someone else registered a camera with one of the file's external codes during
+        the import; nothing was written.
+    """
+    if actor.role == "viewer":
+        raise PermissionDenied(f"{actor.name} (viewer) may not import cameras; ask a ward user")
+    file = source_name(source)
+    table = read_table(source)
+    mapping, notes = _checked_headers(table.columns, file=file)
+    _report(progress, 0.1)
+    blank = table.isna().all(axis=1).to_numpy()
+    rows = _Rows(table[~blank], (np.flatnonzero(~blank) + 2).tolist(), mapping)
+    rows.parse()
+    _report(progress, 0.4)
+    wards = registry.ward_frame()
+    rows.locate(wards, actor)
+    _report(progress, 0.5)
+    rows.deduplicate(registry.identity_index(), wards)
+    _report(progress, 0.6)
+    camera_ids = () if dry_run else _registered(registry, actor, rows.accepted_values(), file)
+    _report(progress, 1.0)
+    result = ImportResult(
+        file=file,
+        rows=rows.results(),
+        committed=not dry_run,
+        camera_ids=camera_ids,
+        columns=tuple(table.columns),
+        notes=tuple(notes + _blank_note(np.flatnonzero(blank) + 2)),
+    )
+    log.info(
+        "%s: %d rows accepted, %d rejected (%s) by %s",
+        file,
+        result.accepted,
+        result.rejected,
+        "dry run" if dry_run else "committed",
+        actor.name,
+    )
+    return result
+
+
+# ------------------------------------------------------------------------------------- headers
+
+
+def _alias_key(column: str) -> str | None:
+    """The key of :data:`HEADER_ALIASES` a header matches, or None."""
+    key = header_key(column)
+    if key in HEADER_ALIASES:
+        return key
+    key = header_key(_BRACKETED.sub(" ", column))
+    if key in HEADER_ALIASES:
+        return key
+    words = key.split()
+    while words and words[-1] in _UNIT_WORDS:
+        words.pop()
+        if " ".join(words) in HEADER_ALIASES:
+            return " ".join(words)
+    return None
+
+
+def _checked_headers(columns, *, file: str) -> tuple[dict[str, str], list[str]]:
+    """The header mapping of a file, refused when it cannot work; and the notes about it."""
+    columns = [str(column) for column in columns]
+    repeated = sorted({column for column in columns if columns.count(column) > 1})
+    if repeated:
+        raise InputError(
+            f"{file}: the header names {_quoted(repeated)} more than once; give every column "
+            "its own name in row 1"
+        )
+    mapping, unknown = map_headers(columns)
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for column, field in mapping.items():
+        by_field[field].append(column)
+    doubled = {field: names for field, names in by_field.items() if len(names) > 1}
+    if doubled:
+        listed = "; ".join(f"{_quoted(names)} all give {field}" for field, names in doubled.items())
+        raise InputError(f"{file}: {listed}; delete or rename all but one of them")
+    missing = [name for name in _LOCATION if name not in by_field]
+    if missing:
+        raise InputError(
+            f"{file} has no {' or '.join(_LOCATION_WORDS[m] for m in missing)} column (found "
+            f"{_quoted(columns)}); name the columns 'Vĩ độ' and 'Kinh độ' (or lat and lon), "
+            "in WGS 84 decimal degrees"
+        )
+    notes = []
+    if unknown:
+        notes.append(
+            f"columns {_quoted(unknown)} are not camera fields and were not imported (they stay "
+            "in the rejected-rows file); rename a column to a known name to import it"
+        )
+    absent = [f.name for f in FIELDS if f.required and f.name not in by_field]
+    if absent:
+        notes.append(f"no column for {', '.join(absent)}: every row needs them")
+    return mapping, notes
+
+
+def _quoted(names: Iterable[str]) -> str:
+    return ", ".join(repr(name) for name in names)
+
+
+def _blank_note(numbers: np.ndarray) -> list[str]:
+    if numbers.size == 0:
+        return []
+    shown = ", ".join(str(n) for n in numbers[:20])
+    more = f" and {numbers.size - 20} more" if numbers.size > 20 else ""
+    return [f"blank rows {shown}{more} were skipped"]
+
+
+# ---------------------------------------------------------------------------------------- rows
+
+
+class _Rows:
+    """The non-blank rows of one file as they pass the checks, in file order.
+
+    Each check appends ``(fields, text)`` problems to a row; a row with none is accepted.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The rows as read.
+    numbers : list of int
+        The spreadsheet row number of each row (the header is row 1).
+    mapping : dict
+        Original header → camera field.
+    """
+
+    def __init__(self, table: pd.DataFrame, numbers: list[int], mapping: dict[str, str]):
+        self.numbers, self.mapping = numbers, mapping
+        self.headers = {field: column for column, field in mapping.items()}
+        columns = [str(column) for column in table.columns]  # a list zips faster than an Index
+        cells = table.astype(object).where(table.notna(), None).to_numpy()
+        self.raw = [dict(zip(columns, values, strict=True)) for values in cells.tolist()]
+        self.cells = dict(zip(columns, cells.T.tolist(), strict=True))
+        self.clean: list[dict] = []
+        self.problems: list[list[tuple[tuple[str, ...], str]]] = []
+        self.x, self.y = np.full(len(numbers), np.nan), np.full(len(numbers), np.nan)
+
+    def parse(self) -> None:
+        """Parse every row's cells into camera fields (:func:`clean_camera`)."""
+        fields = list(self.headers)
+        columns = [_parsed_once(FIELD_BY_NAME[f], self.cells[self.headers[f]]) for f in fields]
+        for values in zip(*columns, strict=True):
+            clean, problems = clean_camera(dict(zip(fields, values, strict=True)))
+            found = [self._parse_problem(problem) for problem in problems]
+            found += self._text_problems(clean)
+            self.clean.append(clean)
+            self.problems.append(found)
+
+    def locate(self, wards: gpd.GeoDataFrame, actor: Actor) -> None:
+        """Reject swapped coordinates, places outside every ward and outside the actor's wards.
+
+        Sets :attr:`x`, :attr:`y` (metres, in the working CRS of the wards) of the rows that lie
+        near the wards.
+        """
+        self._swapped_problems()
+        lat = np.array([clean.get("lat", np.nan) for clean in self.clean], dtype=float)
+        lon = np.array([clean.get("lon", np.nan) for clean in self.clean], dtype=float)
+        codes = np.full(lat.size, None, dtype=object)
+        if len(wards):
+            metric = _utm_crs(tuple(wards.total_bounds))
+            points = _projected(lat, lon, metric, wards.total_bounds)
+            self.x, self.y = shapely.get_x(points), shapely.get_y(points)
+            codes = _ward_codes(to_working(wards, metric), points)
+        located = np.isfinite(lat) & np.isfinite(lon)
+        outside = located & pd.isna(codes)
+        foreign = located & ~outside
+        if actor.role == "ward":
+            foreign &= ~pd.Series(codes).isin(sorted(actor.wards)).to_numpy()
+        else:
+            foreign[:] = False
+        names = dict(zip(wards["ward_code"], wards["ward_name"], strict=True))
+        where = self._label(*_LOCATION)
+        fix = (
+            "check the coordinates (WGS 84 decimal degrees, Vĩ độ first)"
+            if len(wards)
+            else "the registry holds no ward boundaries yet: a district user must load them"
+        )
+        for i in np.flatnonzero(outside):
+            self.problems[i].append(
+                (
+                    _LOCATION,
+                    f"{where}: expected a place inside one of the {len(wards)} wards, found "
+                    f"{lat[i]:.6f}, {lon[i]:.6f}, outside every ward → {fix}",
+                )
+            )
+        yours = ", ".join(f"{code} {names.get(code, '')}".strip() for code in sorted(actor.wards))
+        for i in np.flatnonzero(foreign):
+            self.problems[i].append(
+                (
+                    _LOCATION,
+                    f"{where}: expected a place in your wards ({yours}), found "
+                    f"{lat[i]:.6f}, {lon[i]:.6f} in ward {codes[i]} {names.get(codes[i], '')} "
+                    "→ that ward's staff or a district user must register it",
+                )
+            )
+
+    def deduplicate(self, index: pd.DataFrame, wards: gpd.GeoDataFrame) -> None:
+        """Reject rows that are cameras of the registry, or of an accepted earlier row.
+
+        Only points with another point of the same owner in a neighbouring grid cell
+        (:func:`_near_same_owner`) are compared by place, one by one.
+        """
+        points = _index_points(index, wards)
+        known_x, known_y = shapely.get_x(points), shapely.get_y(points)
+        known_x[index["deleted"].to_numpy(bool)] = np.nan  # deleted: found by code only
+        known_owners = [_owner_key(owner) for owner in index["owner_name"]]
+        owners = [_owner_key(clean.get("owner_name")) for clean in self.clean]
+        near = _near_same_owner(
+            known_owners + owners, np.r_[known_x, self.x], np.r_[known_y, self.y]
+        )
+        known_x[~near[: len(index)]] = np.nan
+        known = _Identities.of_index(index, known_owners, known_x, known_y)
+        earlier = _Identities()
+        for row, clean in enumerate(self.clean):
+            code, owner = clean.get("external_code"), owners[row]
+            x, y = (self.x[row] if near[len(index) + row] else np.nan), self.y[row]
+            match = known.match(code, owner, x, y)
+            if match is not None:
+                self.problems[row].append(self._match_problem(row, match, "registered as camera"))
+            if self.problems[row]:
+                continue
+            match = earlier.match(code, owner, x, y)
+            if match is not None:
+                self.problems[row].append(self._match_problem(row, match, "in this file as row"))
+                continue
+            earlier.add(self.numbers[row], code, owner, x, y)
+
+    def accepted_values(self) -> list[dict]:
+        """The clean values of the accepted rows, in file order."""
+        return [clean for clean, found in zip(self.clean, self.problems, strict=True) if not found]
+
+    def results(self) -> tuple[RowResult, ...]:
+        """Every row's :class:`RowResult`."""
+        return tuple(
+            RowResult(
+                row=number,
+                accepted=not found,
+                reason="; ".join(text for _, text in found) or None,
+                values=clean if not found else {},
+                raw=raw,
+            )
+            for number, raw, clean, found in zip(
+                self.numbers, self.raw, self.clean, self.problems, strict=True
+            )
+        )
+
+    # --------------------------------------------------------------------------- row helpers
+
+    def _label(self, *fields: str) -> str:
+        """The columns of ``fields`` as the file names them (``"Vĩ độ (lat)"``)."""
+        return ", ".join(
+            name if self.headers.get(name, name) == name else f"{self.headers[name]} ({name})"
+            for name in fields
+        )
+
+    def _parse_problem(self, problem: str) -> tuple[tuple[str, ...], str]:
+        """A problem of :func:`clean_camera`, naming the file's column and the fix."""
+        name, _, message = problem.partition(": ")
+        field = FIELD_BY_NAME[name]
+        fix = _FIXES.get(name) or _KIND_FIXES.get(field.kind, "correct the cell")
+        if message.startswith("required"):
+            fix = f"fill it in: {fix}" if name in self.headers else f"add the column: {fix}"
+        return (name,), f"{self._label(name)}: {message} → {fix}"
+
+    def _text_problems(self, clean: dict) -> list[tuple[tuple[str, ...], str]]:
+        """Texts longer than the registry keeps, and NUL characters (PostgreSQL refuses them)."""
+        problems = []
+        for name, limit in _TEXT_LIMITS.items():
+            text = clean.get(name)
+            if text is not None and len(text) > limit:
+                problems.append(
+                    (
+                        (name,),
+                        f"{self._label(name)}: expected at most {limit} characters, found "
+                        f"{len(text)} → shorten it",
+                    )
+                )
+        for name, value in clean.items():
+            if isinstance(value, str) and "\x00" in value:
+                problems.append(
+                    ((name,), f"{self._label(name)}: found a NUL character → delete it")
+                )
+        return problems
+
+    def _swapped_problems(self) -> None:
+        """Replace the coordinate problems of rows whose latitude and longitude look swapped."""
+        for i, clean in enumerate(self.clean):
+            if "lat" in clean and "lon" in clean:
+                continue
+            cells = self.raw[i]
+            lat = parse_value(_UNBOUNDED["lat"], cells[self.headers["lat"]])[0]
+            lon = parse_value(_UNBOUNDED["lon"], cells[self.headers["lon"]])[0]
+            if lat is None or lon is None or not (90 < abs(lat) <= 180 and abs(lon) <= 90):
+                continue
+            self.problems[i] = [
+                (fields, text)
+                for fields, text in self.problems[i]
+                if not set(fields) & set(_LOCATION)
+            ]
+            self.problems[i].append(
+                (
+                    _LOCATION,
+                    f"{self._label(*_LOCATION)}: expected latitude then longitude, found "
+                    f"latitude {lat:g} and longitude {lon:g}, which look swapped → swap the "
+                    "two cells",
+                )
+            )
+
+    def _match_problem(self, row: int, match: _Match, where: str) -> tuple[tuple[str, ...], str]:
+        """The problem of a row that is a camera known already (registered, or an earlier row)."""
+        clean = self.clean[row]
+        if match.deleted:
+            return ("external_code",), (
+                f"{self._label('external_code')}: expected a code no other camera had, found "
+                f"{clean['external_code']!r}, the code of camera {match.ident}, which was "
+                "deleted → give this camera a new code"
+            )
+        if match.distance_m is None:
+            why = f"same external code {clean['external_code']!r}"
+        elif clean.get("owner_name"):
+            why = f"same owner {clean['owner_name']!r}, {match.distance_m:.1f} m apart"
+        else:
+            why = f"no owner name on either, {match.distance_m:.1f} m apart"
+        return (), f"already {where} {match.ident} ({why}); skipped"
+
+
+class _Match(NamedTuple):
+    """A camera (registry id or file row) a row matches: by code, or by place at a distance."""
+
+    ident: int
+    distance_m: float | None
+    deleted: bool
+
+
+class _Identities:
+    """Cameras by external code, and by owner and 3 m grid cell, to find a match quickly.
+
+    Two cameras are the same when they have the same code (ignoring case); or, when either has
+    no code, the same owner within :data:`DUPLICATE_DISTANCE_M` metres.
+    """
+
+    def __init__(self):
+        self._codes: dict[str, tuple[int, bool]] = {}
+        self._cells: dict[tuple, list[tuple[float, float, int, bool]]] = defaultdict(list)
+
+    @classmethod
+    def of_index(cls, index: pd.DataFrame, owners: list[str], x, y) -> _Identities:
+        """The cameras of a registry's identity index, with owner keys and points (metres)."""
+        identities = cls()
+        for ident, code, deleted, owner, px, py in zip(
+            index["id"], index["external_code"], index["deleted"], owners, x, y, strict=True
+        ):
+            code = code if isinstance(code, str) else None
+            identities.add(int(ident), code, owner, px, py, deleted=bool(deleted))
+        return identities
+
+    def add(self, ident, code, owner, x, y, *, deleted: bool = False) -> None:
+        """Record camera ``ident`` (x, y in metres; NaN: not to be found by place)."""
+        if code is not None:
+            self._codes.setdefault(code.casefold(), (ident, deleted))
+        if math.isfinite(x):
+            cell = (owner, x // DUPLICATE_DISTANCE_M, y // DUPLICATE_DISTANCE_M)
+            self._cells[cell].append((x, y, ident, code is not None))
+
+    def match(self, code, owner, x, y) -> _Match | None:
+        """The camera with this code, else the nearest one of ``owner`` at ``x``, ``y``."""
+        if code is not None and code.casefold() in self._codes:
+            ident, deleted = self._codes[code.casefold()]
+            return _Match(ident, None, deleted)
+        if not math.isfinite(x):
+            return None
+        best = None
+        column, row = x // DUPLICATE_DISTANCE_M, y // DUPLICATE_DISTANCE_M
+        for dx, dy in _NEIGHBOURS:
+            for px, py, ident, coded in self._cells.get((owner, column + dx, row + dy), ()):
+                distance_m = math.hypot(px - x, py - y)
+                if (
+                    (code is None or not coded)
+                    and distance_m <= DUPLICATE_DISTANCE_M
+                    and (best is None or distance_m < best.distance_m)
+                ):
+                    best = _Match(ident, distance_m, False)
+        return best
+
+
+_NEIGHBOURS = tuple(itertools.product((-1, 0, 1), repeat=2))
+
+
+def _owner_key(owner) -> str:
+    """An owner name as compared: case-folded (names are NFC already); "" for none."""
+    return owner.casefold() if isinstance(owner, str) else ""
+
+
+def _near_same_owner(owners: list[str], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which points have another point of the same owner in their grid cell or a neighbour.
+
+    Cells are :data:`DUPLICATE_DISTANCE_M` wide, so any two points of one owner within that
+    distance are both flagged; most points are not, and need no comparison one by one.
+
+    Parameters
+    ----------
+    owners : list of str
+        Each point's owner key.
+    x, y : numpy.ndarray
+        The points in metres (NaN: never flagged).
+    """
+    located = np.isfinite(x)
+    near = np.zeros(x.size, dtype=bool)
+    if located.sum() < 2:
+        return near
+    owner = pd.factorize(pd.Series(owners, dtype=object)[located])[0].astype(np.int64)
+    column = (x[located] // DUPLICATE_DISTANCE_M).astype(np.int64)  # as _Identities' cells
+    row = (y[located] // DUPLICATE_DISTANCE_M).astype(np.int64)
+    column, row = column - column.min() + 1, row - row.min() + 1
+    width, height = column.max() + 2, row.max() + 2
+    counts = pd.Series((owner * width + column) * height + row).value_counts()
+    found = np.zeros(owner.size, dtype=bool)
+    for dx, dy in _NEIGHBOURS:
+        keys = (owner * width + column + dx) * height + row + dy
+        others = counts.reindex(keys, fill_value=0).to_numpy() - (dx == dy == 0)
+        found |= others > 0
+    near[located] = found
+    return near
+
+
+def _parsed_once(field: Field, cells: list) -> list:
+    """Each cell parsed (:func:`parse_value`), each distinct cell once; unparsable cells raw.
+
+    Parsing is idempotent, so :func:`clean_camera` takes the parsed values as they are and
+    reports the raw ones' problems itself.
+    """
+    parsed = {}
+    for cell in cells:
+        key = (type(cell), cell)
+        if key not in parsed:
+            value, problem = parse_value(field, cell)
+            parsed[key] = cell if problem else value
+    return [parsed[(type(cell), cell)] for cell in cells]
+
+
+# ------------------------------------------------------------------------------------- places
+
+
+@functools.lru_cache(maxsize=8)
+def _utm_crs(bounds: tuple[float, float, float, float]) -> CRS:
+    """The working CRS of wards with these bounds (degrees); cached, as PROJ's lookup is slow."""
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs="EPSG:4326")
+    return working_crs(frame)
+
+
+def _projected(lat: np.ndarray, lon: np.ndarray, metric: CRS, bounds) -> np.ndarray:
+    """Points in the working CRS (metres); None when invalid or far from the wards' ``bounds``.
+
+    Points far from the wards cannot be in one nor near a camera in one, and are not projected:
+    a transverse Mercator zone cannot hold the whole globe.
+    """
+    west, south, east, north = bounds
+    near = (
+        (lon >= west - _WARD_BOX_MARGIN_DEG)
+        & (lon <= east + _WARD_BOX_MARGIN_DEG)
+        & (lat >= south - _WARD_BOX_MARGIN_DEG)
+        & (lat <= north + _WARD_BOX_MARGIN_DEG)
+    )
+    points = np.full(lat.size, None, dtype=object)
+    if near.any():
+        frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon[near], lat[near]), crs=4326)
+        points[near] = to_working(frame, metric).geometry.to_numpy()
+    return points
+
+
+def _index_points(index: pd.DataFrame, wards: gpd.GeoDataFrame) -> np.ndarray:
+    """The points of an identity index in the working CRS (metres; None far from the wards)."""
+    if not len(wards) or not len(index):
+        return np.full(len(index), None, dtype=object)
+    lat, lon = index["lat"].to_numpy(float), index["lon"].to_numpy(float)
+    return _projected(lat, lon, _utm_crs(tuple(wards.total_bounds)), wards.total_bounds)
+
+
+def _ward_codes(wards: gpd.GeoDataFrame, points: np.ndarray) -> np.ndarray:
+    """The code of the ward holding each point (None outside every ward, or no point).
+
+    The same query as the registry's own assignment, so that where wards touch the same ward
+    wins.
+    """
+    codes = np.full(points.size, None, dtype=object)
+    located = np.flatnonzero(~shapely.is_missing(points))
+    tree = shapely.STRtree(wards.geometry.to_numpy())
+    point, ward = tree.query(points[located], predicate="intersects")
+    codes[located[point[::-1]]] = wards["ward_code"].to_numpy()[ward[::-1]]
+    return codes
+
+
+# ------------------------------------------------------------------------------------- writing
+
+
+def _registered(registry: Registry, actor: Actor, values: list[dict], file: str) -> tuple:
+    """Register the accepted rows in one transaction; their camera ids."""
+    if not values:
+        return ()
+    try:
+        records = registry.register_many(actor, values, action="camera.import", detail=file)
+    except IntegrityError as error:
+        raise ConflictError(
+            f"{file}: nothing was imported: someone registered a camera with one of this file's "
+            f"external codes meanwhile ({error.orig}); import the file again"
+        ) from error
+    return tuple(int(record["id"]) for record in records)
+
+
+def _workbook_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with characters a workbook cannot hold replaced by ``�``."""
+    return frame.map(
+        lambda value: (
+            ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
+        )
+    )
+
+
+def _report(progress: Callable[[float], None] | None, fraction: float) -> None:
+    if progress is not None:
+        progress(fraction)
+
+
+__all__ = [
+    "HEADER_ALIASES",
+    "ImportResult",
+    "RowResult",
+    "header_key",
+    "import_cameras",
+    "map_headers",
+]
