@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
-from geodata import settings
+from geodata import layerstore, settings
 from geodata.access import Actor
 from geodata.crs import to_working
 from geodata.dataset import Dataset
@@ -34,6 +35,7 @@ PAGES = (
     ("pages/1_Bản_đồ_độ_phủ.py", "nav.map"),
     ("pages/2_Đăng_ký_camera.py", "nav.register"),
     ("pages/3_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
+    ("pages/4_Dữ_liệu.py", "nav.data"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -64,25 +66,31 @@ def registry() -> Registry:
     return opened
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def current_dataset(actor: Actor, revision: int) -> Dataset:
-    """The demo's wards, roads and hotspots with the registry cameras ``actor`` may see."""
-    demo = build_demo()
-    cameras = to_working(registry().camera_frame(actor), demo.crs)
-    return Dataset(
-        name=demo.name,
-        wards=demo.wards,
-        roads=demo.roads,
-        hotspots=demo.hotspots,
-        cameras=cameras,
-        key_routes=demo.key_routes,
-        is_demo=True,
-        report=demo.report,
-    )
+def revision() -> tuple[int, int]:
+    """Changes whenever the registry or the saved layers change (the caches' key)."""
+    return registry().revision(), layerstore.revision()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def area(layer_revision: int) -> Dataset:
+    """The area's wards, roads, hotspots and key routes: the demo, or what was uploaded."""
+    return layerstore.current(build_demo())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _camera_table(actor: Actor, revision: int):
+def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
+    base = area(revisions[1])
+    cameras = to_working(registry().camera_frame(actor), base.crs)
+    return replace(base, cameras=cameras)
+
+
+def current_dataset(actor: Actor) -> Dataset:
+    """The area's layers with the registry cameras ``actor`` may see."""
+    return _dataset(actor, revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _camera_table(actor: Actor, registry_revision: int):
     return registry().cameras(actor)
 
 
@@ -91,20 +99,28 @@ def camera_table(actor: Actor):
     return _camera_table(actor, registry().revision())
 
 
-@st.cache_resource(show_spinner=False)
-def key_segments():
-    """The demo's key routes as segments split at ward boundaries (they never change)."""
-    return key_route_segments(build_demo())
+@st.cache_resource(show_spinner=False, max_entries=4)
+def key_segments(layer_revision: int):
+    """The area's key routes as segments split at ward boundaries."""
+    return key_route_segments(area(layer_revision))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _summary(actor: Actor, revision: int, gap_min_m: float) -> CoverageSummary:
-    return summarise(current_dataset(actor, revision), gap_min_m=gap_min_m, segments=key_segments())
+def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
+    return summarise(
+        _dataset(actor, revisions), gap_min_m=gap_min_m, segments=key_segments(revisions[1])
+    )
 
 
 def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
-    """Coverage of what ``actor`` may see, recomputed whenever the registry changes."""
-    return _summary(actor, registry().revision(), float(gap_min_m))
+    """Coverage of what ``actor`` may see, recomputed whenever the registry or layers change."""
+    return _summary(actor, revision(), float(gap_min_m))
+
+
+def restore_demo_wards(actor: Actor) -> int:
+    """Put the demo's ward boundaries back into the registry; returns cameras re-assigned."""
+    demo = build_demo()
+    return registry().replace_wards(actor, demo.wards, boundary_set=demo.name)
 
 
 def current_map(

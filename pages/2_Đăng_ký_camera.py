@@ -27,7 +27,7 @@ with new_tab:
         st.caption(text("register.click_hint", lang))
         clicked = st_folium(
             registration_map(
-                appstate.current_dataset(actor, registry.revision()),
+                appstate.current_dataset(actor),
                 forms.preview(st.session_state),
                 lang=lang,
                 centre=forms.centre(st.session_state),

@@ -34,7 +34,7 @@ def run_page(path: str, lang: str = "vi", actor: Actor | None = ADMIN) -> AppTes
 def test_every_page_runs_without_exception(path, lang):
     app = run_page(path, lang)
     assert not app.exception, [e.value for e in app.exception]
-    titles = {"app.title", "coverage.page_title", "register.title", "map.page_title"}
+    titles = {"app.title", "coverage.page_title", "register.title", "map.page_title", "data.title"}
     assert app.title[0].value in {text(key, lang) for key in titles}
 
 
@@ -138,3 +138,25 @@ def test_every_page_runs_for_every_role(path, role):
     actor = Actor(f"test-{role}", role, frozenset({"27109"}) if role == "ward" else frozenset())
     app = run_page(path, actor=actor)
     assert not app.exception, [e.value for e in app.exception]
+
+
+def test_data_page_is_for_district_users_only():
+    ward_user = Actor("lan", "ward", frozenset({"27109"}))
+    app = run_page("pages/4_Dữ_liệu.py", actor=ward_user)
+    assert app.warning[0].value == text("data.district_only", "vi")
+    assert [b.key for b in app.button] == ["sign_out"]
+
+
+def test_choosing_key_routes_changes_the_coverage_figures():
+    before = run_page("app.py")
+    share_before = metric_value(before, "kpi.covered_share")
+    app = run_page("pages/4_Dữ_liệu.py")
+    app.multiselect(key="key_routes").set_value(["Mai Chí Thọ"])
+    app.button(key="save_key_routes").click().run()
+    assert not app.exception
+    after = run_page("app.py")
+    assert metric_value(after, "kpi.covered_share") != share_before
+    back = run_page("pages/4_Dữ_liệu.py")
+    back.button(key="reset_layers").click().run()
+    assert not back.exception
+    assert metric_value(run_page("app.py"), "kpi.covered_share") == share_before

@@ -82,12 +82,18 @@ def test_register_import_see_on_map_and_switch_language(app_url, browser_page, t
     page.locator('[data-testid="stDataFrame"] canvas').nth(3).wait_for(timeout=60_000)
     page.screenshot(path=str(tmp_path / "5-coverage.png"), full_page=True)
 
+    go(page, "Dữ liệu")
+    page.get_by_text("Tuyến trọng điểm", exact=True).wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "6-data.png"), full_page=True)
+
+    go(page, "Độ phủ & điểm mù")
+    page.get_by_text("Điểm mù dài nhất", exact=True).wait_for(timeout=60_000)
     page.get_by_label("Ngôn ngữ").click()
     page.get_by_role("option", name="English").click()
     page.get_by_role("heading", name="Coverage & gaps").wait_for(timeout=30_000)
     go(page, "Overview")
     page.get_by_role("heading", name="Camera coverage planner").wait_for(timeout=60_000)
-    page.screenshot(path=str(tmp_path / "6-overview-en.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "7-overview-en.png"), full_page=True)
 
     hosts = {urlparse(url).hostname for url in page.requested_urls if "://" in url}
     assert hosts - {None} == {"127.0.0.1"}, sorted(hosts)
