@@ -482,7 +482,8 @@ class _Rows:
         self.numbers, self.mapping = numbers, mapping
         self.headers = {field: column for column, field in mapping.items()}
         columns = [str(column) for column in table.columns]  # a list zips faster than an Index
-        cells = table.astype(object).where(table.notna(), None).to_numpy()
+        cells = table.to_numpy(dtype=object)
+        cells[table.isna().to_numpy()] = None
         self.raw = [dict(zip(columns, values, strict=True)) for values in cells.tolist()]
         self.cells = dict(zip(columns, cells.T.tolist(), strict=True))
         self.clean: list[dict] = []
@@ -494,7 +495,11 @@ class _Rows:
         fields = list(self.headers)
         columns = [_parsed_once(FIELD_BY_NAME[f], self.cells[self.headers[f]]) for f in fields]
         for values in zip(*columns, strict=True):
-            clean, problems = clean_camera(dict(zip(fields, values, strict=True)))
+            # An empty cell and an absent field are the same to clean_camera; absent is faster.
+            filled = {
+                f: value for f, value in zip(fields, values, strict=True) if value is not None
+            }
+            clean, problems = clean_camera(filled)
             found = [self._parse_problem(problem) for problem in problems]
             found += self._text_problems(clean)
             self.clean.append(clean)
@@ -738,6 +743,8 @@ class _Identities:
 
 
 _NEIGHBOURS = tuple(itertools.product((-1, 0, 1), repeat=2))
+_FEW_POINTS = 500
+"""Up to this many points, :func:`_near_same_owner` flags them all instead of looking."""
 
 
 def _owner_key(owner) -> str:
@@ -746,10 +753,12 @@ def _owner_key(owner) -> str:
 
 
 def _near_same_owner(owners: list[str], x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Which points have another point of the same owner in their grid cell or a neighbour.
+    """Which points may have another point of the same owner within the duplicate distance.
 
-    Cells are :data:`DUPLICATE_DISTANCE_M` wide, so any two points of one owner within that
-    distance are both flagged; most points are not, and need no comparison one by one.
+    Flagged are the points with another point of the same owner in their grid cell or a
+    neighbouring one: cells are :data:`DUPLICATE_DISTANCE_M` wide, so any two points of one
+    owner within that distance are both flagged, and most points are not and need no
+    comparison one by one. A few points are all flagged.
 
     Parameters
     ----------
@@ -759,9 +768,8 @@ def _near_same_owner(owners: list[str], x: np.ndarray, y: np.ndarray) -> np.ndar
         The points in metres (NaN: never flagged).
     """
     located = np.isfinite(x)
-    near = np.zeros(x.size, dtype=bool)
-    if located.sum() < 2:
-        return near
+    if located.sum() <= _FEW_POINTS:  # comparing them all one by one is quicker
+        return located
     owner = pd.factorize(pd.Series(owners, dtype=object)[located])[0].astype(np.int64)
     column = (x[located] // DUPLICATE_DISTANCE_M).astype(np.int64)  # as _Identities' cells
     row = (y[located] // DUPLICATE_DISTANCE_M).astype(np.int64)
@@ -773,6 +781,7 @@ def _near_same_owner(owners: list[str], x: np.ndarray, y: np.ndarray) -> np.ndar
         keys = (owner * width + column + dx) * height + row + dy
         others = counts.reindex(keys, fill_value=0).to_numpy() - (dx == dy == 0)
         found |= others > 0
+    near = np.zeros(x.size, dtype=bool)
     near[located] = found
     return near
 
@@ -783,13 +792,14 @@ def _parsed_once(field: Field, cells: list) -> list:
     Parsing is idempotent, so :func:`clean_camera` takes the parsed values as they are and
     reports the raw ones' problems itself.
     """
-    parsed = {}
+    parsed, values = {}, []
     for cell in cells:
-        key = (type(cell), cell)
+        key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same cell
         if key not in parsed:
             value, problem = parse_value(field, cell)
             parsed[key] = cell if problem else value
-    return [parsed[(type(cell), cell)] for cell in cells]
+        values.append(parsed[key])
+    return values
 
 
 # ------------------------------------------------------------------------------------- places

@@ -580,12 +580,14 @@ def _insert_cameras(session: Session, rows: list[dict]) -> list[int]:
     """
     if session.get_bind().dialect.name == "postgresql":
         sequence = func.pg_get_serial_sequence(Camera.__tablename__, "id")
-        ids = session.scalars(
-            select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
-        ).all()
+        ids = sorted(
+            session.scalars(
+                select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
+            )
+        )
         rows = [{**row, "id": camera_id} for row, camera_id in zip(rows, ids, strict=True)]
         session.execute(insert(Camera.__table__), rows)
-        return list(ids)
+        return ids
     session.execute(insert(Camera.__table__), rows)
     last = session.scalar(select(func.max(Camera.id)))
     return list(range(last - len(rows) + 1, last + 1))

@@ -429,6 +429,39 @@ def test_a_camera_listed_twice_in_one_file_goes_in_once(registry, tmp_path):
     assert "duplicate" not in found[6] and "fov_deg" in found[6]
 
 
+def test_duplicates_are_found_in_a_long_list(checking_registry, tmp_path):
+    grid = [moved(IN_AN_KHANH, north_m=5.0 * (i // 30), east_m=5.0 * (i % 30)) for i in range(900)]
+    rows = [vi_row(i, where, **{"Mã camera": ""}) for i, where in enumerate(grid)]
+    rows += [
+        vi_row(7, moved(grid[7], east_m=1.5), **{"Mã camera": ""}),  # row 902: same as row 9
+        vi_row(8, moved(grid[8], east_m=1.5), **{"Mã camera": "", "Chủ hộ": "Người khác"}),
+        vi_row(1, moved(grid[1], north_m=2.5), **{"Mã camera": "AK-X"}),  # row 904: as row 3
+    ]
+    path = write_csv(tmp_path / "long.csv", VI_HEADER, rows)
+    result = import_cameras(checking_registry, DISTRICT, path, dry_run=True)
+    found = reasons(result)
+    assert found.keys() == {902, 904}
+    same = r"already in this file as row {} \(same owner '{}', {}\.[4-6] m apart\); skipped"
+    assert re.fullmatch(same.format(9, "Nguyễn Văn 7", 1), found[902])  # 6 decimals: ±0.1 m
+    assert re.fullmatch(same.format(3, "Nguyễn Văn 1", 2), found[904])
+
+
+def test_a_long_list_imported_twice_goes_in_once_and_each_row_finds_its_camera(registry, tmp_path):
+    grid = [moved(IN_THAO_DIEN, north_m=4.0 * (i // 25), east_m=4.0 * (i % 25)) for i in range(600)]
+    rows = [vi_row(i, where, **{"Mã camera": ""}) for i, where in enumerate(grid)]
+    path = write_csv(tmp_path / "long.csv", VI_HEADER, rows)
+    first = import_cameras(registry, DISTRICT, path)
+    again = import_cameras(registry, DISTRICT, path)
+    assert (first.accepted, again.accepted, registry.count()) == (600, 0, 600)
+    owners = dict(registry.cameras(DISTRICT)[["id", "owner_name"]].to_numpy().tolist())
+    for row, camera_id in zip(again.rows, first.camera_ids, strict=True):
+        assert row.reason == (
+            f"already registered as camera {camera_id} (same owner "
+            f"{owners[camera_id]!r}, 0.0 m apart); skipped"
+        )
+        assert owners[camera_id] == row.raw["Chủ hộ"]
+
+
 def test_the_code_of_a_deleted_camera_cannot_be_used_again(registry, tmp_path):
     record = registry.register(
         DISTRICT,
