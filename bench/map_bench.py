@@ -87,8 +87,9 @@ def draw_seconds(url: str) -> float:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
         page.goto(url, wait_until="load", timeout=300_000)
-        page.wait_for_selector(".leaflet-container canvas, .leaflet-container path",
-                               timeout=300_000)
+        page.wait_for_selector(
+            ".leaflet-container canvas, .leaflet-container path", timeout=300_000
+        )
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
         seconds = time.perf_counter() - start
         browser.close()
@@ -118,16 +119,20 @@ def run(counts: list[int]) -> dict:
         try:
             for n in counts:
                 summary = summarise(demo_with(n))
-                for name, build in (("app", lambda s: coverage_map(s, lang="vi")),
-                                    ("baseline", baseline_map)):
+                for name, build in (
+                    ("app", lambda s: coverage_map(s, lang="vi")),
+                    ("baseline", baseline_map),
+                ):
                     page = root / f"{name}-{n}.html"
                     page.write_text(build(summary).get_root().render(), encoding="utf-8")
-                    runs.append({
-                        "cameras": n,
-                        "map": name,
-                        "html_mb": round(page.stat().st_size / 1e6, 2),
-                        "draw_s": round(draw_seconds(f"{url}/{page.name}"), 2),
-                    })
+                    runs.append(
+                        {
+                            "cameras": n,
+                            "map": name,
+                            "html_mb": round(page.stat().st_size / 1e6, 2),
+                            "draw_s": round(draw_seconds(f"{url}/{page.name}"), 2),
+                        }
+                    )
         finally:
             server.shutdown()
     ratios = [
