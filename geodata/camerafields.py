@@ -125,8 +125,16 @@ TYPE_WORDS = {
 
 
 def nfc(value: str) -> str:
-    """``value`` stripped and in Unicode NFC."""
-    return unicodedata.normalize("NFC", value).strip()
+    """``value`` stripped and in Unicode NFC (plain ASCII is already NFC)."""
+    value = value.strip()
+    return value if value.isascii() else unicodedata.normalize("NFC", value).strip()
+
+
+_WITHOUT_MARKS = dict.fromkeys(
+    code for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))
+)
+_WITHOUT_MARKS.update({ord("đ"): "d", ord("Đ"): "D"})
+"""A translation table dropping the combining marks (of the Basic Multilingual Plane)."""
 
 
 def search_key(*parts) -> str:
@@ -136,8 +144,9 @@ def search_key(*parts) -> str:
     'luong dinh cua hem 12'
     """
     text = " ".join(nfc(str(p)) for p in parts if p not in (None, ""))
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFD", text).translate(_WITHOUT_MARKS).casefold()
 
 
 ADDRESS_KEY_FIELDS = ("house_number", "alley", "street", "external_code", "notes")
