@@ -75,16 +75,6 @@ class RoadSegments:
             ]
         )
 
-    @property
-    def route(self) -> np.ndarray:
-        """The route name of each segment."""
-        return self.route_names[self.route_code]
-
-    @property
-    def ward(self) -> np.ndarray:
-        """The ward name of each segment."""
-        return self.ward_names[self.ward_code]
-
     def points_at(self, index: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Coordinates (n, 2) at fraction ``t`` along segments ``index``; t = 0 and 1 are exact."""
         x = self.x0[index] + t * (self.x1[index] - self.x0[index])

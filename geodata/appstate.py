@@ -21,7 +21,7 @@ from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.errors import PermissionDenied
 from geodata.i18n import text
-from geodata.registry import Registry
+from geodata.registry import Registry, camera_points
 from geodata.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
 from geodata.summary import CoverageSummary, key_route_segments, summarise
 from geodata.webmap import coverage_map, install_leaflet
@@ -80,7 +80,7 @@ def area(layer_revision: int) -> Dataset:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
     base = area(revisions[1])
-    cameras = to_working(registry().camera_frame(actor), base.crs)
+    cameras = to_working(camera_points(_camera_table(actor, revisions[0])), base.crs)
     return replace(base, cameras=cameras)
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from geodata.camerafields import CAMERA_TYPES, STATUSES
 from geodata.i18n import text
+from geodata.importer import import_cameras
 
 NEW = "new"
 """Widget-key prefix of the new-camera form."""
@@ -214,3 +215,21 @@ def apply_action(
         registry.delete(actor, camera_id, expected_version=version, reason="deleted in the app")
         return "register.deleted"
     return None
+
+
+IMPORT_CHECK_KEY = "import_check"
+
+
+def checked_import(registry, actor, upload):
+    """The dry run of an uploaded list, done once per uploaded file (not on every rerun)."""
+    kept = st.session_state.get(IMPORT_CHECK_KEY)
+    if kept is None or kept[0] != upload.file_id:
+        upload.seek(0)
+        kept = (upload.file_id, import_cameras(registry, actor, upload, dry_run=True))
+        st.session_state[IMPORT_CHECK_KEY] = kept
+    return kept[1]
+
+
+def forget_import_check() -> None:
+    """Drop the kept dry run (after the list was imported)."""
+    st.session_state.pop(IMPORT_CHECK_KEY, None)

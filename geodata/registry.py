@@ -433,23 +433,7 @@ class Registry:
         A camera whose direction is unknown (no bearing and a view narrower than 360°) is left
         out: where it looks cannot be guessed. :func:`missing_bearing` counts them.
         """
-        table = self.cameras(actor, **filters)
-        table = table[~missing_bearing(table)]
-        table = table.assign(bearing_deg=table["bearing_deg"].fillna(0.0))
-        frame = gpd.GeoDataFrame(
-            {
-                "camera_id": table["id"].astype(str),
-                "camera_type": table["camera_type"].astype(str),
-                "status": table["status"].astype(str),
-                "bearing_deg": table["bearing_deg"].astype(float),
-                "fov_deg": table["fov_deg"].astype(float),
-                "range_m": table["range_m"].astype(float),
-                "ward_name": table["ward_name"].fillna("").astype(str),
-            },
-            geometry=gpd.points_from_xy(table["lon"], table["lat"]),
-            crs="EPSG:4326",
-        )
-        return frame
+        return camera_points(self.cameras(actor, **filters))
 
     def count(self) -> int:
         """How many cameras (not deleted) the registry holds, whoever may see them."""
@@ -562,6 +546,27 @@ class Registry:
         if actor.sees_owners:
             return record
         return {**record, **dict.fromkeys(OWNER_FIELDS)}
+
+
+def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A :meth:`Registry.cameras` table as EPSG:4326 points with the engine's columns.
+
+    Cameras whose direction is unknown (:func:`missing_bearing`) are left out.
+    """
+    table = table[~missing_bearing(table)]
+    return gpd.GeoDataFrame(
+        {
+            "camera_id": table["id"].astype(str),
+            "camera_type": table["camera_type"].astype(str),
+            "status": table["status"].astype(str),
+            "bearing_deg": table["bearing_deg"].fillna(0.0).astype(float),
+            "fov_deg": table["fov_deg"].astype(float),
+            "range_m": table["range_m"].astype(float),
+            "ward_name": table["ward_name"].fillna("").astype(str),
+        },
+        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        crs="EPSG:4326",
+    )
 
 
 def missing_bearing(table: pd.DataFrame) -> pd.Series:

@@ -74,15 +74,14 @@ def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) ->
     """Per ward: cameras registered and active, key-route length, covered share, gaps."""
     routes = summary.routes.by_ward().set_index("ward")
     names = summary.dataset.wards["ward_name"].tolist()
-    counts = cameras.groupby("ward_name")["status"]
-    gaps = summary.gaps.groupby("ward").size()
+    registered = cameras["ward_name"].value_counts()
+    active = cameras.loc[cameras["status"] == "active", "ward_name"].value_counts()
+    gaps = summary.gaps["ward"].value_counts()
     return pd.DataFrame(
         {
             text("column.ward", lang): names,
-            text("column.cameras", lang): [int(counts.size().get(n, 0)) for n in names],
-            text("column.active", lang): [
-                int(counts.apply(lambda s: (s == "active").sum()).get(n, 0)) for n in names
-            ],
+            text("column.cameras", lang): [int(registered.get(n, 0)) for n in names],
+            text("column.active", lang): [int(active.get(n, 0)) for n in names],
             text("column.key_km", lang): [
                 round(float(routes["length_m"].get(n, 0.0)) / 1000, 2) for n in names
             ],

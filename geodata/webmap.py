@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -344,8 +345,7 @@ def _in_wards(dataset, wards: tuple[str, ...]):
     """``dataset`` with only the cameras in ``wards`` (all when empty)."""
     if not wards:
         return dataset
-    cameras = dataset.cameras[dataset.cameras["ward_name"].isin(wards)]
-    return type(dataset)(**{**dataset.__dict__, "cameras": cameras})
+    return replace(dataset, cameras=dataset.cameras[dataset.cameras["ward_name"].isin(wards)])
 
 
 def _other_roads(dataset) -> gpd.GeoDataFrame:

@@ -109,7 +109,7 @@ with import_tab:
     if upload is not None:
         try:
             with st.spinner(text("import.checking", lang)):
-                preview = import_cameras(registry, actor, upload, dry_run=True)
+                preview = forms.checked_import(registry, actor, upload)
         except USER_ERRORS as error:
             st.error(views.error_text(error, lang))
             st.stop()
@@ -129,6 +129,7 @@ with import_tab:
             except USER_ERRORS as error:
                 st.error(views.error_text(error, lang))
             else:
+                forms.forget_import_check()
                 st.success(
                     text("import.done", lang, accepted=done.accepted, rejected=done.rejected)
                 )
