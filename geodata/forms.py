@@ -172,18 +172,21 @@ def list_filters(lang: str, ward_names: dict[str, str]) -> dict:
         text("column.ward", lang),
         sorted(ward_names),
         format_func=ward_names.get,
+        placeholder=text("ui.choose", lang),
         key="filter_wards",
     )
     chosen_statuses = statuses.multiselect(
         text("map.field.status", lang),
         STATUSES,
         format_func=lambda s: text(f"status.{s}", lang),
+        placeholder=text("ui.choose", lang),
         key="filter_statuses",
     )
     chosen_types = types.multiselect(
         text("map.field.camera_type", lang),
         CAMERA_TYPES,
         format_func=lambda t: text(f"type.{t}", lang),
+        placeholder=text("ui.choose", lang),
         key="filter_types",
     )
     query = search.text_input(text("register.search", lang), key="filter_text")

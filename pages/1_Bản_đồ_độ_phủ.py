@@ -10,7 +10,9 @@ from geodata.i18n import text
 lang, actor = appstate.page_setup("map.page_title")
 st.title(text("map.page_title", lang))
 ward_names = sorted(appstate.registry().ward_names().values())
-chosen = st.multiselect(text("map.ward_filter", lang), ward_names, key="map_wards")
+chosen = st.multiselect(
+    text("map.ward_filter", lang), ward_names, placeholder=text("ui.choose", lang), key="map_wards"
+)
 try:
     with st.spinner(text("app.loading", lang)):
         fmap = appstate.current_map(actor, lang, wards=tuple(chosen))

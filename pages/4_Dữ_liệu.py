@@ -58,6 +58,7 @@ chosen = st.multiselect(
     text("data.key_routes_pick", lang),
     names,
     default=[n for n in area.key_routes if n in names],
+    placeholder=text("ui.choose", lang),
     key="key_routes",
 )
 if st.button(text("data.save_key_routes", lang), key="save_key_routes"):
