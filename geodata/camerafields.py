@@ -8,6 +8,7 @@ field names) instead of raising, so that callers can collect every problem of a 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -143,7 +144,14 @@ def search_key(*parts) -> str:
     >>> search_key("Lương Định Của", None, "Hẻm 12")
     'luong dinh cua hem 12'
     """
-    text = " ".join(nfc(str(p)) for p in parts if p not in (None, ""))
+    keys = (_part_key(str(part)) for part in parts if part is not None)
+    return " ".join(key for key in keys if key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _part_key(part: str) -> str:
+    """:func:`search_key` of one text (street names and owner names repeat: kept)."""
+    text = nfc(part)
     if text.isascii():
         return text.casefold()
     return unicodedata.normalize("NFD", text).translate(_WITHOUT_MARKS).casefold()
@@ -200,6 +208,8 @@ def _number(field: Field, raw):
         if value != int(value):
             return None, f"{field.name}: expected a whole number, found {_shown(raw)}"
         return int(value), None
+    if field.name == "bearing_deg" and value == 360.0:
+        return 0.0, None  # north, stored one way
     return value, None
 
 
@@ -269,7 +279,7 @@ def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
     partial : bool, keyword-only
         An update: required fields may be absent and defaults are not filled in.
     """
-    clean, problems = {}, []
+    clean, problems, failed = {}, [], set()
     for name, value in raw.items():
         field = FIELD_BY_NAME.get(name)
         if field is None:
@@ -278,18 +288,32 @@ def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
         parsed, problem = parse_value(field, value)
         if problem:
             problems.append(problem)
+            failed.add(name)
         elif parsed is not None or partial:
             clean[name] = parsed
     if not partial:
-        for field in FIELDS:
-            if (
-                field.required
-                and clean.get(field.name) is None
-                and not any(p.startswith(field.name + ":") for p in problems)
-            ):
-                problems.append(f"{field.name}: required, found nothing")
-        for name, value in DEFAULTS.items():
-            clean.setdefault(name, value)
-    if clean.get("bearing_deg") == 360.0:
-        clean["bearing_deg"] = 0.0
+        problems += completed_camera(clean, failed)
     return clean, problems
+
+
+def completed_camera(clean: dict, failed=frozenset()) -> list[str]:
+    """Give a new camera's clean values their defaults (in place); the required ones missing.
+
+    Parameters
+    ----------
+    clean : dict
+        Field name → parsed value, of the fields that parsed.
+    failed : collection of str
+        Fields whose value had a problem already: not reported again as missing.
+    """
+    missing = [
+        f"{name}: required, found nothing"
+        for name in _REQUIRED
+        if clean.get(name) is None and name not in failed
+    ]
+    for name, value in DEFAULTS.items():
+        clean.setdefault(name, value)
+    return missing
+
+
+_REQUIRED = tuple(field.name for field in FIELDS if field.required)

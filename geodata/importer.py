@@ -55,7 +55,7 @@ from geodata.camerafields import (
     FIELD_BY_NAME,
     FIELDS,
     Field,
-    clean_camera,
+    completed_camera,
     parse_value,
     search_key,
 )
@@ -491,17 +491,28 @@ class _Rows:
         self.x, self.y = np.full(len(numbers), np.nan), np.full(len(numbers), np.nan)
 
     def parse(self) -> None:
-        """Parse every row's cells into camera fields (:func:`clean_camera`)."""
+        """Parse every row's cells into camera fields, each distinct cell of a column once.
+
+        A row's clean values and problems are those of its cells (:func:`parse_value`, and
+        texts the registry cannot keep), then the required fields it lacks
+        (:func:`completed_camera`, which also fills in the defaults).
+        """
         fields = list(self.headers)
-        columns = [_parsed_once(FIELD_BY_NAME[f], self.cells[self.headers[f]]) for f in fields]
-        for values in zip(*columns, strict=True):
-            # An empty cell and an absent field are the same to clean_camera; absent is faster.
-            filled = {
-                f: value for f, value in zip(fields, values, strict=True) if value is not None
-            }
-            clean, problems = clean_camera(filled)
-            found = [self._parse_problem(problem) for problem in problems]
-            found += self._text_problems(clean)
+        columns = [
+            self._parsed_column(FIELD_BY_NAME[f], self.cells[self.headers[f]]) for f in fields
+        ]
+        values_by_row = zip(*(values for values, _ in columns), strict=True)
+        problems_by_row = zip(*(problems for _, problems in columns), strict=True)
+        missing_problems = {}
+        for values, problems in zip(values_by_row, problems_by_row, strict=True):
+            # An empty cell and an absent field are the same; absent is faster.
+            clean = {f: value for f, value in zip(fields, values, strict=True) if value is not None}
+            found = [problem for problem in problems if problem is not None]
+            failed = {name for names, _ in found for name in names}
+            for missing in completed_camera(clean, failed):
+                if missing not in missing_problems:
+                    missing_problems[missing] = self._parse_problem(missing)
+                found.append(missing_problems[missing])
             self.clean.append(clean)
             self.problems.append(found)
 
@@ -613,7 +624,7 @@ class _Rows:
         )
 
     def _parse_problem(self, problem: str) -> tuple[tuple[str, ...], str]:
-        """A problem of :func:`clean_camera`, naming the file's column and the fix."""
+        """A problem of a cell or of a missing field, naming the file's column and the fix."""
         name, _, message = problem.partition(": ")
         field = FIELD_BY_NAME[name]
         fix = _FIXES.get(name) or _KIND_FIXES.get(field.kind, "correct the cell")
@@ -621,25 +632,36 @@ class _Rows:
             fix = f"fill it in: {fix}" if name in self.headers else f"add the column: {fix}"
         return (name,), f"{self._label(name)}: {message} → {fix}"
 
-    def _text_problems(self, clean: dict) -> list[tuple[tuple[str, ...], str]]:
-        """Texts longer than the registry keeps, and NUL characters (PostgreSQL refuses them)."""
-        problems = []
-        for name, limit in _TEXT_LIMITS.items():
-            text = clean.get(name)
-            if text is not None and len(text) > limit:
-                problems.append(
-                    (
-                        (name,),
-                        f"{self._label(name)}: expected at most {limit} characters, found "
-                        f"{len(text)} → shorten it",
-                    )
-                )
-        for name, value in clean.items():
-            if isinstance(value, str) and "\x00" in value:
-                problems.append(
-                    ((name,), f"{self._label(name)}: found a NUL character → delete it")
-                )
-        return problems
+    def _parsed_column(self, field: Field, cells: list) -> tuple[list, list]:
+        """Each cell's parsed value (None when empty or wrong) and problem (None when right).
+
+        Each distinct cell is parsed once: ward lists repeat streets, types and statuses.
+        """
+        codes, distinct = _factorized(cells)
+        values = np.full(len(distinct) + 1, None, dtype=object)  # the last: empty cells
+        problems = values.copy()
+        for i, cell in enumerate(distinct):
+            value, problem = parse_value(field, cell)
+            found = self._parse_problem(problem) if problem else self._text_problem(field, value)
+            if found:
+                problems[i] = found
+            else:
+                values[i] = value
+        return values[codes].tolist(), problems[codes].tolist()
+
+    def _text_problem(self, field: Field, value) -> tuple[tuple[str, ...], str] | None:
+        """A text longer than the registry keeps, or holding a NUL (PostgreSQL refuses it)."""
+        if not isinstance(value, str):
+            return None
+        limit = _TEXT_LIMITS.get(field.name)
+        if limit is not None and len(value) > limit:
+            return (field.name,), (
+                f"{self._label(field.name)}: expected at most {limit} characters, found "
+                f"{len(value)} → shorten it"
+            )
+        if "\x00" in value:
+            return (field.name,), f"{self._label(field.name)}: found a NUL character → delete it"
+        return None
 
     def _swapped_problems(self) -> None:
         """Replace the coordinate problems of rows whose latitude and longitude look swapped."""
@@ -786,20 +808,18 @@ def _near_same_owner(owners: list[str], x: np.ndarray, y: np.ndarray) -> np.ndar
     return near
 
 
-def _parsed_once(field: Field, cells: list) -> list:
-    """Each cell parsed (:func:`parse_value`), each distinct cell once; unparsable cells raw.
+def _factorized(cells: list) -> tuple[np.ndarray, list]:
+    """The distinct non-empty cells, and each cell's index among them (-1 when empty).
 
-    Parsing is idempotent, so :func:`clean_camera` takes the parsed values as they are and
-    reports the raw ones' problems itself.
+    1, 1.0 and True are equal but not the same cell: cells of other types than text are told
+    apart by type too.
     """
-    parsed, values = {}, []
-    for cell in cells:
-        key = (type(cell), cell)  # 1, 1.0 and True are equal keys, but not the same cell
-        if key not in parsed:
-            value, problem = parse_value(field, cell)
-            parsed[key] = cell if problem else value
-        values.append(parsed[key])
-    return values
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        codes, distinct = pd.factorize(np.array(cells, dtype=object))
+        return codes, list(distinct)
+    keys: dict = {}
+    codes = [-1 if c is None else keys.setdefault((type(c), c), len(keys)) for c in cells]
+    return np.array(codes, dtype=np.intp), [cell for _, cell in keys]
 
 
 # ------------------------------------------------------------------------------------- places

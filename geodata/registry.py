@@ -18,6 +18,7 @@ from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 import shapely
 from argon2 import PasswordHasher
@@ -261,7 +262,7 @@ class Registry:
             }
             for row, ward in zip(rows, wards, strict=True)
         ]
-        keys = [_search_keys(record) for record in records]
+        keys = _search_keys(records)
         with self._session.begin() as session:
             if records:
                 ids = _insert_cameras(
@@ -270,8 +271,9 @@ class Registry:
                 for record, camera_id in zip(records, ids, strict=True):
                     record["id"] = camera_id
                 stamps = dict.fromkeys(("created_at", "updated_at"), str(now))  # once, not per row
-                session.execute(
-                    insert(AuditEntry.__table__),
+                _bulk_insert(
+                    session,
+                    AuditEntry.__table__,
                     [
                         {
                             "at": now,
@@ -314,7 +316,7 @@ class Registry:
                 before = _row(camera)
                 for name, value in clean.items():
                     setattr(camera, name, value)
-                for name, value in _search_keys(_row(camera)).items():
+                for name, value in _search_keys([_row(camera)])[0].items():
                     setattr(camera, name, value)
                 if {"lat", "lon"} & set(clean):
                     camera.ward_code = _wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
@@ -580,8 +582,7 @@ def _insert_cameras(session: Session, rows: list[dict]) -> list[int]:
     An ordered ``INSERT … RETURNING`` of many rows runs row by row on SQLite and in a slow
     sorted form on PostgreSQL, so the ids are found otherwise: PostgreSQL draws them from the
     table's sequence first; SQLite gives new rows the ids after the largest one, and from its
-    first insert until the commit this transaction holds the database's only write lock. The
-    insert is Core's (one ``executemany``), without the ORM's per-row bookkeeping.
+    first insert until the commit this transaction holds the database's only write lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         sequence = func.pg_get_serial_sequence(Camera.__tablename__, "id")
@@ -591,19 +592,66 @@ def _insert_cameras(session: Session, rows: list[dict]) -> list[int]:
             )
         )
         rows = [{**row, "id": camera_id} for row, camera_id in zip(rows, ids, strict=True)]
-        session.execute(insert(Camera.__table__), rows)
+        _bulk_insert(session, Camera.__table__, rows)
         return ids
-    session.execute(insert(Camera.__table__), rows)
+    _bulk_insert(session, Camera.__table__, rows)
     last = session.scalar(select(func.max(Camera.id)))
     return list(range(last - len(rows) + 1, last + 1))
 
 
-def _search_keys(record: dict) -> dict:
-    """The accent-insensitive search columns of a record."""
-    return {
-        "address_key": search_key(*(record.get(n) for n in ADDRESS_KEY_FIELDS)),
-        "owner_key": search_key(*(record.get(n) for n in OWNER_KEY_FIELDS)),
-    }
+def _bulk_insert(session: Session, table, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys) in one ``executemany`` of the driver.
+
+    The statement is compiled once and each column's values go through the column type's own
+    conversion (dates as SQLite keeps them, for instance): what Core's insert does per row,
+    without building a parameter dict per row, which is most of its time for many rows. The
+    rows must give every column that has a Python-side default.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    order = list(compiled.positiontup) if compiled.positional else names
+    defaulted = set(order) - set(names)  # Core fills these per row; this insert does not
+    if defaulted:
+        raise ValueError(f"{table.name}: rows must give {sorted(defaulted)}")
+    converters = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order
+    ]
+    columns = [
+        _converted([row[name] for row in rows], convert)
+        for name, convert in zip(order, converters, strict=True)
+    ]
+    values = list(zip(*columns, strict=True))
+    if not compiled.positional:
+        values = [dict(zip(order, row, strict=True)) for row in values]
+    connection.exec_driver_sql(compiled.string, values)
+
+
+def _converted(values: list, convert) -> list:
+    """``values`` through a column type's ``convert`` (None: as they are), each distinct once."""
+    if convert is None:
+        return values
+    done = {value: convert(value) for value in set(values)}
+    return [done[value] for value in values]
+
+
+def _search_keys(records: list[dict]) -> list[dict]:
+    """The accent-insensitive search columns of each record, worked out column by column.
+
+    Ward lists repeat streets and owner names, so each distinct value is keyed once.
+    """
+    columns = {}
+    for column, fields in (("address_key", ADDRESS_KEY_FIELDS), ("owner_key", OWNER_KEY_FIELDS)):
+        parts = [_keyed([record.get(name) for record in records]) for name in fields]
+        columns[column] = [" ".join(filter(None, row)) for row in zip(*parts, strict=True)]
+    return [dict(zip(columns, keys, strict=True)) for keys in zip(*columns.values(), strict=True)]
+
+
+def _keyed(values: list) -> list[str]:
+    """:func:`search_key` of each value, each distinct value once."""
+    keys = {value: search_key(value) for value in set(values)}
+    return [keys[value] for value in values]
 
 
 def _blank() -> dict:
@@ -615,9 +663,11 @@ def _row(camera: Camera) -> dict:
 
 
 def _json(record: dict | None) -> str | None:
+    """A record as the audit log keeps it: JSON of the fields that have a value."""
     if record is None:
         return None
-    return json.dumps(record, ensure_ascii=False, default=str, sort_keys=True)
+    kept = {name: value for name, value in record.items() if value is not None}
+    return orjson.dumps(kept, default=str, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def _masked(text: str | None) -> str | None:
