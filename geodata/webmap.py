@@ -21,6 +21,7 @@ import shapely
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
 from branca.element import MacroElement, Template
+from folium.plugins import Draw
 
 from coverage.fov import fov_polygons
 from geodata import settings
@@ -31,6 +32,9 @@ from geodata.summary import CoverageSummary
 
 STATIC_URL = "/app/static"
 """Where Streamlit serves ``static/`` from."""
+
+VENDORED = Path(__file__).resolve().parent / "assets"
+"""Browser assets no Python package ships (see its README.md)."""
 
 LOCAL_ASSETS = {
     "leaflet": ("leaflet", Path(xs_leaflet.BASE_DIR), "leaflet.js"),
@@ -50,6 +54,8 @@ LOCAL_ASSETS = {
         Path(xs_markercluster.BASE_DIR),
         "MarkerCluster.Default.css",
     ),
+    "leaflet_draw_js": ("leaflet-draw", VENDORED / "leaflet-draw", "leaflet.draw.js"),
+    "leaflet_draw_css": ("leaflet-draw", VENDORED / "leaflet-draw", "leaflet.draw.css"),
 }
 """folium's asset names → (folder under static/, package folder, file)."""
 
@@ -65,6 +71,36 @@ UNUSED_ASSETS = {
 }
 """folium's default assets that none of our maps uses (icons from Font Awesome, Bootstrap)."""
 
+DRAW_TEXT_KEYS = {
+    "draw.toolbar.buttons.polygon": "draw.polygon",
+    "draw.toolbar.buttons.rectangle": "draw.rectangle",
+    "draw.toolbar.actions.title": "draw.cancel",
+    "draw.toolbar.actions.text": "draw.cancel",
+    "draw.toolbar.finish.title": "draw.finish",
+    "draw.toolbar.finish.text": "draw.finish",
+    "draw.toolbar.undo.title": "draw.undo",
+    "draw.toolbar.undo.text": "draw.undo",
+    "draw.handlers.polygon.tooltip.start": "draw.polygon_start",
+    "draw.handlers.polygon.tooltip.cont": "draw.polygon_cont",
+    "draw.handlers.polygon.tooltip.end": "draw.polygon_end",
+    "draw.handlers.rectangle.tooltip.start": "draw.rectangle_start",
+    "draw.handlers.simpleshape.tooltip.end": "draw.shape_end",
+    "edit.toolbar.actions.save.title": "draw.save",
+    "edit.toolbar.actions.save.text": "draw.save",
+    "edit.toolbar.actions.cancel.title": "draw.cancel",
+    "edit.toolbar.actions.cancel.text": "draw.cancel",
+    "edit.toolbar.actions.clearAll.title": "draw.clear_all",
+    "edit.toolbar.actions.clearAll.text": "draw.clear_all",
+    "edit.toolbar.buttons.edit": "draw.edit",
+    "edit.toolbar.buttons.editDisabled": "draw.nothing",
+    "edit.toolbar.buttons.remove": "draw.remove",
+    "edit.toolbar.buttons.removeDisabled": "draw.nothing",
+    "edit.handlers.edit.tooltip.text": "draw.edit_tip",
+    "edit.handlers.edit.tooltip.subtext": "draw.edit_subtip",
+    "edit.handlers.remove.tooltip.text": "draw.remove_tip",
+}
+"""Where each text goes in ``L.drawLocal`` → its key in the text catalogue."""
+
 STATUS_COLOURS = {"active": "#1565c0", "broken": "#e65100", "removed": "#757575"}
 COVERED_COLOUR, UNCOVERED_COLOUR, GAP_COLOUR = "#2e7d32", "#c62828", "#ff6f00"
 HOTSPOT_COLOUR, WARD_COLOUR, ROAD_COLOUR = "#8e24aa", "#37474f", "#9e9e9e"
@@ -74,7 +110,7 @@ DISPLAY_GRID_DEG = 1e-6
 
 
 def install_leaflet(static_dir: Path | None = None) -> Path:
-    """Copy Leaflet and the marker-cluster plugin into ``static_dir`` (default: the app's).
+    """Copy Leaflet and its plugins into ``static_dir`` (default: the app's).
 
     Idempotent: files already there with the same size are left alone. Returns the folder.
     """
@@ -233,6 +269,25 @@ class Legend(MacroElement):
         ]
 
 
+class DrawTexts(MacroElement):
+    """The drawing tools' buttons and hints in the user's language (``L.drawLocal``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {% for path, value in this.texts %}
+        L.drawLocal{% for part in path %}[{{ part|tojson }}]{% endfor %} = {{ value|tojson }};
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawTexts"
+        self.texts = [(path.split("."), text(key, lang)) for path, key in DRAW_TEXT_KEYS.items()]
+
+
 class MetricScale(MacroElement):
     """A scale bar in metres only (Leaflet's default adds miles and feet)."""
 
@@ -310,14 +365,20 @@ def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None
     folium.GeoJson(
         _escaped(frame, ("hotspot", "share")),
         name=text("map.layer.hotspots", lang),
-        style_function=lambda _: {
-            "color": HOTSPOT_COLOUR,
-            "weight": 2,
-            "fillColor": HOTSPOT_COLOUR,
-            "fillOpacity": 0.12,
-        },
+        style_function=_hotspot_style(fill_opacity=0.12),
         tooltip=_tooltip(("hotspot", "share"), lang),
     ).add_to(fmap)
+
+
+def _hotspot_style(*, fill_opacity: float):
+    """The style function of hotspot polygons."""
+    style = {
+        "color": HOTSPOT_COLOUR,
+        "weight": 2,
+        "fillColor": HOTSPOT_COLOUR,
+        "fillOpacity": fill_opacity,
+    }
+    return lambda _: style
 
 
 def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
@@ -415,6 +476,39 @@ def registration_map(
             fill=True,
             fill_opacity=1.0,
         ).add_to(fmap)
+    localise_assets(fmap)
+    return fmap
+
+
+def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
+    """A map to draw hotspot polygons and edit or delete the hotspots (Leaflet.draw).
+
+    The wards and roads are drawn for reference; the hotspots form the layer the drawing tools
+    edit, each carrying only its row number in ``dataset.hotspots`` as property ``hotspot``, so
+    that what comes back from the browser (see :mod:`geodata.hotspotdraw`) holds no text.
+    """
+    wards = to_wgs84(dataset.wards)
+    fmap = base_map(wards.total_bounds)
+    _add_wards(fmap, wards, lang)
+    _add_lines(fmap, dataset.roads, "map.layer.roads", ROAD_COLOUR, 1.5, lang)
+    spots = to_wgs84(dataset.hotspots)
+    editable = folium.GeoJson(
+        gpd.GeoDataFrame({"hotspot": np.arange(len(spots))}, geometry=spots.geometry.values),
+        name=text("map.layer.hotspots", lang),
+        style_function=_hotspot_style(fill_opacity=0.2),
+    ).add_to(fmap)
+    shape = {"allowIntersection": False, "shapeOptions": {"color": HOTSPOT_COLOUR}}
+    DrawTexts(lang).add_to(fmap)  # before the tools read them
+    Draw(
+        feature_group=editable,
+        show_geometry_on_click=False,
+        draw_options={
+            "polygon": {**shape, "showArea": True, "metric": True},
+            "rectangle": shape,
+            **dict.fromkeys(("polyline", "circle", "marker", "circlemarker"), False),
+        },
+        edit_options={"poly": {"allowIntersection": False}},
+    ).add_to(fmap)
     localise_assets(fmap)
     return fmap
 

@@ -1,11 +1,13 @@
 """Dữ liệu (data): replace ward boundaries, roads or hotspots; choose the key routes."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from geodata import appstate, layers, layerstore
+from geodata import appstate, hotspotdraw, layers, layerstore
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.loadreport import LoadReport
+from geodata.webmap import hotspot_drawing_map
 
 LOADERS = {"wards": layers.load_wards, "roads": layers.load_roads, "hotspots": layers.load_hotspots}
 
@@ -51,6 +53,48 @@ for name, loader in LOADERS.items():
                 st.success(text("data.loaded", lang, count=len(frame), file=upload.name))
             for line in report.lines():
                 st.warning(line)
+
+st.subheader(text("data.draw.heading", lang))
+st.caption(text("data.draw.help", lang))
+drawing = st_folium(
+    hotspot_drawing_map(area, lang=lang),
+    returned_objects=["all_drawings"],
+    use_container_width=True,
+    height=520,
+    key=f"hotspot_drawing_{layerstore.revision()}",
+)
+shapes = hotspotdraw.drawn_table(
+    area.hotspots,
+    (drawing or {}).get("all_drawings"),
+    new_name=text("data.draw.new_name", lang),
+)
+if len(shapes) == 0:
+    st.info(text("data.draw.none", lang))
+named = st.data_editor(
+    shapes.drop(columns="geometry"),
+    column_config={
+        "hotspot_name": text("column.hotspot", lang),
+        "hotspot_kind": text("column.hotspot_kind", lang),
+        "weight": st.column_config.NumberColumn(text("column.weight", lang), min_value=0.1),
+        "area_ha": text("column.area_ha", lang),
+    },
+    disabled=["area_ha"],
+    hide_index=True,
+    use_container_width=True,
+    key=f"hotspot_names_{hotspotdraw.fingerprint(shapes)}",
+)
+if st.button(text("data.draw.save", lang), key="save_drawn_hotspots"):
+    report = LoadReport()
+    try:
+        edited = shapes.assign(**{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS})
+        frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
+        layerstore.save_layer("hotspots", frame)
+    except USER_ERRORS as error:
+        st.error(f"{text('error.heading', lang)}: {error}")
+    else:
+        st.success(text("data.draw.saved", lang, count=len(frame)))
+    for line in report.lines():
+        st.warning(line)
 
 st.subheader(text("data.key_routes", lang))
 names = sorted(n for n in area.roads["road_name"].unique() if n)
