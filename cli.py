@@ -8,6 +8,10 @@
     python cli.py cameras import FILE [--dry-run] [--report REJECTED.csv] [--as USER]
     python cli.py cameras export --format csv|xlsx|geojson|gpkg|osm --out FILE
                                  [--with-owner --purpose TEXT] [--as USER]
+    python cli.py recommend (--demo | --wards W --roads R [--cameras C]) [--hotspots H]
+                            [--key-routes ...] [--candidates FILE [--only-candidates]]
+                            (--k K | --target-share S) [--spacing-m 30] [--step-m 25]
+                            [--hotspot-weighting] [--json OUT.json]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
 
 Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
@@ -39,7 +43,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from coverage.candidates import STEP_M
 from coverage.gaps import GAP_MIN_M
+from coverage.placement import SPACING_M
 from geodata import settings
 from geodata.access import SYSTEM, Actor
 from geodata.camerafields import ROLES
@@ -48,6 +54,7 @@ from geodata.dataset import load_dataset
 from geodata.demo import build_demo
 from geodata.errors import USER_ERRORS, InputError
 from geodata.exports import write_geojson
+from geodata.recommend import read_households, recommend
 from geodata.registry import Registry
 from geodata.summary import summarise
 
@@ -75,33 +82,69 @@ def build_parser() -> argparse.ArgumentParser:
         help="act as this registry user (no password asked); default: the local administrator",
     )
 
-    report = commands.add_parser(
-        "report",
-        parents=[acting],
-        help="coverage of key routes and hotspots, and the gaps, as JSON",
-    )
-    source = report.add_mutually_exclusive_group(required=True)
+    area = _Parser(add_help=False)
+    source = area.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", action="store_true", help="use the built-in Quận 2 demo")
     source.add_argument("--wards", type=Path, help="ward polygons (GeoJSON, GPKG, SHP, KML…)")
-    report.add_argument("--roads", type=Path, help="road lines")
-    report.add_argument(
+    area.add_argument("--roads", type=Path, help="road lines")
+    area.add_argument(
         "--cameras",
         type=Path,
         help="cameras: CSV/XLSX with lat/lon, or points (default: the registry's cameras)",
     )
-    report.add_argument("--hotspots", type=Path, help="hotspot polygons, or points with radius_m")
-    report.add_argument(
+    area.add_argument("--hotspots", type=Path, help="hotspot polygons, or points with radius_m")
+    area.add_argument(
         "--key-routes", default="", help="comma-separated road names (default: every road)"
     )
-    report.add_argument("--route-name-field", help="the roads' name column")
-    report.add_argument("--ward-name-field", help="the wards' name column")
-    report.add_argument("--crs", help="CRS of input files that declare none (e.g. EPSG:32648)")
+    area.add_argument("--route-name-field", help="the roads' name column")
+    area.add_argument("--ward-name-field", help="the wards' name column")
+    area.add_argument("--crs", help="CRS of input files that declare none (e.g. EPSG:32648)")
+
+    report = commands.add_parser(
+        "report",
+        parents=[acting, area],
+        help="coverage of key routes and hotspots, and the gaps, as JSON",
+    )
     report.add_argument(
         "--gap-min-m", type=float, default=GAP_MIN_M, help="shortest gap reported, in metres"
     )
     report.add_argument("--json", type=Path, help="write the report here (default: stdout)")
     report.add_argument("--gaps", type=Path, help="write the gaps as GeoJSON (EPSG:4326)")
     report.set_defaults(handler=run_report)
+
+    advice = commands.add_parser(
+        "recommend",
+        parents=[acting, area],
+        help="where new cameras should go (site and bearing), as JSON",
+    )
+    how_many = advice.add_mutually_exclusive_group(required=True)
+    how_many.add_argument("--k", type=int, help="how many new cameras")
+    how_many.add_argument(
+        "--target-share", type=float, help="covered share of key routes to reach (0–1)"
+    )
+    advice.add_argument(
+        "--candidates",
+        type=Path,
+        help="CSV/XLSX of households that agreed to install (lat/lon, address)",
+    )
+    advice.add_argument(
+        "--only-candidates",
+        action="store_true",
+        help="propose only the listed households (no generated sites)",
+    )
+    advice.add_argument(
+        "--spacing-m", type=float, default=SPACING_M, help="least distance between new cameras"
+    )
+    advice.add_argument(
+        "--step-m", type=float, default=STEP_M, help="distance between generated sites"
+    )
+    advice.add_argument(
+        "--hotspot-weighting",
+        action="store_true",
+        help="weigh key-route metres inside hotspots by the hotspot's weight",
+    )
+    advice.add_argument("--json", type=Path, help="write the result here (default: stdout)")
+    advice.set_defaults(handler=run_recommend)
 
     cameras = commands.add_parser("cameras", help="the registry's cameras: import and export")
     camera_commands = cameras.add_subparsers(dest="camera_command", required=True)
@@ -151,6 +194,59 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_report(args: argparse.Namespace) -> int:
     """The ``report`` subcommand."""
+    dataset = _area(args)
+    summary = summarise(dataset, gap_min_m=args.gap_min_m)
+    routes = summary.routes
+    _emit(
+        summary.to_json(),
+        args.json,
+        f"{dataset.name}: key routes {routes.length_m / 1000:.1f} km, covered {routes.share:.1%}, "
+        f"{len(summary.gaps)} gaps ≥ {args.gap_min_m:g} m",
+    )
+    if args.gaps:
+        write_geojson(summary.gaps_wgs84().drop(columns=["lat", "lon"]), args.gaps)
+    return 0
+
+
+def run_recommend(args: argparse.Namespace) -> int:
+    """The ``recommend`` subcommand."""
+    if args.only_candidates and args.candidates is None:
+        raise InputError("--only-candidates needs --candidates FILE")
+    dataset = _area(args)
+    households = read_households(args.candidates, dataset.crs) if args.candidates else None
+    result = recommend(
+        dataset,
+        k=args.k,
+        target_share=args.target_share,
+        spacing_m=args.spacing_m,
+        step_m=args.step_m,
+        generated=not args.only_candidates,
+        households=households,
+        hotspot_weighting=args.hotspot_weighting,
+    )
+    placed = result.placement
+    _emit(
+        result.to_json(),
+        args.json,
+        f"{dataset.name}: {placed.picks.size} new cameras, key routes covered "
+        f"{placed.covered_before_m / 1000:.1f} → {placed.covered_after_m / 1000:.1f} km, "
+        f"within {result.gap:.2%} of the best possible",
+    )
+    return 0
+
+
+def _emit(document: dict, path: Path | None, headline: str) -> None:
+    """Write ``document`` as JSON to ``path`` and print ``headline``; without a path, print it."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if path:
+        path.write_text(text + "\n", encoding="utf-8")
+        print(f"{headline} → {path}")
+    else:
+        print(text)
+
+
+def _area(args: argparse.Namespace):
+    """The dataset the area options name; cameras from the registry without ``--cameras``."""
     if args.demo:
         dataset = build_demo()
     else:
@@ -170,21 +266,7 @@ def run_report(args: argparse.Namespace) -> int:
                 dataset = registry_dataset(registry, _actor(registry, args.acting_as), **files)
     for line in dataset.report.lines():
         print(f"note: {line}", file=sys.stderr)
-    summary = summarise(dataset, gap_min_m=args.gap_min_m)
-    text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
-        routes = summary.routes
-        print(
-            f"{dataset.name}: key routes {routes.length_m / 1000:.1f} km, "
-            f"covered {routes.share:.1%}, {len(summary.gaps)} gaps ≥ {args.gap_min_m:g} m "
-            f"→ {args.json}"
-        )
-    else:
-        print(text)
-    if args.gaps:
-        write_geojson(summary.gaps_wgs84().drop(columns=["lat", "lon"]), args.gaps)
-    return 0
+    return dataset
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -282,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "report" and not args.demo and args.roads is None:
+    if args.command in ("report", "recommend") and not args.demo and args.roads is None:
         parser.error("--wards needs --roads")
     try:
         return args.handler(args)

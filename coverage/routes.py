@@ -178,18 +178,22 @@ def route_coverage(
     check_cameras(cameras)
     report = progress or (lambda fraction: None)
     active = active_cameras(cameras)
-    seg, lo, hi = _seen_intervals(segments, active)
+    _, seg, lo, hi = seen_intervals(segments, active)
     report(0.6)
     covered_m, redundant_m, seen = _sweep(seg, lo, hi, segments.length_m)
     report(1.0)
     return RouteCoverage(segments, covered_m, redundant_m, *seen)
 
 
-def _seen_intervals(
+def seen_intervals(
     segments: RoadSegments, cameras: gpd.GeoDataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (segment, t_from, t_to) interval that one camera sees, unmerged."""
-    empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every (camera, segment, t_from, t_to) interval one camera sees, unmerged.
+
+    ``camera`` is the row number in ``cameras`` (whatever its status: the caller chooses which
+    cameras count); ``t_from < t_to`` are fractions of the segment.
+    """
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if len(cameras) == 0 or len(segments) == 0:
         return empty
     points = cameras.geometry.to_numpy()
@@ -225,11 +229,12 @@ def _seen_intervals(
     second_lo = np.maximum(disc_lo[wide], right_lo[wide])
     second_hi = np.minimum(disc_hi[wide], right_hi[wide])
 
+    cam_all = np.concatenate([cam, cam[wide]])
     seg_all = np.concatenate([seg, seg[wide]])
     lo_all = np.clip(np.concatenate([first_lo, second_lo]), 0.0, 1.0)
     hi_all = np.clip(np.concatenate([first_hi, second_hi]), 0.0, 1.0)
     keep = hi_all > lo_all
-    return seg_all[keep], lo_all[keep], hi_all[keep]
+    return cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
 
 
 def _disc_interval(ax, ay, dx, dy, radius) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,199 @@
+"""Placement: instances with the optimum worked out by hand, and properties on random ones."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from coverage import placement
+from coverage.candidates import TEMPLATES, Template, candidate_views, roadside_sites
+from coverage.network import road_segments
+from coverage.routes import route_coverage
+from tests.coverage.conftest import make_cameras, make_roads
+
+NO_SPACING = 0.0
+
+
+def views(*specs) -> pd.DataFrame:
+    """Candidates from (site, x, y, bearing_deg, fov_deg, range_m) tuples."""
+    return pd.DataFrame(
+        specs, columns=["site", "x_m", "y_m", "bearing_deg", "fov_deg", "range_m"]
+    ).astype({"site": int})
+
+
+def problem_of(roads, candidates, existing=None, **kwargs):
+    routes = route_coverage(
+        road_segments(roads), existing if existing is not None else make_cameras()
+    )
+    return placement.coverage_problem(routes, candidates, **kwargs)
+
+
+@pytest.fixture
+def road_200():
+    """A straight road from (0, 0) to (200, 0)."""
+    return make_roads([(0, 0), (200, 0)])
+
+
+@pytest.fixture
+def greedy_trap(road_200):
+    """Round cameras on the road: [0, 100], [100, 200] and the greedy's bait [40, 160]."""
+    return problem_of(
+        road_200,
+        views((0, 50, 0, 0, 360, 50), (1, 150, 0, 0, 360, 50), (2, 100, 0, 0, 360, 60)),
+    )
+
+
+def test_single_candidate_sees_its_disc_chord(road_200):
+    problem = problem_of(road_200, views((0, 100, 0, 0, 360, 30)))
+    picked = placement.greedy(problem, 1, spacing_m=NO_SPACING)
+    assert picked.picks.tolist() == [0]
+    assert picked.gain_m.tolist() == pytest.approx([60.0])
+    assert picked.covered_after_m == pytest.approx(60.0)
+
+
+def test_greedy_takes_the_bait_and_the_exact_solver_does_not(greedy_trap):
+    # Greedy: [40, 160] (120 m), then either half adds 40 m: 160 m. Best: both halves, 200 m.
+    picked = placement.greedy(greedy_trap, 2, spacing_m=NO_SPACING)
+    assert picked.picks.tolist() == [2, 0]  # the tie between 0 and 1 goes to the lower number
+    assert picked.gain_m.tolist() == pytest.approx([120.0, 40.0])
+    best, bound = placement.exact(greedy_trap, 2, spacing_m=NO_SPACING)
+    assert sorted(best.picks.tolist()) == [0, 1]
+    assert best.weight == pytest.approx(200.0) and bound == pytest.approx(200.0)
+    assert placement.upper_bound(greedy_trap, 2, spacing_m=NO_SPACING) >= 200.0 - 1e-6
+    assert picked.weight >= (1 - 1 / math.e) * best.weight
+
+
+def test_existing_cameras_count_and_their_stretch_is_not_paid_for_again(road_200):
+    existing = make_cameras((50, 0, 0, 360, 50))  # sees [0, 100]
+    problem = problem_of(road_200, views((0, 50, 0, 0, 360, 50), (1, 150, 0, 0, 360, 50)), existing)
+    assert problem.covered_before_m == pytest.approx(100.0)
+    picked = placement.greedy(problem, 2, spacing_m=NO_SPACING)
+    assert picked.picks.tolist() == [1]  # candidate 0 would add nothing
+    assert picked.covered_after_m == pytest.approx(200.0)
+
+
+def test_sites_at_existing_cameras_are_never_candidates():
+    sites = pd.DataFrame(
+        {
+            "x_m": [0.0, 2.0, 50.0],
+            "y_m": [0.0, 0.0, 0.0],
+            "road_bearing_deg": 90.0,
+            "facing_deg": 0.0,
+            "source": "route",
+            "label": "",
+        }
+    )
+    existing = make_cameras((0, 0, 0, 90, 30), (49, 0, 0, 90, 30), status=["active", "broken"])
+    kept = candidate_views(sites, TEMPLATES, existing=existing)
+    assert sorted(set(kept["x_m"])) == [
+        50.0
+    ]  # 0 and 2 m from an active camera go; broken ones stay
+
+
+def test_spacing_keeps_picks_apart(road_200):
+    candidates = views((0, 60, 0, 90, 90, 40), (1, 70, 0, 90, 90, 40), (2, 160, 0, 90, 90, 40))
+    problem = problem_of(road_200, candidates)
+    close = placement.greedy(problem, 3, spacing_m=NO_SPACING)
+    spaced = placement.greedy(problem, 3, spacing_m=30.0)
+    assert len(close.picks) == 3
+    xy = problem.candidates.loc[spaced.picks, ["x_m", "y_m"]].to_numpy()
+    gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    assert (gaps[np.triu_indices(len(xy), 1)] >= 30.0).all()
+    best, _ = placement.exact(problem, 3, spacing_m=30.0)
+    assert len(best.picks) == 2 and best.weight <= close.weight
+
+
+def test_one_pick_per_site(road_200):
+    # One site with three bearings: each sees its own stretch, but only one may be installed.
+    candidates = views((0, 100, 5, 90, 60, 60), (0, 100, 5, 270, 60, 60), (0, 100, 5, 180, 60, 60))
+    problem = problem_of(road_200, candidates)
+    assert len(placement.greedy(problem, 3, spacing_m=NO_SPACING).picks) == 1
+    best, _ = placement.exact(problem, 3, spacing_m=NO_SPACING)
+    assert len(best.picks) == 1
+
+
+def test_target_share_stops_when_reached(greedy_trap):
+    picked = placement.greedy(greedy_trap, 10, spacing_m=NO_SPACING, target_share=0.5)
+    assert picked.picks.tolist() == [2]  # 120 of 200 m reaches half after one camera
+    curve = picked.curve()
+    assert curve["k"].tolist() == [0, 1] and curve["share"].tolist() == pytest.approx([0.0, 0.6])
+
+
+def test_weights_steer_the_picks(road_200):
+    two_roads = make_roads([(0, 0), (200, 0)], [(0, 100), (200, 100)], names=["A", "B"])
+    candidates = views((0, 100, 0, 0, 360, 40), (1, 100, 100, 0, 360, 30))
+    routes = route_coverage(road_segments(two_roads), make_cameras())
+    plain = placement.coverage_problem(routes, candidates)
+    assert placement.greedy(plain, 1, spacing_m=NO_SPACING).picks.tolist() == [0]
+    road_b = (routes.segments.route_names[routes.segments.route_code] == "B").astype(float)
+    weighted = placement.coverage_problem(routes, candidates, segment_weight=1 + 2 * road_b)
+    picked = placement.greedy(weighted, 1, spacing_m=NO_SPACING)
+    assert picked.picks.tolist() == [1]  # 60 m × 3 beats 80 m × 1
+    assert picked.weight == pytest.approx(180.0) and picked.gain_m.tolist() == pytest.approx([60.0])
+
+
+def random_instance(seed: int, n_sites: int = 40):
+    rng = np.random.default_rng(seed)
+    roads = make_roads(
+        *[[(0, y), (400, y + rng.uniform(-30, 30))] for y in (0, 60, 120)],
+        [(50, -20), (70, 160)],
+    )
+    x, y = rng.uniform(0, 400, n_sites), rng.uniform(-20, 140, n_sites)
+    rows = []
+    for site in range(n_sites):
+        for bearing in rng.choice(360, 3, replace=False):
+            rows.append(
+                (
+                    site,
+                    x[site],
+                    y[site],
+                    float(bearing),
+                    rng.choice([60, 90, 360]),
+                    rng.choice([15, 30, 50]),
+                )
+            )
+    existing = make_cameras(
+        *[(rng.uniform(0, 400), rng.uniform(0, 120), 90, 90, 30) for _ in range(3)]
+    )
+    return problem_of(roads, views(*rows), existing)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_greedy_bound_and_optimum_are_ordered_on_random_instances(seed):
+    problem = random_instance(seed)
+    for k in (3, 8):
+        picked = placement.greedy(problem, k, spacing_m=20.0)
+        best, proven = placement.exact(problem, k, spacing_m=20.0)
+        bound = placement.upper_bound(problem, k, spacing_m=20.0)
+        assert proven == pytest.approx(best.weight, rel=1e-6)  # solved to optimality
+        assert picked.weight <= best.weight + 1e-6
+        assert picked.weight >= (1 - 1 / math.e) * best.weight - 1e-6
+        assert bound >= best.weight - 1e-6
+        assert problem.value(picked.picks) == pytest.approx(picked.weight)
+
+
+def test_same_input_gives_the_same_picks():
+    first = placement.greedy(random_instance(3), 8)
+    again = placement.greedy(random_instance(3), 8)
+    assert first.picks.tolist() == again.picks.tolist()
+    assert first.gain_weight.tolist() == again.gain_weight.tolist()
+
+
+def test_covered_after_equals_the_engine_with_the_picked_cameras():
+    roads = make_roads([(0, 0), (300, 0), (300, 200)], [(0, 100), (300, 120)])
+    existing = make_cameras((40, 5, 90, 80, 40), (300, 100, 0, 360, 20))
+    routes = route_coverage(road_segments(roads), existing)
+    candidates = candidate_views(
+        roadside_sites(routes, step_m=20), (*TEMPLATES, Template("ptz", 200, 30)), existing=existing
+    )
+    problem = placement.coverage_problem(routes, candidates)
+    picked = placement.greedy(problem, 6, spacing_m=25)
+    chosen = problem.candidates.iloc[picked.picks]
+    new = make_cameras(
+        *chosen[["x_m", "y_m", "bearing_deg", "fov_deg", "range_m"]].itertuples(index=False)
+    )
+    both = pd.concat([existing, new], ignore_index=True)
+    engine = route_coverage(road_segments(roads), both).total_covered_m
+    assert picked.covered_after_m == pytest.approx(engine, abs=1e-6)
+    assert picked.covered_after_m > routes.total_covered_m
