@@ -17,7 +17,6 @@ null for the city workload).
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import sys
@@ -29,6 +28,9 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import emit
 
 from coverage.network import road_segments
 from coverage.routes import route_coverage
@@ -178,10 +180,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="engine runs (median is reported)")
     args = parser.parse_args()
     result = run(args.workload, repeat=args.repeat)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import json
 import sys
 import tempfile
 import threading
@@ -33,6 +32,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import emit
 
 from coverage.fov import fov_polygons
 from geodata.crs import to_wgs84
@@ -154,10 +156,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     result = run(args.cameras)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.json)
 
 
 if __name__ == "__main__":

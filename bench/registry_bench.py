@@ -21,7 +21,6 @@ this process's CPU time ``cpu_s`` (steadier on a busy machine; without the datab
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -35,6 +34,9 @@ import shapely
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from figures import emit
 
 from geodata.access import SYSTEM, Actor
 from geodata.demo import build_demo
@@ -204,10 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         backends = {"sqlite": sqlite_run(path, Path(folder))}
         if args.postgres:
             backends["postgresql"] = postgres_run(path, args.postgres)
-    report = json.dumps({"rows": args.rows, "backends": backends}, ensure_ascii=False, indent=2)
-    print(report)
-    if args.json:
-        args.json.write_text(report + "\n", encoding="utf-8")
+    emit({"rows": args.rows, "backends": backends}, args.json)
     return 0
 
 

@@ -21,7 +21,6 @@ metres after placement equal what the engine reports for existing + recommended 
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,6 +35,11 @@ from coverage.routes import RouteCoverage, seen_intervals
 
 SPACING_M = 30.0
 """Default least distance between two recommended cameras, in metres."""
+_HASH_SEED = 20_251_130
+PRICING_BATCH = 500
+"""Candidates the bound's column generation starts with, and adds at most per round."""
+PRICING_TOLERANCE = 1e-7
+"""Reduced costs above this negative are taken as zero (HiGHS's own dual tolerance)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,11 +185,13 @@ def coverage_problem(
     count = np.searchsorted(cuts, view_to) - first
     owner, piece = np.repeat(cam, count), _ranges(first, count)
     keep = unseen[piece]
-    pairs = np.unique(np.c_[owner[keep], piece[keep]], axis=0)
-    owner, piece = pairs[:, 0], pairs[:, 1]
+    pair = np.unique(owner[keep] * cuts.size + piece[keep])
+    owner, piece = pair // cuts.size, pair % cuts.size
     piece_m = (cuts[1:] - cuts[:-1]) * segments.length_m[piece_seg]
     piece_weight = piece_m * weight[piece_seg]
-    owner, piece, merged_m, merged_weight = _merge_alike(owner, piece, piece_m, piece_weight)
+    owner, piece, merged_m, merged_weight = _merge_alike(
+        owner, piece, piece_m, piece_weight, len(views)
+    )
     start = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(views)))]
     return CoverageProblem(
         candidates=candidates.reset_index(drop=True),
@@ -251,8 +257,30 @@ def greedy(
 
 
 def upper_bound(problem: CoverageProblem, k: int, *, spacing_m: float = SPACING_M) -> float:
-    """The most weight any ``k`` candidates could cover: the linear relaxation's optimum."""
-    return _solve(problem, k, spacing_m, integer=False)[0]
+    """The most weight any ``k`` candidates could cover: the linear relaxation's optimum.
+
+    Solved by column generation: the relaxation over the candidates that cover the most on
+    their own, then, while some left-out candidate has a negative reduced cost (it could raise
+    the optimum), the most promising of those are added and it is solved again. When none has,
+    the restricted optimum is the optimum over all candidates.
+    """
+    n = len(problem)
+    if n == 0 or problem.piece_m.size == 0 or k <= 0:
+        return 0.0
+    model = coverage_model(problem, k, spacing_m=spacing_m)
+    owner = np.repeat(np.arange(n), np.diff(problem.start))
+    alone = np.bincount(owner, weights=problem.piece_weight[problem.pieces], minlength=n)
+    batch = max(PRICING_BATCH, 5 * k)
+    columns = np.sort(np.lexsort((np.arange(n), -alone))[:batch])
+    while True:
+        solver = _run(model.highs_lp(columns))
+        reduced = model.reduced_costs(np.asarray(solver.getSolution().row_dual))
+        reduced[columns] = 0.0
+        entering = np.flatnonzero(reduced < -PRICING_TOLERANCE)
+        if entering.size == 0:
+            return -float(solver.getInfo().objective_function_value)
+        best = entering[np.lexsort((entering, reduced[entering]))][:batch]
+        columns = np.union1d(columns, best)
 
 
 def exact(
@@ -262,9 +290,15 @@ def exact(
 
     The bound equals the picks' weight when HiGHS proved optimality within ``time_limit_s``.
     """
-    weight, values, bound = _solve(problem, k, spacing_m, integer=True, time_limit_s=time_limit_s)
-    chosen = np.flatnonzero(values > 0.5)
-    order = sorted(chosen.tolist(), key=lambda c: -problem.value([c]))
+    n = len(problem)
+    chosen = np.zeros(0, dtype=np.int64)
+    bound = 0.0
+    if n and problem.piece_m.size and k > 0:
+        model = coverage_model(problem, k, spacing_m=spacing_m)
+        solver = _run(model.highs_lp(integer=True), time_limit_s=time_limit_s)
+        chosen = np.flatnonzero(np.asarray(solver.getSolution().col_value[:n]) > 0.5)
+        bound = -float(solver.getInfo().mip_dual_bound)
+    order = sorted(chosen.tolist(), key=lambda c: (-problem.value([c]), c))
     covered = np.zeros(problem.piece_m.size, dtype=bool)
     gain_m, gain_weight = [], []
     for c in order:
@@ -279,7 +313,7 @@ def exact(
         problem.covered_before_m,
         problem.length_m,
     )
-    return placement, max(bound, weight)
+    return placement, max(bound, placement.weight)
 
 
 def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -287,29 +321,34 @@ def _ranges(first: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.arange(count.sum()) - np.repeat(np.cumsum(count) - count - first, count)
 
 
-def _merge_alike(owner, piece, piece_m, piece_weight):
+def _merge_alike(owner, piece, piece_m, piece_weight, n_candidates):
     """Merge pieces covered by exactly the same candidates; drop pieces nobody covers.
+
+    Pieces are grouped by a 128-bit hash of their set of candidates (two sums of fixed random
+    64-bit keys, and the count): two different sets share one with a chance below 1e-30.
 
     Returns the (candidate, piece) pairs renumbered and sorted by candidate, and the merged
     pieces' metres and weights.
     """
     if piece.size == 0:
         return piece, piece, np.zeros(0), np.zeros(0)
-    by_piece = np.lexsort((owner, piece))
-    owner, piece = owner[by_piece], piece[by_piece]
-    bounds = np.flatnonzero(np.r_[True, piece[1:] != piece[:-1], True])
-    used = piece[bounds[:-1]]
-    groups = {}
+    keys = np.random.default_rng(_HASH_SEED).integers(
+        0, np.iinfo(np.uint64).max, size=(2, n_candidates), dtype=np.uint64, endpoint=True
+    )
+    used, of_pair = np.unique(piece, return_inverse=True)
+    hashes = np.zeros((3, used.size), dtype=np.uint64)
+    for row in range(2):
+        np.add.at(hashes[row], of_pair, keys[row, owner])
+    np.add.at(hashes[2], of_pair, np.uint64(1))
+    order = np.lexsort(hashes)
+    new = np.r_[True, np.any(hashes[:, order[1:]] != hashes[:, order[:-1]], axis=0)]
     label = np.empty(used.size, dtype=np.int64)
-    for i, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
-        label[i] = groups.setdefault(owner[a:b].tobytes(), len(groups))
-    merged_m = np.bincount(label, weights=piece_m[used], minlength=len(groups))
-    merged_weight = np.bincount(label, weights=piece_weight[used], minlength=len(groups))
-    first_of_group = np.unique(label, return_index=True)[1]
-    keep = np.isin(np.repeat(np.arange(used.size), np.diff(bounds)), first_of_group)
-    pairs = np.c_[owner[keep], np.repeat(label, np.diff(bounds))[keep]]
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    return pairs[:, 0], pairs[:, 1], merged_m, merged_weight
+    label[order] = np.cumsum(new) - 1
+    groups = int(new.sum())
+    merged_m = np.bincount(label, weights=piece_m[used], minlength=groups)
+    merged_weight = np.bincount(label, weights=piece_weight[used], minlength=groups)
+    pair = np.unique(owner * groups + label[of_pair])
+    return pair // groups, pair % groups, merged_m, merged_weight
 
 
 def _within(xy: np.ndarray, point: np.ndarray, spacing_m: float) -> np.ndarray:
@@ -318,27 +357,85 @@ def _within(xy: np.ndarray, point: np.ndarray, spacing_m: float) -> np.ndarray:
         return np.hypot(xy[:, 0] - point[0], xy[:, 1] - point[1]) < spacing_m
 
 
-def _solve(problem, k, spacing_m, *, integer, time_limit_s=60.0):
-    """Solve the coverage model with HiGHS: (objective, candidate values, dual bound)."""
-    import highspy
-    from highspy.highs import _Highs  # the plain solver: highspy.Highs() prints a banner
+@dataclass(frozen=True, eq=False)
+class CoverageModel:
+    """The coverage programme's columns as a sparse matrix (compressed by column).
 
-    n, m = len(problem), problem.piece_m.size
-    if n == 0 or m == 0 or k <= 0:
-        return 0.0, np.zeros(n), 0.0
+    Columns: ``x_c`` per candidate (1 = installed), then ``y_p`` per piece that two or more
+    candidates cover (1 = seen), all in [0, 1]. A piece only one candidate covers is seen exactly
+    when that candidate is installed, so its weight goes to the candidate's column instead.
+    The objective is to minimise ``cost`` (the weight seen, negated). Rows, all ``<= upper``:
+    ``y_p - sum(x_c covering p) <= 0`` per shared piece; ``sum(x) <= k``;
+    ``sum(x at a site) <= 1`` per site; ``sum(x at site i) + sum(x at site j) <= 1`` per pair of
+    sites closer than ``spacing_m``.
+    """
+
+    n_candidates: int
+    cost: np.ndarray
+    start: np.ndarray
+    index: np.ndarray
+    value: np.ndarray
+    upper: np.ndarray
+
+    def highs_lp(self, columns: np.ndarray | None = None, *, integer: bool = False):
+        """The model as a ``highspy.HighsLp``, of every column or only the candidates
+        ``columns`` (and every piece column)."""
+        import highspy
+
+        n = self.n_candidates
+        if columns is None:
+            columns = np.arange(n)
+        kept = np.r_[columns, np.arange(n, self.cost.size)]
+        count = np.diff(self.start)[kept]
+        entries = _ranges(self.start[kept], count)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = kept.size, self.upper.size
+        lp.col_cost_ = self.cost[kept]
+        lp.col_lower_ = np.zeros(kept.size)
+        lp.col_upper_ = np.ones(kept.size)
+        lp.row_lower_ = np.full(self.upper.size, -highspy.kHighsInf)
+        lp.row_upper_ = self.upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.r_[0, np.cumsum(count)]
+        lp.a_matrix_.index_ = self.index[entries]
+        lp.a_matrix_.value_ = self.value[entries]
+        lp.sense_ = highspy.ObjSense.kMinimize
+        if integer:
+            kinds = highspy.HighsVarType
+            lp.integrality_ = [kinds.kInteger] * columns.size + [kinds.kContinuous] * (
+                kept.size - columns.size
+            )
+        return lp
+
+    def reduced_costs(self, row_dual: np.ndarray) -> np.ndarray:
+        """Each candidate column's reduced cost ``cost - column · row_dual``."""
+        n = self.n_candidates
+        owner = np.repeat(np.arange(n), np.diff(self.start[: n + 1]))
+        entries = slice(0, self.start[n])
+        priced = np.bincount(
+            owner, weights=self.value[entries] * row_dual[self.index[entries]], minlength=n
+        )
+        return self.cost[:n] - priced
+
+
+def coverage_model(problem: CoverageProblem, k: int, *, spacing_m: float) -> CoverageModel:
+    """The coverage programme of ``problem`` for ``k`` picks (see :class:`CoverageModel`)."""
+    n = len(problem)
     owner = np.repeat(np.arange(n), np.diff(problem.start))
-    # Rows: y_p - sum(x_c covering p) <= 0 per piece; sum(x) <= k; sum(x at a site) <= 1;
-    # sum(x at site i) + sum(x at site j) <= 1 for sites closer than spacing_m.
-    rows = [np.r_[problem.pieces, np.arange(m)]]
-    cols = [np.r_[owner, n + np.arange(m)]]
-    values = [np.r_[-np.ones(owner.size), np.ones(m)]]
-    upper = [np.zeros(m)]
-    next_row = m
-    rows.append(np.full(n, next_row))
-    cols.append(np.arange(n))
-    values.append(np.ones(n))
-    upper.append([float(k)])
-    next_row += 1
+    covering = np.bincount(problem.pieces, minlength=problem.piece_m.size)
+    alone = covering[problem.pieces] == 1
+    own_weight = np.bincount(
+        owner[alone], weights=problem.piece_weight[problem.pieces[alone]], minlength=n
+    )
+    shared = np.flatnonzero(covering > 1)
+    m = shared.size
+    row_of = np.cumsum(covering > 1) - 1  # a shared piece's row (and y column) number
+    owner, piece = owner[~alone], row_of[problem.pieces[~alone]]
+    rows = [np.r_[piece, np.arange(m)], np.full(n, m)]
+    cols = [np.r_[owner, n + np.arange(m)], np.arange(n)]
+    values = [np.r_[-np.ones(owner.size), np.ones(m)], np.ones(n)]
+    upper = [np.zeros(m), [float(k)]]
+    next_row = m + 1
     sites, site_of = np.unique(problem.site, return_inverse=True)
     rows.append(next_row + site_of)
     cols.append(np.arange(n))
@@ -358,29 +455,23 @@ def _solve(problem, k, spacing_m, *, integer, time_limit_s=60.0):
         next_row += a.size
     row, col, value = (np.concatenate(x) for x in (rows, cols, values))
     order = np.lexsort((row, col))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n + m, next_row
-    lp.col_cost_ = np.r_[np.zeros(n), problem.piece_weight]
-    lp.col_lower_ = np.zeros(n + m)
-    lp.col_upper_ = np.ones(n + m)
-    lp.row_lower_ = np.full(next_row, -highspy.kHighsInf)
-    lp.row_upper_ = np.concatenate([np.asarray(u, dtype=float) for u in upper])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(col, minlength=n + m))]
-    lp.a_matrix_.index_ = row[order]
-    lp.a_matrix_.value_ = value[order]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    if integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n + [
-            highspy.HighsVarType.kContinuous
-        ] * m
+    return CoverageModel(
+        n_candidates=n,
+        cost=-np.r_[own_weight, problem.piece_weight[shared]],
+        start=np.r_[0, np.cumsum(np.bincount(col, minlength=n + m))],
+        index=row[order],
+        value=value[order],
+        upper=np.concatenate([np.asarray(u, dtype=float) for u in upper]),
+    )
+
+
+def _run(lp, *, time_limit_s: float = 60.0):
+    """Solve ``lp`` with HiGHS, quietly; returns the solver."""
+    from highspy.highs import _Highs  # the plain solver: highspy.Highs() prints a banner
+
     solver = _Highs()
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("time_limit", float(time_limit_s))
     solver.passModel(lp)
     solver.run()
-    info = solver.getInfo()
-    objective = float(info.objective_function_value)
-    chosen = np.asarray(solver.getSolution().col_value[:n])
-    bound = float(info.mip_dual_bound) if integer else objective
-    return objective, chosen, bound
+    return solver

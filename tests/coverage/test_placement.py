@@ -197,3 +197,21 @@ def test_covered_after_equals_the_engine_with_the_picked_cameras():
     engine = route_coverage(road_segments(roads), both).total_covered_m
     assert picked.covered_after_m == pytest.approx(engine, abs=1e-6)
     assert picked.covered_after_m > routes.total_covered_m
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bound_by_column_generation_equals_the_whole_relaxation(seed, monkeypatch):
+    problem = random_instance(seed, n_sites=60)
+    model = placement.coverage_model(problem, 2, spacing_m=20.0)
+    whole = placement._run(model.highs_lp())
+    monkeypatch.setattr(placement, "PRICING_BATCH", 3)  # start with 10 of 180 candidates
+    bound = placement.upper_bound(problem, 2, spacing_m=20.0)
+    assert bound == pytest.approx(-whole.getInfo().objective_function_value, rel=1e-7)
+
+
+def test_reduced_costs_follow_the_solver(greedy_trap):
+    model = placement.coverage_model(greedy_trap, 1, spacing_m=NO_SPACING)
+    solved = placement._run(model.highs_lp())
+    solution = solved.getSolution()
+    mine = model.reduced_costs(np.asarray(solution.row_dual))
+    assert mine == pytest.approx(np.asarray(solution.col_dual)[: len(greedy_trap)], abs=1e-9)
