@@ -19,9 +19,11 @@ ROADS = make_roads(
 )
 SEGMENTS = road_segments(ROADS)
 
+# Positions on a micrometre grid: GEOS unions of the reference polygons lose their length with
+# coordinates like 1e-236 m, which no survey gives (the engine itself is right there too).
 camera = st.tuples(
-    st.floats(-120, 120),
-    st.floats(-100, 100),
+    st.floats(-120, 120).map(lambda v: round(v, 6)),
+    st.floats(-100, 100).map(lambda v: round(v, 6)),
     st.floats(0, 359.9),
     st.floats(1, 360),
     st.floats(1, 80),
