@@ -132,3 +132,48 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Campaign(Base):
+    """An installation campaign: recommended sites to mobilise households at, by a deadline."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ward_codes: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    covered_before_m: Mapped[float] = mapped_column(Float)
+    planned_m: Mapped[float] = mapped_column(Float)
+    upper_bound_m: Mapped[float] = mapped_column(Float)
+    length_m: Mapped[float] = mapped_column(Float)
+    settings: Mapped[str] = mapped_column(Text, default="{}")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class CampaignTarget(Base):
+    """One recommended camera of a campaign, and how far the ward has got with it."""
+
+    __tablename__ = "campaign_targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    ward_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    bearing_deg: Mapped[float] = mapped_column(Float)
+    fov_deg: Mapped[float] = mapped_column(Float)
+    range_m: Mapped[float] = mapped_column(Float)
+    template: Mapped[str] = mapped_column(String(32))
+    gain_m: Mapped[float] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    camera_id: Mapped[int | None] = mapped_column(ForeignKey("cameras.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

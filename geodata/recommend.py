@@ -52,6 +52,8 @@ class Recommendation:
         The same bound on newly covered metres (equal to ``bound`` when unweighted).
     weighted : bool
         Whether route priorities or hotspot weights shaped the objective.
+    segments : coverage.network.RoadSegments
+        The key-route segments the figures refer to.
     sites : geopandas.GeoDataFrame
         One row per pick in the working CRS: ``lat``, ``lon``, ``bearing_deg``, ``fov_deg``,
         ``range_m``, ``template``, ``gain_m``, ``ward``, ``label`` (a supplied household's
@@ -64,6 +66,7 @@ class Recommendation:
     bound: float
     bound_m: float
     weighted: bool
+    segments: RoadSegments
     sites: gpd.GeoDataFrame
 
     @property
@@ -195,9 +198,8 @@ def recommend(
         metres = placement.coverage_problem(routes, views)
         bound_m = placement.upper_bound(metres, count, spacing_m=spacing_m)
     report(1.0)
-    return Recommendation(
-        dataset, problem, picks, bound, bound_m, weighted, _picked_sites(dataset, problem, picks)
-    )
+    sites = _picked_sites(dataset, problem, picks)
+    return Recommendation(dataset, problem, picks, bound, bound_m, weighted, segments, sites)
 
 
 def segment_weights(

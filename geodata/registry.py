@@ -78,6 +78,11 @@ class Registry:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
 
+    def session(self, *, write: bool = False):
+        """A session of the registry's database, for the registry's companion services in
+        ``geodata`` (campaigns); with ``write``, one transaction committed when the block ends."""
+        return self._session.begin() if write else self._session()
+
     @classmethod
     def open(cls, url: str | None = None) -> Registry:
         """Connect to ``url`` (default: ``DATABASE_URL`` or the SQLite file) and migrate it."""
@@ -116,7 +121,7 @@ class Registry:
             user = User(name=name, password_hash=_HASHER.hash(password), role=role)
             user.wards = [UserWard(ward_code=code) for code in sorted(wards)]
             session.add(user)
-            _audit(
+            write_audit(
                 session, actor, "user.add", detail=f"{name} ({role}; {', '.join(sorted(wards))})"
             )
         return Actor(name, role, wards)
@@ -201,7 +206,7 @@ class Registry:
                     .values(ward_code=code, version=Camera.version + 1)
                 )
             n_moved = sum(len(ids) for ids in moved.values())
-            _audit(
+            write_audit(
                 session,
                 actor,
                 "wards.replace",
@@ -323,7 +328,7 @@ class Registry:
                     actor.require_write(camera.ward_code, f"camera {camera_id}'s new location")
                 camera.updated_by, camera.updated_at = actor.name, utc_now()
                 session.flush()
-                _audit(session, actor, action, camera_id, before, _row(camera))
+                write_audit(session, actor, action, camera_id, before, _row(camera))
                 record = _row(camera)
         except StaleDataError as error:
             raise self._conflict(camera_id, expected_version) from error
@@ -366,7 +371,7 @@ class Registry:
                 camera.deleted_at = utc_now()
                 camera.updated_by, camera.updated_at = actor.name, camera.deleted_at
                 session.flush()
-                _audit(session, actor, "camera.delete", camera_id, before, None, nfc(reason))
+                write_audit(session, actor, "camera.delete", camera_id, before, None, nfc(reason))
         except StaleDataError as error:
             raise self._conflict(camera_id, expected_version) from error
 
@@ -508,7 +513,7 @@ class Registry:
             if len(purpose) < 5:
                 raise InputError("an export with owner names and phones needs its purpose stated")
         with self._session.begin() as session:
-            _audit(
+            write_audit(
                 session,
                 actor,
                 "export.owners" if with_owner else "export",
@@ -677,7 +682,7 @@ def _masked(text: str | None) -> str | None:
     return _json({**record, **dict.fromkeys(set(OWNER_FIELDS) & set(record))})
 
 
-def _audit(
+def write_audit(
     session: Session,
     actor: Actor,
     action: str,
@@ -686,6 +691,7 @@ def _audit(
     after: dict | None = None,
     detail: str | None = None,
 ):
+    """Add an audit entry to ``session``'s transaction: who, what, and the record before/after."""
     session.add(
         AuditEntry(
             actor=actor.name,

@@ -1,0 +1,411 @@
+"""Installation campaigns: recommended cameras saved as targets, tracked until registered.
+
+A district user saves a :class:`~geodata.recommend.Recommendation` as a campaign (name, wards,
+deadline); every recommended camera becomes a target with its ward, the nearest known address,
+the suggested bearing and template, and the expected gain. Ward staff move their wards' targets
+along :data:`NEXT_STATUSES` (đề xuất → đã liên hệ → đồng ý / từ chối → đã lắp → đã đăng ký); a
+target is registered by linking the registry camera that fulfils it (within
+:data:`LINK_DISTANCE_M`). Every write is one transaction with an audit entry; a target saved
+from a stale copy fails with :class:`~geodata.errors.ConflictError`. Access follows the
+registry: district users do everything, ward users read and update their wards' targets,
+viewers read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from coverage.routes import route_coverage
+from geodata.access import Actor
+from geodata.camerafields import nfc
+from geodata.crs import to_working
+from geodata.dataset import Dataset
+from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.models import Camera, Campaign, CampaignTarget, utc_now
+from geodata.recommend import Recommendation
+from geodata.registry import Registry, write_audit
+
+TARGET_STATUSES = ("proposed", "contacted", "agreed", "declined", "installed", "registered")
+NEXT_STATUSES = {
+    "proposed": ("contacted", "declined"),
+    "contacted": ("agreed", "declined", "proposed"),
+    "agreed": ("installed", "declined", "contacted"),
+    "declined": ("contacted",),
+    "installed": ("registered", "agreed"),
+    "registered": ("installed",),
+}
+"""The statuses a target may move to from each status (forward, or one step back to correct)."""
+PENDING = ("proposed", "contacted", "agreed", "installed")
+"""Statuses of targets still expected to add coverage (installed ones are not registered yet)."""
+LINK_DISTANCE_M = 50.0
+"""A registered camera fulfils a target when it stands within this distance of it."""
+ADDRESS_DISTANCE_M = 30.0
+"""A target's nearest known address is that of a registered camera within this distance."""
+TARGET_COLUMNS = [
+    "id",
+    "rank",
+    "ward_code",
+    "ward_name",
+    "lat",
+    "lon",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "template",
+    "gain_m",
+    "address",
+    "status",
+    "camera_id",
+    "note",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+
+
+def create_campaign(
+    registry: Registry,
+    actor: Actor,
+    recommendation: Recommendation,
+    *,
+    name: str,
+    wards: tuple[str, ...] = (),
+    deadline: dt.date | None = None,
+) -> int:
+    """Save ``recommendation`` as a campaign; returns its id. District users only.
+
+    Parameters
+    ----------
+    wards : tuple of str, keyword-only
+        Ward codes the campaign covers: only their recommended cameras become targets
+        (default: every recommended camera).
+    """
+    actor.require_district("create a campaign")
+    name = nfc(name or "")
+    if not name:
+        raise InputError("the campaign needs a name")
+    if len(name) > 200:
+        raise InputError(f"the campaign name has {len(name)} characters; shorten it to 200")
+    sites = recommendation.sites.copy()
+    if len(sites) == 0:
+        raise InputError("the recommendation holds no cameras: there is nothing to campaign for")
+    sites["ward_code"] = _ward_codes(registry, sites)
+    if wards:
+        unknown = sorted(set(wards) - set(registry.ward_names()))
+        if unknown:
+            raise InputError(f"no ward has the code {', '.join(unknown)}")
+        sites = sites[sites["ward_code"].isin(wards)]
+        if len(sites) == 0:
+            raise InputError("none of the recommended cameras lies in the chosen wards")
+    sites["address"] = _addresses(registry, sites)
+    dataset = recommendation.dataset
+    planned_m = _covered_m(recommendation, sites)
+    now = utc_now()
+    with registry.session(write=True) as session:
+        campaign = Campaign(
+            name=name,
+            ward_codes=",".join(sorted(set(wards))),
+            deadline=deadline,
+            covered_before_m=recommendation.placement.covered_before_m,
+            planned_m=planned_m,
+            upper_bound_m=recommendation.placement.covered_before_m + recommendation.bound_m,
+            length_m=recommendation.placement.length_m,
+            settings=json.dumps({"area": dataset.name, "k": len(recommendation.sites)}),
+            created_by=actor.name,
+            created_at=now,
+        )
+        session.add(campaign)
+        session.flush()
+        session.add_all(
+            CampaignTarget(
+                campaign_id=campaign.id,
+                rank=rank,
+                ward_code=row.ward_code,
+                lat=float(row.lat),
+                lon=float(row.lon),
+                bearing_deg=float(row.bearing_deg),
+                fov_deg=float(row.fov_deg),
+                range_m=float(row.range_m),
+                template=str(row.template),
+                gain_m=float(row.gain_m),
+                address=row.address or None,
+                status="proposed",
+                updated_by=actor.name,
+                updated_at=now,
+            )
+            for rank, row in enumerate(sites.itertuples(), start=1)
+        )
+        write_audit(
+            session,
+            actor,
+            "campaign.create",
+            detail=json.dumps(
+                {"campaign": campaign.id, "name": name, "targets": len(sites)}, ensure_ascii=False
+            ),
+        )
+        return campaign.id
+
+
+def campaigns(registry: Registry, actor: Actor) -> pd.DataFrame:
+    """The campaigns the actor may see, newest first, with their progress.
+
+    Columns: ``id``, ``name``, ``deadline``, ``targets``, ``registered``, ``declined``,
+    ``progress`` (registered share of the targets not declined, 0–1), ``covered_before_m``,
+    ``planned_m``, ``created_by``, ``created_at``. Ward users see campaigns with a target in
+    their wards, counted over those targets.
+    """
+    with registry.session() as session:
+        rows = session.execute(
+            select(Campaign, CampaignTarget.ward_code, CampaignTarget.status).join(
+                CampaignTarget, CampaignTarget.campaign_id == Campaign.id
+            )
+        ).all()
+    seen = [(c, status) for c, ward, status in rows if actor.may_read(ward)]
+    columns = ["id", "name", "deadline", "targets", "registered", "declined", "progress"]
+    columns += ["covered_before_m", "planned_m", "created_by", "created_at"]
+    if not seen:
+        return pd.DataFrame(columns=columns)
+    table = pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "name": c.name,
+                "deadline": c.deadline,
+                "status": status,
+                "covered_before_m": c.covered_before_m,
+                "planned_m": c.planned_m,
+                "created_by": c.created_by,
+                "created_at": c.created_at,
+            }
+            for c, status in seen
+        ]
+    )
+    keys = ["id", "name", "deadline", "covered_before_m", "planned_m", "created_by", "created_at"]
+    summary = table.groupby(keys, dropna=False, sort=False)["status"].agg(
+        targets="size",
+        registered=lambda s: int((s == "registered").sum()),
+        declined=lambda s: int((s == "declined").sum()),
+    )
+    summary = summary.reset_index()
+    open_targets = (summary["targets"] - summary["declined"]).clip(lower=1)
+    summary["progress"] = summary["registered"] / open_targets
+    return summary[columns].sort_values("id", ascending=False).reset_index(drop=True)
+
+
+def targets(registry: Registry, actor: Actor, campaign_id: int) -> pd.DataFrame:
+    """The targets of a campaign the actor may see, by rank (:data:`TARGET_COLUMNS`)."""
+    with registry.session() as session:
+        if session.get(Campaign, campaign_id) is None:
+            raise NotFound(f"no campaign {campaign_id}")
+        rows = session.scalars(
+            select(CampaignTarget)
+            .where(CampaignTarget.campaign_id == campaign_id)
+            .order_by(CampaignTarget.rank)
+        ).all()
+    names = registry.ward_names()
+    table = pd.DataFrame(
+        [
+            {name: getattr(t, name) for name in TARGET_COLUMNS if name != "ward_name"}
+            for t in rows
+            if actor.may_read(t.ward_code)
+        ],
+        columns=[c for c in TARGET_COLUMNS if c != "ward_name"],
+    )
+    table.insert(3, "ward_name", table["ward_code"].map(names).fillna(""))
+    return table
+
+
+def set_target(
+    registry: Registry,
+    actor: Actor,
+    target_id: int,
+    *,
+    status: str,
+    expected_version: int,
+    camera_id: int | None = None,
+    note: str | None = None,
+) -> dict:
+    """Move a target to ``status`` (see :data:`NEXT_STATUSES`); returns the saved target.
+
+    ``registered`` needs ``camera_id``: a registry camera the actor may see, within
+    :data:`LINK_DISTANCE_M` of the target. Any other status unlinks the camera.
+
+    Raises
+    ------
+    PermissionDenied
+        When the target lies outside the actor's wards, or the actor is a viewer.
+    InputError
+        For an unknown status, a step :data:`NEXT_STATUSES` does not allow, or a camera that
+        cannot fulfil the target.
+    ConflictError
+        When someone saved the target after the actor read it (``expected_version``).
+    """
+    if status not in TARGET_STATUSES:
+        raise InputError(
+            f"unknown target status {status!r}; use one of {', '.join(TARGET_STATUSES)}"
+        )
+    try:
+        with registry.session(write=True) as session:
+            target = session.get(CampaignTarget, target_id)
+            if target is None:
+                raise NotFound(f"no campaign target {target_id}")
+            actor.require_write(target.ward_code, f"campaign target {target_id}")
+            if target.version != expected_version:
+                raise _conflict(target, expected_version)
+            if status != target.status and status not in NEXT_STATUSES[target.status]:
+                allowed = ", ".join(NEXT_STATUSES[target.status])
+                raise InputError(
+                    f"target {target_id} is {target.status}: it can move to {allowed}, not {status}"
+                )
+            before = _target_record(target)
+            if status == "registered":
+                _check_link(session, actor, target, camera_id)
+                target.camera_id = camera_id
+            else:
+                target.camera_id = None
+            target.status = status
+            if note is not None:
+                target.note = nfc(note) or None
+            target.updated_by, target.updated_at = actor.name, utc_now()
+            session.flush()
+            after = _target_record(target)
+            write_audit(
+                session,
+                actor,
+                "campaign.target",
+                camera_id=target.camera_id,
+                before=before,
+                after=after,
+                detail=json.dumps({"campaign": target.campaign_id, "target": target_id}),
+            )
+            return after
+    except StaleDataError as error:
+        raise ConflictError(
+            f"campaign target {target_id} was saved by someone else meanwhile; nothing was "
+            "saved: reload it and make your change again"
+        ) from error
+
+
+def progress(table: pd.DataFrame) -> pd.DataFrame:
+    """Per ward and overall: targets, how many are in each status, and the registered share."""
+    counts = pd.crosstab(table["ward_name"], table["status"]).reindex(
+        columns=list(TARGET_STATUSES), fill_value=0
+    )
+    counts.loc["__all__"] = counts.sum()
+    counts.insert(0, "targets", counts.sum(axis=1))
+    open_targets = (counts["targets"] - counts["declined"]).clip(lower=1)
+    counts["progress"] = counts["registered"] / open_targets
+    counts.index.name = "ward"
+    return counts.reset_index()
+
+
+def coverage_if_installed(dataset: Dataset, table: pd.DataFrame, segments) -> float:
+    """Key-route metres seen by the registry's cameras and every pending target, installed."""
+    pending = table[table["status"].isin(PENDING)]
+    return route_coverage(segments, _with_cameras(dataset, pending)).total_covered_m
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _with_cameras(dataset: Dataset, sites: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The dataset's cameras and ``sites`` (lat/lon, bearing, FOV, range) as active cameras."""
+    new = gpd.GeoDataFrame(
+        {
+            "bearing_deg": sites["bearing_deg"].to_numpy(dtype=float),
+            "fov_deg": sites["fov_deg"].to_numpy(dtype=float),
+            "range_m": sites["range_m"].to_numpy(dtype=float),
+            "status": "active",
+        },
+        geometry=gpd.points_from_xy(sites["lon"], sites["lat"]),
+        crs="EPSG:4326",
+    )
+    keep = ["bearing_deg", "fov_deg", "range_m", "status", "geometry"]
+    both = pd.concat([dataset.cameras[keep], to_working(new, dataset.crs)], ignore_index=True)
+    return gpd.GeoDataFrame(both, geometry="geometry", crs=dataset.crs)
+
+
+def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
+    """Key-route metres seen by the existing cameras and ``sites`` (exactly, by the engine)."""
+    cameras = _with_cameras(recommendation.dataset, sites)
+    return route_coverage(recommendation.segments, cameras).total_covered_m
+
+
+def _ward_codes(registry: Registry, sites: gpd.GeoDataFrame) -> np.ndarray:
+    """The registry ward each site (lat/lon) lies in, or None."""
+    wards = registry.ward_frame()
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs=4326)
+    joined = gpd.sjoin(points, wards[["ward_code", "geometry"]], how="left")
+    codes = joined.groupby(level=0)["ward_code"].first()
+    return codes.astype(object).where(codes.notna(), None).to_numpy()
+
+
+def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
+    """Each site's nearest known address: a registered camera's within ADDRESS_DISTANCE_M,
+    else the household's address it was supplied with, else empty."""
+    with registry.session() as session:
+        rows = session.execute(
+            select(Camera.lat, Camera.lon, Camera.house_number, Camera.alley, Camera.street).where(
+                Camera.deleted_at.is_(None), Camera.street.is_not(None)
+            )
+        ).all()
+    labels = [str(label or "") for label in sites["label"]]
+    if not rows:
+        return labels
+    known = gpd.GeoDataFrame(
+        {"address": [" ".join(p for p in (r[2], r[3], r[4]) if p) for r in rows]},
+        geometry=gpd.points_from_xy([r[1] for r in rows], [r[0] for r in rows]),
+        crs=4326,
+    ).to_crs(sites.crs)
+    tree = shapely.STRtree(known.geometry.to_numpy())
+    site, nearest = tree.query_nearest(
+        sites.geometry.to_numpy(), max_distance=ADDRESS_DISTANCE_M, all_matches=False
+    )
+    for s, n in zip(site.tolist(), nearest.tolist(), strict=True):
+        if not labels[s]:
+            labels[s] = known["address"].iat[n]
+    return labels
+
+
+def _check_link(session, actor: Actor, target: CampaignTarget, camera_id: int | None) -> None:
+    """Refuse a camera that cannot fulfil ``target``."""
+    if camera_id is None:
+        raise InputError(
+            f"target {target.id}: give the registry number of the camera that fulfils it"
+        )
+    camera = session.get(Camera, camera_id)
+    if camera is None or camera.deleted_at is not None:
+        raise InputError(f"target {target.id}: there is no camera {camera_id} in the registry")
+    if not actor.may_read(camera.ward_code):
+        raise PermissionDenied(f"{actor.name} may not see camera {camera_id}")
+    here = gpd.GeoSeries(
+        gpd.points_from_xy([target.lon, camera.lon], [target.lat, camera.lat]), crs=4326
+    )
+    metric = here.to_crs(here.estimate_utm_crs())
+    distance_m = float(metric.iloc[0].distance(metric.iloc[1]))
+    if distance_m > LINK_DISTANCE_M:
+        raise InputError(
+            f"target {target.id}: camera {camera_id} stands {distance_m:.0f} m away; a camera "
+            f"fulfils a target within {LINK_DISTANCE_M:.0f} m (register the camera at the "
+            "target's place, or pick the right one)"
+        )
+
+
+def _conflict(target: CampaignTarget, expected: int) -> ConflictError:
+    return ConflictError(
+        f"campaign target {target.id} was changed by {target.updated_by} at "
+        f"{target.updated_at:%Y-%m-%d %H:%M} (now version {target.version}, you had version "
+        f"{expected}); nothing was saved: reload it and make your change again"
+    )
+
+
+def _target_record(target: CampaignTarget) -> dict:
+    return {name: getattr(target, name) for name in TARGET_COLUMNS if name != "ward_name"}
