@@ -36,6 +36,7 @@ PAGES = (
     ("pages/2_Đăng_ký_camera.py", "nav.register"),
     ("pages/3_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
     ("pages/4_Dữ_liệu.py", "nav.data"),
+    ("pages/5_Kế_hoạch_lắp_đặt.py", "nav.plan"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}

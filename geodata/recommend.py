@@ -29,6 +29,8 @@ from geodata.files import read_table, source_name
 from geodata.importer import map_headers
 from geodata.summary import key_route_segments
 
+TEMPLATES = cand.TEMPLATES
+"""The camera kinds tried at every site by default (bullet 80° / 40 m, dome 360° / 15 m)."""
 MAX_PICKS = 2_000
 """The most cameras one recommendation proposes (a target share stops earlier)."""
 _ADDRESS = ("house_number", "alley", "street")
@@ -123,7 +125,7 @@ def recommend(
     k: int | None = None,
     target_share: float | None = None,
     spacing_m: float = placement.SPACING_M,
-    templates=cand.TEMPLATES,
+    templates=TEMPLATES,
     step_m: float = cand.STEP_M,
     generated: bool = True,
     households: gpd.GeoDataFrame | None = None,

@@ -17,6 +17,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
@@ -102,6 +103,14 @@ DRAW_TEXT_KEYS = {
 """Where each text goes in ``L.drawLocal`` → its key in the text catalogue."""
 
 STATUS_COLOURS = {"active": "#1565c0", "broken": "#e65100", "removed": "#757575"}
+PROPOSAL_COLOURS = {
+    "proposed": "#6a1b9a",
+    "contacted": "#0277bd",
+    "agreed": "#00897b",
+    "declined": "#9e9e9e",
+    "installed": "#f9a825",
+    "registered": "#2e7d32",
+}
 COVERED_COLOUR, UNCOVERED_COLOUR, GAP_COLOUR = "#2e7d32", "#c62828", "#ff6f00"
 HOTSPOT_COLOUR, WARD_COLOUR, ROAD_COLOUR = "#8e24aa", "#37474f", "#9e9e9e"
 MAX_ZOOM = 19
@@ -184,6 +193,7 @@ def coverage_map(
     lang: str,
     wards: tuple[str, ...] = (),
     focus: tuple[float, float] | None = None,
+    proposals: pd.DataFrame | None = None,
 ) -> folium.Map:
     """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
 
@@ -198,6 +208,10 @@ def coverage_map(
         empty.
     focus : (lat, lon), optional, keyword-only
         A point to zoom in on (e.g. a gap).
+    proposals : pandas.DataFrame, optional, keyword-only
+        Recommended cameras or campaign targets (``lat``, ``lon``, ``bearing_deg``, ``fov_deg``,
+        ``range_m``, ``rank``, ``gain_m``, ``template``, ``status``, ``address``), drawn with
+        their views and coloured by status.
     """
     dataset = _in_wards(summary.dataset, wards)
     all_wards = to_wgs84(summary.dataset.wards)
@@ -226,6 +240,8 @@ def coverage_map(
         opacity=0.45,
     )
     _add_cameras(fmap, dataset.cameras, lang)
+    if proposals is not None and len(proposals):
+        _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
     Legend(lang).add_to(fmap)
     localise_assets(fmap)
@@ -381,6 +397,38 @@ def _hotspot_style(*, fill_opacity: float):
     return lambda _: style
 
 
+def _add_proposals(fmap: folium.Map, proposals: pd.DataFrame, crs, lang: str) -> None:
+    """Recommended cameras: their views, and a dot per camera, coloured by status."""
+    fields = ("rank", "gain_m", "template", "status", "address")
+    shown = proposals.assign(
+        gain_m=proposals["gain_m"].round(1),
+        status=[text(f"target.{s}", lang) for s in proposals["status"]],
+        address=proposals["address"].fillna(""),
+        colour=[PROPOSAL_COLOURS[s] for s in proposals["status"]],
+    )
+    layer = folium.FeatureGroup(name=text("map.layer.proposals", lang))
+    folium.GeoJson(
+        _escaped(cones(shown, crs), (*fields, "colour")),
+        style_function=lambda feature: {
+            "color": feature["properties"]["colour"],
+            "weight": 1.5,
+            "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.35,
+        },
+        tooltip=_tooltip(fields, lang),
+    ).add_to(layer)
+    for row in shown.itertuples():
+        folium.CircleMarker(
+            [row.lat, row.lon],
+            radius=5,
+            color=row.colour,
+            fill=True,
+            fill_opacity=1.0,
+            tooltip=html.escape(f"#{row.rank} · {row.status}"),
+        ).add_to(layer)
+    layer.add_to(fmap)
+
+
 def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
     """Clustered camera markers with popups, and their cones when zoomed in."""
     if len(cameras) == 0:
@@ -515,15 +563,18 @@ def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
 
 def preview_cone(values: dict, crs) -> gpd.GeoDataFrame:
     """The field of view of a camera given in degrees, as a polygon in ``crs`` (metres)."""
-    camera = gpd.GeoDataFrame(
-        {
-            "bearing_deg": [float(values.get("bearing_deg") or 0.0)],
-            "fov_deg": [float(values["fov_deg"])],
-            "range_m": [float(values["range_m"])],
-            "status": ["active"],
-        },
-        geometry=gpd.points_from_xy([values["lon"]], [values["lat"]]),
+    one = {**values, "bearing_deg": float(values.get("bearing_deg") or 0.0)}
+    return cones(pd.DataFrame([one]), crs)[["geometry"]]
+
+
+def cones(cameras: pd.DataFrame, crs) -> gpd.GeoDataFrame:
+    """Fields of view of cameras given by ``lat``, ``lon`` (degrees), ``bearing_deg``,
+    ``fov_deg`` and ``range_m``, as polygons in ``crs`` (metres), with the other columns."""
+    cameras = cameras.reset_index(drop=True)
+    views = gpd.GeoDataFrame(
+        cameras[["bearing_deg", "fov_deg", "range_m"]].assign(status="active"),
+        geometry=gpd.points_from_xy(cameras["lon"], cameras["lat"]),
         crs="EPSG:4326",
     )
-    metric = to_working(camera, crs)
-    return gpd.GeoDataFrame(geometry=fov_polygons(metric), crs=metric.crs)
+    polygons = fov_polygons(to_working(views, crs))
+    return gpd.GeoDataFrame(cameras, geometry=polygons.to_numpy(), crs=polygons.crs)

@@ -35,6 +35,7 @@ def test_every_page_runs_without_exception(path, lang):
     app = run_page(path, lang)
     assert not app.exception, [e.value for e in app.exception]
     titles = {"app.title", "coverage.page_title", "register.title", "map.page_title", "data.title"}
+    titles.add("plan.title")
     assert app.title[0].value in {text(key, lang) for key in titles}
 
 
@@ -160,3 +161,36 @@ def test_choosing_key_routes_changes_the_coverage_figures():
     back.button(key="reset_layers").click().run()
     assert not back.exception
     assert metric_value(run_page("app.py"), "kpi.covered_share") == share_before
+
+
+PLAN = "pages/5_Kế_hoạch_lắp_đặt.py"
+
+
+def test_planning_recommends_saves_a_campaign_and_tracks_a_target():
+    app = run_page(PLAN)
+    app.number_input(key="plan_k").set_value(6)
+    app.button(key="plan_run").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.metric[0].value == "6"
+    before, after = (float(m.value.rstrip("%")) for m in app.metric[1:3])
+    assert after > before
+    app.text_input(key="campaign_name").set_value("Chiến dịch thử")
+    app.button(key="campaign_create").click().run()
+    assert any("Đã tạo chiến dịch số" in s.value for s in app.success)
+    app = run_page(PLAN)
+    table = app.dataframe[0].value
+    assert "Chiến dịch thử" in set(table[text("plan.column.name", "vi")])
+    app.selectbox(key="target_status").set_value("contacted")
+    app.button(key="target_save").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    targets = app.dataframe[2].value
+    assert text("target.contacted", "vi") in set(targets[text("plan.column.status", "vi")])
+
+
+def test_ward_users_may_not_create_campaigns():
+    ward_user = Actor("lan", "ward", frozenset({"27106"}))
+    app = run_page(PLAN, actor=ward_user)
+    app.number_input(key="plan_k").set_value(3)
+    app.button(key="plan_run").click().run()
+    assert not app.exception
+    assert any(text("plan.district_only", "vi") in i.value for i in app.info)

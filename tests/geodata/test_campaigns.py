@@ -158,3 +158,18 @@ def test_progress_and_coverage_if_every_pending_target_is_installed(registry, ad
     dataset = advice.dataset
     all_in = camp.coverage_if_installed(dataset, table, advice.segments)
     assert advice.placement.covered_before_m < all_in < advice.placement.covered_after_m
+
+
+def test_targets_export_to_a_workbook_with_their_statuses(registry, advice, tmp_path):  # noqa: F811
+    from openpyxl import load_workbook
+
+    from geodata.planviews import targets_xlsx
+
+    campaign = camp.create_campaign(registry, DISTRICT, advice, name="g")
+    table = camp.targets(registry, DISTRICT, campaign)
+    path = tmp_path / "targets.xlsx"
+    path.write_bytes(targets_xlsx(table, "vi"))
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Thứ tự" and "Tình trạng" in rows[0] and "Vĩ độ" in rows[0]
+    assert len(rows) == 13 and {r[rows[0].index("Tình trạng")] for r in rows[1:]} == {"Đề xuất"}
+    assert [r[0] for r in rows[1:]] == list(range(1, 13))
