@@ -11,7 +11,8 @@
     python cli.py recommend (--demo | --wards W --roads R [--cameras C]) [--hotspots H]
                             [--key-routes ...] [--candidates FILE [--only-candidates]]
                             (--k K | --target-share S) [--spacing-m 30] [--step-m 25]
-                            [--hotspot-weighting] [--json OUT.json]
+                            [--route-weight "NAME=W" ...] [--hotspot-weighting]
+                            [--json OUT.json]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
 
 Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
@@ -139,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--step-m", type=float, default=STEP_M, help="distance between generated sites"
     )
     advice.add_argument(
+        "--route-weight",
+        action="append",
+        default=[],
+        metavar="NAME=W",
+        help="priority of a key route (default 1); repeat for several routes",
+    )
+    advice.add_argument(
         "--hotspot-weighting",
         action="store_true",
         help="weigh key-route metres inside hotspots by the hotspot's weight",
@@ -222,6 +230,7 @@ def run_recommend(args: argparse.Namespace) -> int:
         step_m=args.step_m,
         generated=not args.only_candidates,
         households=households,
+        route_weights=_route_weights(args.route_weight),
         hotspot_weighting=args.hotspot_weighting,
     )
     placed = result.placement
@@ -233,6 +242,23 @@ def run_recommend(args: argparse.Namespace) -> int:
         f"within {result.gap:.2%} of the best possible",
     )
     return 0
+
+
+def _route_weights(pairs: list[str]) -> dict[str, float]:
+    """``--route-weight NAME=W`` options as route name → priority."""
+    weights = {}
+    for pair in pairs:
+        name, _, weight = pair.rpartition("=")
+        try:
+            weights[name.strip()] = float(weight.replace(",", "."))
+        except ValueError:
+            raise InputError(
+                f"--route-weight {pair!r}: write the route's name, '=' and a number, e.g. "
+                '"Mai Chí Thọ=2"'
+            ) from None
+        if not name.strip():
+            raise InputError(f"--route-weight {pair!r}: the route's name is missing before '='")
+    return weights
 
 
 def _emit(document: dict, path: Path | None, headline: str) -> None:

@@ -28,6 +28,27 @@ def proposals(result: Recommendation) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def route_priorities(route_names, lang: str) -> pd.DataFrame:
+    """Key routes and their priority (1 = ordinary), for the user to edit."""
+    names = sorted(name for name in route_names if name)
+    return pd.DataFrame(
+        {text("plan.column.route", lang): names, text("plan.column.priority", lang): 1.0}
+    )
+
+
+def route_weights(table: pd.DataFrame, lang: str) -> dict[str, float]:
+    """The priorities the user changed from 1, as route name → weight (empty cells: 1)."""
+    priority = table[text("plan.column.priority", lang)].fillna(1.0).astype(float)
+    names = table[text("plan.column.route", lang)]
+    return {name: weight for name, weight in zip(names, priority, strict=True) if weight != 1.0}
+
+
+def reached(result: Recommendation, shares=(0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> dict[float, int]:
+    """For each share the picks reach: how many new cameras it takes."""
+    counts = {share: result.cameras_for(share) for share in shares}
+    return {share: count for share, count in counts.items() if count is not None}
+
+
 def recommended_table(result: Recommendation, lang: str) -> pd.DataFrame:
     """The recommended cameras, best first, with localised headers."""
     shown = proposals(result)

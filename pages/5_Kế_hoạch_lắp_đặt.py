@@ -54,6 +54,16 @@ with plan_tab:
         )
         households = right.file_uploader(text("plan.households", lang), type=["csv", "xlsx"])
         weighting = right.checkbox(text("plan.hotspot_weighting", lang))
+        with st.expander(text("plan.route_priority", lang)):
+            priorities = st.data_editor(
+                planviews.route_priorities(
+                    appstate.key_segments(layerstore.revision()).route_names, lang
+                ),
+                disabled=[text("plan.column.route", lang)],
+                hide_index=True,
+                width="stretch",
+                key="route_priority",
+            )
         run = st.form_submit_button(text("plan.run", lang), type="primary", key="plan_run")
     if run:
         bar = st.progress(0.0, text=text("plan.running", lang))
@@ -68,6 +78,7 @@ with plan_tab:
                 templates=[t for t in TEMPLATES if t.name in chosen],
                 generated=source != "households",
                 households=read_households(households, dataset.crs) if households else None,
+                route_weights=planviews.route_weights(priorities, lang),
                 hotspot_weighting=weighting,
                 segments=appstate.key_segments(layerstore.revision()),
                 progress=lambda fraction: bar.progress(fraction, text=text("plan.running", lang)),
@@ -110,6 +121,14 @@ with plan_tab:
         )
         st.subheader(text("plan.curve", lang))
         st.line_chart(planviews.curve(result, lang))
+        steps = planviews.reached(result)
+        if steps:
+            st.caption(
+                " · ".join(
+                    text("plan.reach", lang, share=f"{share:.0%}", count=count)
+                    for share, count in steps.items()
+                )
+            )
         st.subheader(text("plan.sites", lang))
         st.dataframe(planviews.recommended_table(result, lang), hide_index=True, width="stretch")
 

@@ -103,3 +103,21 @@ def test_target_share_gives_the_cameras_needed():
     shares = [p["share"] for p in result["curve"]]
     assert shares[-1] >= 0.4 > shares[-2]
     assert len(result["sites"]) == len(shares) - 1
+
+
+def test_route_priority_weighs_the_objective():
+    plain = json.loads(run_cli("recommend", "--demo", "--k", "4").stdout)
+    done = run_cli("recommend", "--demo", "--k", "4", "--route-weight", "Mai Chí Thọ=5")
+    weighted = json.loads(done.stdout)
+    assert weighted["objective"]["weighted"] and not plain["objective"]["weighted"]
+    metres = weighted["covered_after_m"] - weighted["covered_before_m"]
+    assert weighted["objective"]["value"] > metres  # some picked metres count five times
+    assert weighted["objective"]["upper_bound"] >= weighted["objective"]["value"] - 0.01
+    assert weighted["upper_bound_m"] >= weighted["covered_after_m"] - 0.01
+
+
+def test_unknown_route_priority_is_a_one_line_error():
+    done = run_cli("recommend", "--demo", "--k", "4", "--route-weight", "Không có=2")
+    assert done.returncode == 2 and "no key route is named 'Không có'" in done.stderr
+    done = run_cli("recommend", "--demo", "--k", "4", "--route-weight", "Mai Chí Thọ=hai")
+    assert done.returncode == 2 and "--route-weight" in done.stderr
