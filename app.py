@@ -5,21 +5,16 @@ from streamlit_folium import st_folium
 
 from geodata import appstate, views
 from geodata.demo import DEMO_LABEL
-from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 
 lang, actor = appstate.page_setup("app.title")
 st.title(text("app.title", lang))
 st.caption(text("app.subtitle", lang))
 
-try:
-    with st.spinner(text("app.loading", lang)):
-        summary = appstate.current_summary(actor)
-        cameras = appstate.camera_table(actor)
-        fmap = appstate.current_map(actor, lang)
-except USER_ERRORS as error:
-    st.error(f"{text('error.heading', lang)}: {error}")
-    st.stop()
+with appstate.loading(lang):
+    summary = appstate.current_summary(actor)
+    cameras = appstate.camera_table(actor)
+    fmap = appstate.current_map(actor, lang)
 
 if summary.dataset.is_demo:
     st.info(text("app.demo_notice", lang, label=DEMO_LABEL))

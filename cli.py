@@ -13,6 +13,9 @@
                             (--k K | --target-share S) [--spacing-m 30] [--step-m 25]
                             [--route-weight "NAME=W" ...] [--hotspot-weighting]
                             [--json OUT.json]
+    python cli.py export --format png|pdf|html|xlsx --out FILE [--ward CODE ...]
+                         [--size a4|a3|phone] [--campaign ID] [--lang vi|en] [--date YYYY-MM-DD]
+                         [--with-owner --purpose TEXT] [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
 
 Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
@@ -32,6 +35,7 @@ refused action, with one line on stderr naming the file, the row or feature and 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import logging
@@ -55,6 +59,10 @@ from geodata.dataset import load_dataset
 from geodata.demo import build_demo
 from geodata.errors import USER_ERRORS, InputError
 from geodata.exports import write_geojson
+from geodata.i18n import LANGUAGES
+from geodata.meetingexport import FORMATS as MEETING_FORMATS
+from geodata.meetingexport import export_for_meeting
+from geodata.printmap import SIZES
 from geodata.recommend import read_households, recommend
 from geodata.registry import Registry
 from geodata.summary import summarise
@@ -179,6 +187,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporting.add_argument("--purpose", default="", help="why owner details are exported")
     exporting.set_defaults(handler=run_export)
+
+    meeting = commands.add_parser(
+        "export",
+        parents=[acting],
+        help="maps and reports for meetings: PNG map, PDF report, offline HTML map, workbook",
+    )
+    meeting.add_argument("--format", required=True, choices=MEETING_FORMATS, dest="fmt")
+    meeting.add_argument("--out", required=True, type=Path, help="the file to write")
+    meeting.add_argument(
+        "--ward", action="append", default=[], metavar="CODE", help="a ward to show (repeat)"
+    )
+    meeting.add_argument("--size", choices=tuple(SIZES), default="a4", help="PNG page size")
+    meeting.add_argument("--campaign", type=int, metavar="ID", help="show this campaign's sites")
+    meeting.add_argument("--lang", choices=LANGUAGES, default="vi", help="language of the text")
+    meeting.add_argument(
+        "--date", type=dt.date.fromisoformat, help="date printed on it (YYYY-MM-DD; default today)"
+    )
+    meeting.add_argument(
+        "--with-owner",
+        action="store_true",
+        help="owner names and phones in the workbook's camera sheet (needs --purpose; audited)",
+    )
+    meeting.add_argument("--purpose", default="", help="why owner details are exported")
+    meeting.set_defaults(handler=run_meeting_export)
 
     users = commands.add_parser("users", help="registry users")
     user_commands = users.add_subparsers(dest="user_command", required=True)
@@ -330,6 +362,26 @@ def run_export(args: argparse.Namespace) -> int:
         )
     owners = " with owner details (audited)" if args.with_owner else ""
     print(f"exported {count} cameras{owners} as {args.fmt} → {args.out}")
+    return 0
+
+
+def run_meeting_export(args: argparse.Namespace) -> int:
+    """The ``export`` subcommand."""
+    with _registry() as registry:
+        export_for_meeting(
+            registry,
+            _actor(registry, args.acting_as),
+            args.out,
+            fmt=args.fmt,
+            lang=args.lang,
+            when=args.date,
+            wards=tuple(args.ward),
+            size=args.size,
+            campaign_id=args.campaign,
+            with_owner=args.with_owner,
+            purpose=args.purpose,
+        )
+    print(f"{args.fmt} → {args.out}")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 
 import streamlit as st
@@ -19,7 +20,7 @@ from geodata.access import Actor
 from geodata.crs import to_working
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
-from geodata.errors import PermissionDenied
+from geodata.errors import USER_ERRORS, PermissionDenied
 from geodata.i18n import text
 from geodata.registry import Registry, camera_points
 from geodata.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
@@ -37,6 +38,7 @@ PAGES = (
     ("pages/3_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
     ("pages/4_Dữ_liệu.py", "nav.data"),
     ("pages/5_Kế_hoạch_lắp_đặt.py", "nav.plan"),
+    ("pages/6_Xuất_bản_đồ_và_báo_cáo.py", "nav.export"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -116,6 +118,17 @@ def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> Cove
 def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
     """Coverage of what ``actor`` may see, recomputed whenever the registry or layers change."""
     return _summary(actor, revision(), float(gap_min_m))
+
+
+@contextmanager
+def loading(lang: str):
+    """A spinner while the block computes; a user error in it is shown and stops the page."""
+    try:
+        with st.spinner(text("app.loading", lang)):
+            yield
+    except USER_ERRORS as error:
+        st.error(f"{text('error.heading', lang)}: {error}")
+        st.stop()
 
 
 def restore_demo_wards(actor: Actor) -> int:

@@ -310,13 +310,13 @@ def progress(table: pd.DataFrame) -> pd.DataFrame:
 def coverage_if_installed(dataset: Dataset, table: pd.DataFrame, segments) -> float:
     """Key-route metres seen by the registry's cameras and every pending target, installed."""
     pending = table[table["status"].isin(PENDING)]
-    return route_coverage(segments, _with_cameras(dataset, pending)).total_covered_m
+    return route_coverage(segments, with_sites(dataset, pending)).total_covered_m
 
 
 # ----------------------------------------------------------------------------------- helpers
 
 
-def _with_cameras(dataset: Dataset, sites: pd.DataFrame) -> gpd.GeoDataFrame:
+def with_sites(dataset: Dataset, sites: pd.DataFrame) -> gpd.GeoDataFrame:
     """The dataset's cameras and ``sites`` (lat/lon, bearing, FOV, range) as active cameras."""
     new = gpd.GeoDataFrame(
         {
@@ -335,7 +335,7 @@ def _with_cameras(dataset: Dataset, sites: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
     """Key-route metres seen by the existing cameras and ``sites`` (exactly, by the engine)."""
-    cameras = _with_cameras(recommendation.dataset, sites)
+    cameras = with_sites(recommendation.dataset, sites)
     return route_coverage(recommendation.segments, cameras).total_covered_m
 
 

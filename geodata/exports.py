@@ -110,14 +110,26 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 
 def write_xlsx(table: pd.DataFrame, path: Path, *, sheet_name: str) -> None:
-    """Write ``table`` as the one worksheet ``sheet_name`` of a new Excel workbook.
+    """Write ``table`` as the one worksheet ``sheet_name`` of a new Excel workbook."""
+    write_workbook({sheet_name: table}, path)
 
-    The header row is bold and frozen, with a filter; dates are Excel dates
+
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write each table as a worksheet of a new Excel workbook, in order.
+
+    On every sheet the header row is bold and frozen, with a filter; dates are Excel dates
     (``yyyy-mm-dd``), times Excel date-times in UTC; text is never a formula (see the module
-    docstring). Characters XML cannot hold (control characters) are left out.
+    docstring). Characters XML cannot hold (control characters) are left out. Sheet names are
+    cut to Excel's 31 characters.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
+    for sheet_name, table in sheets.items():
+        _write_sheet(workbook.create_sheet(sheet_name[:31]), table)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+
+
+def _write_sheet(sheet, table: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     for position, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = _width(table[column])
@@ -134,8 +146,6 @@ def write_xlsx(table: pd.DataFrame, path: Path, *, sheet_name: str) -> None:
     if len(table.columns):
         last = get_column_letter(len(table.columns))
         sheet.auto_filter.ref = f"A1:{last}{len(table) + 1}"
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
 
 
 def _csv_text(value):

@@ -77,6 +77,7 @@ def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) ->
     registered = cameras["ward_name"].value_counts()
     active = cameras.loc[cameras["status"] == "active", "ward_name"].value_counts()
     gaps = summary.gaps["ward"].value_counts()
+    gap_m = summary.gaps.groupby("ward")["length_m"].sum()
     return pd.DataFrame(
         {
             text("column.ward", lang): names,
@@ -89,6 +90,7 @@ def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) ->
                 round(float(routes["share"].get(n, 0.0)) * 100, 1) for n in names
             ],
             text("column.gaps", lang): [int(gaps.get(n, 0)) for n in names],
+            text("column.gap_m", lang): [round(float(gap_m.get(n, 0.0))) for n in names],
         }
     )
 

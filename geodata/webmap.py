@@ -305,12 +305,14 @@ class DrawTexts(MacroElement):
 
 
 class MetricScale(MacroElement):
-    """A scale bar in metres only (Leaflet's default adds miles and feet)."""
+    """A scale bar in metres only (Leaflet's default adds miles and feet), and the attribution
+    "Leaflet" as plain text (its default is a link to the internet)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
         {% endmacro %}
         """
     )

@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import appstate
-from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 
 lang, actor = appstate.page_setup("map.page_title")
@@ -13,11 +12,7 @@ ward_names = sorted(appstate.registry().ward_names().values())
 chosen = st.multiselect(
     text("map.ward_filter", lang), ward_names, placeholder=text("ui.choose", lang), key="map_wards"
 )
-try:
-    with st.spinner(text("app.loading", lang)):
-        fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
-except USER_ERRORS as error:
-    st.error(f"{text('error.heading', lang)}: {error}")
-    st.stop()
+with appstate.loading(lang):
+    fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
 st.caption(text("map.hint", lang))
 st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")

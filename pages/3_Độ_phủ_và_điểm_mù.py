@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import appstate, views
-from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 
 lang, actor = appstate.page_setup("coverage.page_title")
@@ -21,12 +20,8 @@ gap_min_m = st.number_input(
     format="%.0f",
     key="gap_min_m",
 )
-try:
-    with st.spinner(text("app.loading", lang)):
-        summary = appstate.current_summary(actor, float(gap_min_m))
-except USER_ERRORS as error:
-    st.error(f"{text('error.heading', lang)}: {error}")
-    st.stop()
+with appstate.loading(lang):
+    summary = appstate.current_summary(actor, float(gap_min_m))
 
 routes = views.route_table(summary, lang)
 wards = views.ward_table(summary, lang)

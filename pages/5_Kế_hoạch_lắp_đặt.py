@@ -17,12 +17,8 @@ TEMPLATE_NAMES = [template.name for template in TEMPLATES]
 lang, actor = appstate.page_setup("plan.title")
 st.title(text("plan.title", lang))
 registry = appstate.registry()
-try:
-    with st.spinner(text("app.loading", lang)):
-        summary = appstate.current_summary(actor)
-except USER_ERRORS as error:
-    st.error(f"{text('error.heading', lang)}: {error}")
-    st.stop()
+with appstate.loading(lang):
+    summary = appstate.current_summary(actor)
 dataset = summary.dataset
 plan_tab, campaign_tab = st.tabs(
     [text("plan.tab.recommend", lang), text("plan.tab.campaigns", lang)]

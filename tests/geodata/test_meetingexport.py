@@ -1,0 +1,165 @@
+"""Exports for meetings: each format opens and holds what it should; owner details stay in."""
+
+import datetime as dt
+import re
+import unicodedata
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pypdf import PdfReader
+
+from geodata import campaigns
+from geodata.demo import build_demo
+from geodata.errors import InputError, PermissionDenied
+from geodata.meetingexport import area_dataset, export_for_meeting
+from geodata.recommend import recommend
+from geodata.seeding import ensure_seeded
+from geodata.summary import summarise
+from tests.registry_fixtures import DISTRICT, registry, registry_url  # noqa: F401
+
+WHEN = dt.date(2026, 11, 30)
+PHONE = "0909 555 777"
+OWNER = "Trần Thị Bảo Mật"
+
+
+@pytest.fixture
+def seeded(registry, tmp_path, monkeypatch):  # noqa: F811
+    """The demo registry (cameras and wards) plus one camera with an owner and a phone."""
+    monkeypatch.setenv("CCTV_DATA_DIR", str(tmp_path / "data"))
+    ensure_seeded(registry, build_demo())
+    registry.register(
+        DISTRICT,
+        {
+            "lat": 10.7812,
+            "lon": 106.72,
+            "bearing_deg": 90,
+            "fov_deg": 80,
+            "range_m": 40,
+            "owner_name": OWNER,
+            "owner_phone": PHONE,
+        },
+    )
+    return registry
+
+
+@pytest.fixture
+def engine_summary(seeded):
+    return summarise(area_dataset(seeded, DISTRICT))
+
+
+def export(where, path, fmt, **options):
+    export_for_meeting(where, DISTRICT, path, fmt=fmt, when=WHEN, **options)
+    return path
+
+
+def pdf_text(path) -> str:
+    return unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize(
+    ("size", "pixels"), [("a4", (3508, 2480)), ("a3", (4961, 3508)), ("phone", (1080, 1920))]
+)
+def test_png_has_the_requested_pixel_size(seeded, tmp_path, size, pixels):
+    path = export(seeded, tmp_path / f"ban_do_{size}.png", "png", size=size)
+    with Image.open(path) as image:
+        assert image.size == pixels and image.format == "PNG"
+
+
+def test_pdf_report_holds_every_ward_and_the_engine_figures(seeded, engine_summary, tmp_path):
+    path = export(seeded, tmp_path / "bao_cao.pdf", "pdf")
+    export(seeded, tmp_path / "bao_cao_trang_1.png", "png")  # the report's map page, to look at
+    text = pdf_text(path)
+    for name in build_demo().wards["ward_name"]:
+        assert unicodedata.normalize("NFC", name) in text
+    assert f"{engine_summary.routes.share:.1%}" in text
+    longest = engine_summary.gaps["length_m"].max()
+    assert f"{longest:.1f}" in text
+    assert "30/11/2026" in text and "Dữ liệu mẫu" in text
+    assert len(PdfReader(path).pages) == 2
+
+
+def test_report_with_a_campaign_adds_its_page(seeded, tmp_path):
+    advice = recommend(area_dataset(seeded, DISTRICT), k=8)
+    number = campaigns.create_campaign(seeded, DISTRICT, advice, name="Chiến dịch Cát Lái")
+    path = export(seeded, tmp_path / "bao_cao_chien_dich.pdf", "pdf", campaign_id=number)
+    reader = PdfReader(path)
+    assert len(reader.pages) == 3
+    assert "Chiến dịch: Chiến dịch Cát Lái" in pdf_text(path)
+
+
+def test_same_data_same_date_same_files(seeded, tmp_path):
+    for fmt in ("png", "pdf", "html"):
+        first = export(seeded, tmp_path / f"a.{fmt}", fmt).read_bytes()
+        again = export(seeded, tmp_path / f"b.{fmt}", fmt).read_bytes()
+        assert first == again, fmt
+
+
+def test_html_loads_nothing_from_elsewhere(seeded, tmp_path):
+    page = export(seeded, tmp_path / "ban_do.html", "html").read_text(encoding="utf-8")
+    assert not re.search(r"<(?:script|img|iframe)[^>]*\ssrc=", page)
+    assert not re.search(r"<link[^>]*\shref=", page)
+    assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", page)
+    assert "/app/static" not in page and "L.map(" in page
+    assert 'attributionControl.setPrefix("Leaflet")' in page  # no link to leafletjs.com
+
+
+def test_workbook_sheets_and_figures_match_the_engine(seeded, engine_summary, tmp_path):
+    path = export(seeded, tmp_path / "so_lieu.xlsx", "xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Tổng hợp", "Phường", "Tuyến", "Điểm mù", "Camera"]
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Độ phủ tuyến trọng điểm"] == f"{engine_summary.routes.share:.1%}"
+    by_ward = engine_summary.routes.by_ward().set_index("ward")
+    rows = list(book["Phường"].iter_rows(values_only=True))
+    header = rows[0]
+    for row in rows[1:]:
+        ward = row[header.index("Phường")]
+        km = row[header.index("Tuyến trọng điểm (km)")]
+        assert km == pytest.approx(by_ward.loc[ward, "length_m"] / 1000, abs=0.005)
+    assert book["Điểm mù"].max_row - 1 == len(engine_summary.gaps)
+
+
+def test_owner_details_stay_out_unless_asked_for_with_a_purpose(seeded, tmp_path):
+    for fmt in ("pdf", "html", "xlsx"):
+        path = export(seeded, tmp_path / f"mac_dinh.{fmt}", fmt)
+        if fmt == "pdf":
+            content = pdf_text(path)
+        elif fmt == "xlsx":
+            content = str([list(s.values) for s in load_workbook(path).worksheets])
+        else:
+            content = path.read_text(encoding="utf-8")
+        assert PHONE not in content and OWNER not in content, fmt
+    with pytest.raises(InputError, match="purpose"):
+        export(seeded, tmp_path / "chu_ho.xlsx", "xlsx", with_owner=True)
+    with pytest.raises(InputError, match="workbook"):
+        export(seeded, tmp_path / "chu_ho.pdf", "pdf", with_owner=True, purpose="Công văn 12")
+    path = export(
+        seeded, tmp_path / "chu_ho.xlsx", "xlsx", with_owner=True, purpose="Công văn 12/CA"
+    )
+    assert PHONE in str([list(s.values) for s in load_workbook(path).worksheets])
+    audit = seeded.audit_entries(DISTRICT)
+    assert (
+        audit["action"].iloc[0] == "export.owners" and "Công văn 12/CA" in audit["detail"].iloc[0]
+    )
+
+
+def test_viewers_may_not_export_owner_details(seeded, tmp_path):
+    from geodata.access import Actor
+
+    with pytest.raises(PermissionDenied):
+        export_for_meeting(
+            seeded,
+            Actor("xem", "viewer"),
+            tmp_path / "x.xlsx",
+            fmt="xlsx",
+            with_owner=True,
+            purpose="Công văn 12/CA",
+        )
+
+
+def test_unknown_ward_and_format_are_refused(seeded, tmp_path):
+    with pytest.raises(InputError, match="no ward has the code 99999"):
+        export(seeded, tmp_path / "x.png", "png", wards=("99999",))
+    with pytest.raises(InputError, match="unknown export format"):
+        export(seeded, tmp_path / "x.svg", "svg")
