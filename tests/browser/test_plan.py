@@ -12,7 +12,7 @@ def test_recommend_and_save_a_campaign(app_url, browser_page, tmp_path):
     sign_in(page, app_url)
     go(page, "Kế hoạch lắp đặt")
     page.get_by_role("button", name="Tính đề xuất").click()
-    page.get_by_text("Camera đề xuất").wait_for(timeout=120_000)
+    page.get_by_text("Camera đề xuất", exact=True).wait_for(timeout=120_000)
     frame = leaflet_frame(page)
     dots = frame.evaluate(
         "() => Object.values(window).filter(v => v instanceof L.CircleMarker).length"
