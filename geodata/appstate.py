@@ -10,19 +10,19 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 
 import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
-from geodata import layerstore, settings
+from geodata import campaigns, layerstore, settings
 from geodata.access import Actor
-from geodata.crs import to_working
+from geodata.cameraio import with_registry_cameras
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.errors import USER_ERRORS, PermissionDenied
 from geodata.i18n import text
-from geodata.registry import Registry, camera_points
+from geodata.printmap import preview_png
+from geodata.registry import Registry
 from geodata.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
 from geodata.summary import CoverageSummary, key_route_segments, summarise
 from geodata.webmap import coverage_map, install_leaflet
@@ -82,9 +82,7 @@ def area(layer_revision: int) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
-    base = area(revisions[1])
-    cameras = to_working(camera_points(_camera_table(actor, revisions[0])), base.crs)
-    return replace(base, cameras=cameras)
+    return with_registry_cameras(area(revisions[1]), _camera_table(actor, revisions[0]))
 
 
 def current_dataset(actor: Actor) -> Dataset:
@@ -118,6 +116,18 @@ def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> Cove
 def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
     """Coverage of what ``actor`` may see, recomputed whenever the registry or layers change."""
     return _summary(actor, revision(), float(gap_min_m))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_preview(actor: Actor, revisions, lang, when, wards, campaign_id) -> bytes:
+    targets = campaigns.targets(registry(), actor, campaign_id) if campaign_id else None
+    summary = _summary(actor, revisions, GAP_MIN_M)
+    return preview_png(summary, lang=lang, when=when, wards=wards, proposals=targets)
+
+
+def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -> bytes:
+    """The export page's map preview (PNG), drawn again only when its inputs or the data change."""
+    return _map_preview(actor, revision(), lang, when, tuple(wards), campaign_id)
 
 
 @contextmanager

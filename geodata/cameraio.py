@@ -27,6 +27,7 @@ import logging
 import math
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,13 +36,14 @@ from sqlalchemy.exc import IntegrityError
 
 from geodata.access import Actor
 from geodata.camerafields import FIELD_BY_NAME, OWNER_FIELDS, clean_camera
+from geodata.crs import to_working
 from geodata.dataset import Dataset, load_dataset
 from geodata.errors import ConflictError, InputError
 from geodata.exports import atomic_path, write_csv, write_geojson, write_geopackage, write_xlsx
 from geodata.files import source_name
 from geodata.loadreport import LoadReport
 from geodata.models import Camera
-from geodata.registry import Registry, missing_bearing
+from geodata.registry import Registry, camera_points, missing_bearing
 
 log = logging.getLogger(__name__)
 
@@ -664,6 +666,11 @@ def _camera_row(point, tags: dict, *, label: str, name: str, report: LoadReport)
 
 
 # ------------------------------------------------------------------------- users and reports
+
+
+def with_registry_cameras(base: Dataset, table: pd.DataFrame) -> Dataset:
+    """``base`` (wards, roads, hotspots) with the cameras of a :meth:`Registry.cameras` table."""
+    return replace(base, cameras=to_working(camera_points(table), base.crs))
 
 
 def registry_dataset(registry: Registry, actor: Actor, **files) -> Dataset:

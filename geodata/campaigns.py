@@ -17,7 +17,6 @@ import datetime as dt
 import json
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import select
@@ -97,7 +96,7 @@ def create_campaign(
     sites = recommendation.sites.copy()
     if len(sites) == 0:
         raise InputError("the recommendation holds no cameras: there is nothing to campaign for")
-    sites["ward_code"] = _ward_codes(registry, sites)
+    sites["ward_code"] = registry.ward_codes_at(sites["lat"], sites["lon"])
     if wards:
         unknown = sorted(set(wards) - set(registry.ward_names()))
         if unknown:
@@ -337,15 +336,6 @@ def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
     """Key-route metres seen by the existing cameras and ``sites`` (exactly, by the engine)."""
     cameras = with_sites(recommendation.dataset, sites)
     return route_coverage(recommendation.segments, cameras).total_covered_m
-
-
-def _ward_codes(registry: Registry, sites: gpd.GeoDataFrame) -> np.ndarray:
-    """The registry ward each site (lat/lon) lies in, or None."""
-    wards = registry.ward_frame()
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs=4326)
-    joined = gpd.sjoin(points, wards[["ward_code", "geometry"]], how="left")
-    codes = joined.groupby(level=0)["ward_code"].first()
-    return codes.astype(object).where(codes.notna(), None).to_numpy()
 
 
 def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:

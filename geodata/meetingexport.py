@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from geodata import campaigns, layerstore, planviews, views
 from geodata.access import Actor
-from geodata.cameraio import camera_table
-from geodata.crs import to_working
+from geodata.cameraio import camera_table, with_registry_cameras
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.errors import InputError
@@ -27,7 +25,7 @@ from geodata.htmlmap import write_html
 from geodata.i18n import text
 from geodata.meetingreport import CampaignPart, write_report
 from geodata.printmap import SIZES, map_figure, save_figure
-from geodata.registry import Registry, camera_points
+from geodata.registry import Registry
 from geodata.summary import CoverageSummary, summarise
 from geodata.webmap import coverage_map
 
@@ -37,9 +35,7 @@ FORMATS = ("png", "pdf", "html", "xlsx")
 
 def area_dataset(registry: Registry, actor: Actor) -> Dataset:
     """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see."""
-    base = layerstore.current(build_demo())
-    cameras = to_working(camera_points(registry.cameras(actor)), base.crs)
-    return replace(base, cameras=cameras)
+    return with_registry_cameras(layerstore.current(build_demo()), registry.cameras(actor))
 
 
 def campaign_part(registry: Registry, actor: Actor, campaign_id: int) -> CampaignPart:

@@ -10,7 +10,7 @@ certifies the picks with the linear-relaxation bound. :meth:`Recommendation.to_j
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -197,7 +197,7 @@ def recommend(
     weighted = weight is not None
     bound_m = bound
     if weighted:
-        metres = placement.coverage_problem(routes, views)
+        metres = replace(problem, piece_weight=problem.piece_m)  # the same pieces, unweighted
         bound_m = placement.upper_bound(metres, count, spacing_m=spacing_m)
     report(1.0)
     sites = _picked_sites(dataset, problem, picks)

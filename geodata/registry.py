@@ -219,6 +219,10 @@ class Registry:
         """Ward code → name of the current boundaries."""
         return dict(zip(self._ward_table["ward_code"], self._ward_table["ward_name"], strict=True))
 
+    def ward_codes_at(self, lats, lons) -> list[str | None]:
+        """The code of the current ward holding each point (degrees), None outside every ward."""
+        return _wards_at(self._ward_table, lats, lons)
+
     def ward_frame(self) -> gpd.GeoDataFrame:
         """The current ward boundaries (``ward_code``, ``ward_name``) in EPSG:4326."""
         return self._ward_table.copy()

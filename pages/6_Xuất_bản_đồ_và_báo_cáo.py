@@ -10,7 +10,7 @@ from geodata import appstate, campaigns
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.meetingexport import FORMATS, export_for_meeting
-from geodata.printmap import SIZES, preview_png
+from geodata.printmap import SIZES
 
 MIME = {
     "png": "image/png",
@@ -64,12 +64,8 @@ if fmt == "xlsx" and actor.sees_owners:
     if with_owner:
         purpose = right.text_input(text("export.purpose", lang), key="export_purpose")
 
-targets = campaigns.targets(registry, actor, int(campaign_id)) if campaign_id else None
 st.caption(text("export.preview", lang))
-st.image(
-    preview_png(summary, lang=lang, when=when, wards=tuple(wards), proposals=targets),
-    width="stretch",
-)
+st.image(appstate.map_preview(actor, lang, when, wards, campaign_id), width="stretch")
 
 if st.button(text("export.make", lang), type="primary", key="export_make"):
     bar = st.progress(0.0, text=text("export.making", lang))
