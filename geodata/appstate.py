@@ -127,7 +127,8 @@ def _map_preview(actor: Actor, revisions, lang, when, wards, campaign_id) -> byt
 
 def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -> bytes:
     """The export page's map preview (PNG), drawn again only when its inputs or the data change."""
-    return _map_preview(actor, revision(), lang, when, tuple(wards), campaign_id)
+    chosen = int(campaign_id) if campaign_id else None
+    return _map_preview(actor, revision(), lang, when, tuple(wards), chosen)
 
 
 @contextmanager
