@@ -30,6 +30,10 @@ environment variable, else asks for it twice.
 
 Exit status: 0 on success (an import that rejected some rows succeeded); 2 on bad input or a
 refused action, with one line on stderr naming the file, the row or feature and the problem.
+
+Messages (errors, notes, the one-line summaries) are in the language of ``CCTV_LANGUAGE``
+(Vietnamese unless it says ``en``); JSON keys and the import's ``accepted N, rejected M`` line
+are the same in every language, for scripts.
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ from geodata.dataset import load_dataset
 from geodata.demo import build_demo
 from geodata.errors import USER_ERRORS, InputError
 from geodata.exports import write_geojson
-from geodata.i18n import LANGUAGES
+from geodata.i18n import LANGUAGES, Message, text
 from geodata.meetingexport import FORMATS as MEETING_FORMATS
 from geodata.meetingexport import export_for_meeting
 from geodata.printmap import SIZES
@@ -240,8 +244,14 @@ def run_report(args: argparse.Namespace) -> int:
     _emit(
         summary.to_json(),
         args.json,
-        f"{dataset.name}: key routes {routes.length_m / 1000:.1f} km, covered {routes.share:.1%}, "
-        f"{len(summary.gaps)} gaps ≥ {args.gap_min_m:g} m",
+        Message(
+            "cli.report_done",
+            area=dataset.name,
+            km=routes.length_m / 1000,
+            share=routes.share,
+            gaps=len(summary.gaps),
+            min_m=args.gap_min_m,
+        ),
     )
     if args.gaps:
         write_geojson(summary.gaps_wgs84().drop(columns=["lat", "lon"]), args.gaps)
@@ -251,7 +261,7 @@ def run_report(args: argparse.Namespace) -> int:
 def run_recommend(args: argparse.Namespace) -> int:
     """The ``recommend`` subcommand."""
     if args.only_candidates and args.candidates is None:
-        raise InputError("--only-candidates needs --candidates FILE")
+        raise InputError("error.cli.only_candidates")
     dataset = _area(args)
     households = read_households(args.candidates, dataset.crs) if args.candidates else None
     result = recommend(
@@ -269,9 +279,14 @@ def run_recommend(args: argparse.Namespace) -> int:
     _emit(
         result.to_json(),
         args.json,
-        f"{dataset.name}: {placed.picks.size} new cameras, key routes covered "
-        f"{placed.covered_before_m / 1000:.1f} → {placed.covered_after_m / 1000:.1f} km, "
-        f"within {result.gap:.2%} of the best possible",
+        Message(
+            "cli.recommend_done",
+            area=dataset.name,
+            count=int(placed.picks.size),
+            before_km=placed.covered_before_m / 1000,
+            after_km=placed.covered_after_m / 1000,
+            gap=result.gap,
+        ),
     )
     return 0
 
@@ -284,23 +299,25 @@ def _route_weights(pairs: list[str]) -> dict[str, float]:
         try:
             weights[name.strip()] = float(weight.replace(",", "."))
         except ValueError:
-            raise InputError(
-                f"--route-weight {pair!r}: write the route's name, '=' and a number, e.g. "
-                '"Mai Chí Thọ=2"'
-            ) from None
+            raise InputError("error.cli.route_weight", pair=pair) from None
         if not name.strip():
-            raise InputError(f"--route-weight {pair!r}: the route's name is missing before '='")
+            raise InputError("error.cli.route_weight_name", pair=pair)
     return weights
 
 
-def _emit(document: dict, path: Path | None, headline: str) -> None:
+def _emit(document: dict, path: Path | None, headline: Message) -> None:
     """Write ``document`` as JSON to ``path`` and print ``headline``; without a path, print it."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
     if path:
-        path.write_text(text + "\n", encoding="utf-8")
-        print(f"{headline} → {path}")
+        path.write_text(body + "\n", encoding="utf-8")
+        print(f"{headline.render(_lang())} → {path}")
     else:
-        print(text)
+        print(body)
+
+
+def _lang() -> str:
+    """The language of the command line's messages (``CCTV_LANGUAGE``, default Vietnamese)."""
+    return settings.language()
 
 
 def _area(args: argparse.Namespace):
@@ -322,8 +339,8 @@ def _area(args: argparse.Namespace):
         else:
             with _registry() as registry:
                 dataset = registry_dataset(registry, _actor(registry, args.acting_as), **files)
-    for line in dataset.report.lines():
-        print(f"note: {line}", file=sys.stderr)
+    for line in dataset.report.lines(_lang()):
+        print(text("cli.note", _lang(), line=line), file=sys.stderr)
     return dataset
 
 
@@ -337,19 +354,16 @@ def run_import(args: argparse.Namespace) -> int:
         actor = _actor(registry, args.acting_as)
         result = import_cameras(registry, actor, args.file, dry_run=args.dry_run)
     if args.report is not None:
-        result.write_rejected(args.report)
-    dry = " (dry run: nothing saved)" if args.dry_run else ""
-    print(f"accepted {result.accepted}, rejected {result.rejected}{dry}")
+        result.write_rejected(args.report, lang=_lang())
+    key = "cli.imported_dry" if args.dry_run else "cli.imported"
+    print(text(key, _lang(), accepted=result.accepted, rejected=result.rejected))
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     """The ``cameras export`` subcommand."""
     if args.with_owner and not args.purpose.strip():
-        raise InputError(
-            "--with-owner needs --purpose TEXT: say why owner names and phones leave the "
-            "registry (it is kept in the audit log)"
-        )
+        raise InputError("error.cli.purpose")
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
         count = export_cameras(
@@ -360,8 +374,8 @@ def run_export(args: argparse.Namespace) -> int:
             with_owner=args.with_owner,
             purpose=args.purpose,
         )
-    owners = " with owner details (audited)" if args.with_owner else ""
-    print(f"exported {count} cameras{owners} as {args.fmt} → {args.out}")
+    key = "cli.exported_owners" if args.with_owner else "cli.exported"
+    print(text(key, _lang(), count=count, format=args.fmt, path=str(args.out)))
     return 0
 
 
@@ -391,19 +405,27 @@ def run_add_user(args: argparse.Namespace) -> int:
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
         user = registry.add_user(actor, args.name, password, args.role, args.wards)
-    wards = ", ".join(sorted(user.wards)) or "none"
-    print(f"created user {user.name!r}: role {user.role}, wards {wards}")
+    wards = ", ".join(sorted(user.wards)) or Message("access.no_wards")
+    print(
+        text(
+            "cli.user_added",
+            _lang(),
+            name=user.name,
+            role=Message(f"role.{user.role}"),
+            wards=wards,
+        )
+    )
     return 0
 
 
 def _asked_password(name: str) -> str:
     try:
-        first = getpass.getpass(f"password for {name}: ")
-        second = getpass.getpass(f"password for {name} (again): ")
-    except EOFError as error:
-        raise InputError("no password given; set PASSWORD or type it when asked") from error
+        first = getpass.getpass(text("cli.password", _lang(), name=name))
+        second = getpass.getpass(text("cli.password_again", _lang(), name=name))
+    except EOFError:
+        raise InputError("error.cli.no_password") from None
     if first != second:
-        raise InputError("the two passwords differ; nothing was created")
+        raise InputError("error.cli.passwords_differ")
     return first
 
 
@@ -415,10 +437,8 @@ def _registry() -> Iterator[Registry]:
         registry = Registry.open(url)
     except SQLAlchemyError as error:
         shown = _hidden_password(url)
-        reason = _one_line(getattr(error, "orig", None) or error)
-        raise InputError(
-            f"cannot open the registry database {shown}: {reason}; check DATABASE_URL"
-        ) from error
+        logging.getLogger(__name__).info("cannot open %s: %s", shown, error)
+        raise InputError("error.cli.database", url=shown) from None
     try:
         yield registry
     finally:
@@ -447,15 +467,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except USER_ERRORS as error:
-        print(f"error: {_one_line(error)}", file=sys.stderr)
+        print(text("cli.error", _lang(), message=_one_line(error.render(_lang()))), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        print(
+            text(
+                "cli.error",
+                _lang(),
+                message=f"{error.filename or ''}: {error.strerror or error}",
+            ),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
 
 
-def _one_line(error: Exception) -> str:
-    return " | ".join(part.strip() for part in str(error).splitlines() if part.strip())
+def _one_line(message: str) -> str:
+    return " | ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
 if __name__ == "__main__":

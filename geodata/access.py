@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from geodata.camerafields import ROLES
 from geodata.errors import PermissionDenied
+from geodata.i18n import Message
 
 SYSTEM = "system"
 """The actor name of writes the application makes on its own (seeding the demo)."""
@@ -40,7 +41,7 @@ class Actor:
 
     def __post_init__(self):
         if self.role not in ROLES:
-            raise PermissionDenied(f"unknown role {self.role!r}; roles are {', '.join(ROLES)}")
+            raise PermissionDenied("error.role.unknown", role=self.role, roles=", ".join(ROLES))
 
     @property
     def sees_all_wards(self) -> bool:
@@ -56,30 +57,32 @@ class Actor:
         """Whether the actor may read a camera in ``ward_code`` (None: outside every ward)."""
         return self.sees_all_wards or ward_code in self.wards
 
-    def require_read(self, ward_code: str | None, what: str) -> None:
+    def require_read(self, ward_code: str | None, what: Message) -> None:
         """Raise :class:`PermissionDenied` unless the actor may read ``what``."""
         if not self.may_read(ward_code):
-            raise PermissionDenied(
-                f"{self.name} ({self.role}, wards {_listed(self.wards)}) may not see {what} "
-                f"in ward {ward_code or '(outside every ward)'}"
-            )
+            raise PermissionDenied("error.access.read", what=what, **self._described(ward_code))
 
-    def require_write(self, ward_code: str | None, what: str) -> None:
+    def require_write(self, ward_code: str | None, what: Message) -> None:
         """Raise :class:`PermissionDenied` unless the actor may change ``what`` in ``ward_code``."""
         if self.role == "district":
             return
         if self.role == "ward" and ward_code in self.wards:
             return
-        raise PermissionDenied(
-            f"{self.name} ({self.role}, wards {_listed(self.wards)}) may not change {what} "
-            f"in ward {ward_code or '(outside every ward)'}; ask a district user"
-        )
+        raise PermissionDenied("error.access.write", what=what, **self._described(ward_code))
 
-    def require_district(self, what: str) -> None:
+    def require_district(self, what: Message) -> None:
         """Raise :class:`PermissionDenied` unless the actor is a district user."""
         if self.role != "district":
-            raise PermissionDenied(f"{self.name} ({self.role}) may not {what}; district only")
+            raise PermissionDenied(
+                "error.access.district", actor=self.name, role=Message(f"role.{self.role}"),
+                what=what,
+            )
 
-
-def _listed(wards: frozenset[str]) -> str:
-    return ", ".join(sorted(wards)) or "none"
+    def _described(self, ward_code: str | None) -> dict:
+        """Who the actor is and where, for a refusal."""
+        return {
+            "actor": self.name,
+            "role": Message(f"role.{self.role}"),
+            "wards": ", ".join(sorted(self.wards)) or Message("access.no_wards"),
+            "ward": ward_code or Message("ward.outside"),
+        }

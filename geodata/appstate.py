@@ -8,6 +8,7 @@ recomputing them.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from contextlib import contextmanager
 
@@ -19,12 +20,13 @@ from geodata.access import Actor
 from geodata.cameraio import with_registry_cameras
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
-from geodata.errors import USER_ERRORS, PermissionDenied
-from geodata.i18n import text
+from geodata.errors import USER_ERRORS, DataError, PermissionDenied
+from geodata.i18n import Message, text
 from geodata.printmap import preview_png
 from geodata.registry import Registry
 from geodata.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
 from geodata.summary import CoverageSummary, key_route_segments, summarise
+from geodata.views import literal
 from geodata.webmap import coverage_map, install_leaflet
 
 log = logging.getLogger(__name__)
@@ -138,8 +140,72 @@ def loading(lang: str):
         with st.spinner(text("app.loading", lang)):
             yield
     except USER_ERRORS as error:
-        st.error(f"{text('error.heading', lang)}: {error}")
+        show_error(error, lang)
         st.stop()
+
+
+def show_error(error: DataError, lang: str) -> None:
+    """A user error as its reader reads it: the heading of its kind, then the message.
+
+    The message may hold text from data (names, addresses): it is shown literally, never as
+    Markdown.
+    """
+    heading = text(f"error.kind.{error.kind}", lang)
+    st.error(f"**{literal(heading)}**  \n{literal(error.render(lang))}")
+
+
+@contextmanager
+def page(title_key: str):
+    """Run a page: set it up (sidebar, sign-in), then its body, and never show a traceback.
+
+    Yields ``(lang, actor)``. A user error the body did not handle is shown under its heading;
+    any other error is a bug: it is logged on the server with a short reference, and the user
+    sees a message with that reference (``client.showErrorDetails`` hides Streamlit's own).
+    ``st.stop()`` and ``st.rerun()`` pass through.
+    """
+    lang = st.session_state.get(LANGUAGE_KEY, settings.language())
+    try:
+        lang, actor = page_setup(title_key)
+        show_flash(lang)
+        yield lang, actor
+    except USER_ERRORS as error:
+        show_error(error, lang)
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error on page %s (reference %s)", title_key, reference)
+        st.error(text("error.unexpected", lang, reference=reference))
+
+
+def figures(values: dict[str, str], *, per_row: int = 4) -> None:
+    """Headline figures (label → written value) as metrics, ``per_row`` to a row.
+
+    On a phone the rows wrap two to a row (see :data:`PAGE_STYLE`).
+    """
+    items = list(values.items())
+    for start in range(0, len(items), per_row):
+        columns = st.columns(per_row)
+        for column, (label, value) in zip(columns, items[start : start + per_row], strict=False):
+            column.metric(label, value)
+
+
+FLASH_KEY = "flash"
+
+
+def flash(key: str, **params) -> None:
+    """Keep a success message for the next run of the page (shown once, after ``st.rerun``)."""
+    st.session_state[FLASH_KEY] = Message(key, **params)
+
+
+def show_flash(lang: str) -> None:
+    """Show the message kept by :func:`flash`, once.
+
+    Its place is kept on every run (empty when there is nothing to say): an element that comes
+    and goes above the page's tabs would make the browser open the first tab again.
+    """
+    place = st.empty()
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message is not None:
+        place.success(literal(message.render(lang)))
 
 
 def restore_demo_wards(actor: Actor) -> int:

@@ -1,8 +1,9 @@
 """What a camera record holds: its fields, their types and allowed values, and their checks.
 
 One schema serves the registry's forms, the importer and the exports, so that a value accepted
-in one place is accepted in all. Checks return problems as text (English; the UI translates the
-field names) instead of raising, so that callers can collect every problem of a row.
+in one place is accepted in all. Checks return problems (:class:`Problem`: the field and a
+:class:`~geodata.i18n.Message`) instead of raising, so that callers can collect every problem
+of a row and name the field as their reader knows it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import functools
 import math
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from geodata.i18n import Message
 
 CAMERA_TYPES = ("bullet", "dome", "ptz", "other")
 STATUSES = ("active", "broken", "removed")
@@ -28,7 +32,8 @@ class Field:
     name : str
         Column name (snake_case, units in the name).
     kind : str
-        ``"float"``, ``"int"``, ``"bool"``, ``"date"``, ``"text"`` or ``"choice"``.
+        ``"float"``, ``"int"``, ``"bool"``, ``"date"``, ``"text"``, ``"phone"`` (text; a number
+        from a spreadsheet gets back its leading 0, see :func:`phone_text`) or ``"choice"``.
     low, high : float, optional
         Inclusive bounds of a number.
     choices : tuple of str
@@ -71,7 +76,7 @@ FIELDS = (
     Field("notes", "text"),
     Field("external_code", "text"),
     Field("owner_name", "text", owner=True),
-    Field("owner_phone", "text", owner=True),
+    Field("owner_phone", "phone", owner=True),
     Field("owner_address", "text", owner=True),
     Field("consent_share", "bool", owner=True),
     Field("consent_share_on", "date", owner=True),
@@ -161,18 +166,42 @@ ADDRESS_KEY_FIELDS = ("house_number", "alley", "street", "external_code", "notes
 OWNER_KEY_FIELDS = ("owner_name", "owner_phone", "owner_address")
 
 
-def parse_value(field: Field, raw) -> tuple[object, str | None]:
+class Problem(NamedTuple):
+    """What is wrong with one field's value.
+
+    Attributes
+    ----------
+    field : str
+        The camera field.
+    what : Message
+        What was expected and found, without naming the field (``problem.*`` in the catalogue).
+    """
+
+    field: str
+    what: Message
+
+    def message(self) -> Message:
+        """The problem naming the field by its catalogue label (``camera_field.<name>``)."""
+        return Message("problem.in_field", field=field_label(self.field), problem=self.what)
+
+
+def field_label(name: str) -> Message | str:
+    """A camera field as its reader calls it (a name that is no camera field: as it is)."""
+    return Message(f"camera_field.{name}") if name in FIELD_BY_NAME else name
+
+
+def parse_value(field: Field, raw) -> tuple[object, Message | None]:
     """Parse one raw cell (text, number, date, bool or empty) into the field's type.
 
     Returns
     -------
     (value, problem)
-        ``value`` is ``None`` for an empty cell; ``problem`` names what was expected and found.
+        ``value`` is ``None`` for an empty cell; ``problem`` says what was expected and found.
 
     >>> parse_value(FIELD_BY_NAME["lat"], "10,7812")
     (10.7812, None)
-    >>> parse_value(FIELD_BY_NAME["fov_deg"], "400")[1]
-    'fov_deg: expected a number from 1 to 360, found 400'
+    >>> str(parse_value(FIELD_BY_NAME["fov_deg"], "400")[1])
+    'expected a number from 1 to 360, found 400'
     """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return None, None
@@ -186,7 +215,7 @@ def parse_value(field: Field, raw) -> tuple[object, str | None]:
 
 def _number(field: Field, raw):
     if isinstance(raw, bool):
-        return None, f"{field.name}: expected a number, found {raw!r}"
+        return None, Message("problem.number", found=_shown(raw))
     if isinstance(raw, int | float):
         value = float(raw)
     else:
@@ -196,17 +225,16 @@ def _number(field: Field, raw):
         try:
             value = float(text)
         except ValueError:
-            return None, f"{field.name}: expected a number, found {raw!r}"
+            return None, Message("problem.number", found=_shown(raw))
     if not math.isfinite(value):
-        return None, f"{field.name}: expected a number, found {raw!r}"
+        return None, Message("problem.number", found=_shown(raw))
     if field.low is not None and not field.low <= value <= field.high:
-        return None, (
-            f"{field.name}: expected a number from {field.low:g} to {field.high:g}, "
-            f"found {_shown(raw)}"
+        return None, Message(
+            "problem.number_between", low=field.low, high=field.high, found=_shown(raw)
         )
     if field.kind == "int":
         if value != int(value):
-            return None, f"{field.name}: expected a whole number, found {_shown(raw)}"
+            return None, Message("problem.whole_number", found=_shown(raw))
         return int(value), None
     if field.name == "bearing_deg" and value == 360.0:
         return 0.0, None  # north, stored one way
@@ -214,6 +242,7 @@ def _number(field: Field, raw):
 
 
 def _shown(raw) -> str:
+    """A cell as the spreadsheet shows it (a number without a trailing ``.0``)."""
     return f"{raw:g}" if isinstance(raw, float) else str(raw)
 
 
@@ -227,7 +256,7 @@ def _bool(field: Field, raw):
         return True, None
     if word in FALSE_WORDS:
         return False, None
-    return None, f"{field.name}: expected yes/no (có/không), found {raw!r}"
+    return None, Message("problem.yes_no", found=_shown(raw))
 
 
 def _date(field: Field, raw):
@@ -241,7 +270,7 @@ def _date(field: Field, raw):
             return dt.datetime.strptime(text, pattern).date(), None
         except ValueError:
             continue
-    return None, f"{field.name}: expected a date like 2025-03-31 or 31/03/2025, found {raw!r}"
+    return None, Message("problem.date", found=_shown(raw))
 
 
 def _text(field: Field, raw):
@@ -250,12 +279,42 @@ def _text(field: Field, raw):
     return nfc(str(raw)), None
 
 
+def _phone(field: Field, raw):
+    if isinstance(raw, bool):
+        return None, Message("problem.phone", found=_shown(raw))
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not raw.is_integer():
+            return None, Message("problem.phone", found=_shown(raw))
+        written = phone_text(int(raw))
+        if written is None:
+            return None, Message("problem.phone_number", found=_shown(raw))
+        return written, None
+    return nfc(str(raw)), None
+
+
+def phone_text(number: int) -> str | None:
+    """A Vietnamese phone number that a spreadsheet kept as a number, written with its 0.
+
+    Excel drops the leading 0 of ``0912555666``; a 9-digit mobile number (3, 5, 7, 8 or 9
+    first) or a 10-digit landline (2 first) gets it back, and ``84…`` (the country code) becomes
+    ``0…``. Any other number cannot be told apart from a typing slip: None.
+
+    >>> phone_text(912555666), phone_text(2838123456), phone_text(84912555666), phone_text(123)
+    ('0912555666', '02838123456', '0912555666', None)
+    """
+    digits = str(number)
+    if digits.startswith("84") and len(digits) in (11, 12):
+        digits = digits[2:]
+    if (len(digits) == 9 and digits[0] in "35789") or (len(digits) == 10 and digits[0] == "2"):
+        return "0" + digits
+    return None
+
+
 def _choice(field: Field, raw):
     words = STATUS_WORDS if field.name == "status" else TYPE_WORDS
     value = words.get(nfc(str(raw)).lower())
     if value is None:
-        allowed = ", ".join(field.choices)
-        return None, f"{field.name}: expected one of {allowed}, found {raw!r}"
+        return None, Message(f"problem.choice.{field.name}", found=_shown(raw))
     return value, None
 
 
@@ -265,11 +324,12 @@ _PARSERS = {
     "bool": _bool,
     "date": _date,
     "text": _text,
+    "phone": _phone,
     "choice": _choice,
 }
 
 
-def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
+def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[Problem]]:
     """Parse and check a camera's fields; returns (clean values, problems).
 
     Parameters
@@ -283,11 +343,11 @@ def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
     for name, value in raw.items():
         field = FIELD_BY_NAME.get(name)
         if field is None:
-            problems.append(f"{name}: not a camera field")
+            problems.append(Problem(name, Message("problem.unknown_field", name=name)))
             continue
         parsed, problem = parse_value(field, value)
         if problem:
-            problems.append(problem)
+            problems.append(Problem(name, problem))
             failed.add(name)
         elif parsed is not None or partial:
             clean[name] = parsed
@@ -296,7 +356,7 @@ def clean_camera(raw: dict, *, partial: bool = False) -> tuple[dict, list[str]]:
     return clean, problems
 
 
-def completed_camera(clean: dict, failed=frozenset()) -> list[str]:
+def completed_camera(clean: dict, failed=frozenset()) -> list[Problem]:
     """Give a new camera's clean values their defaults (in place); the required ones missing.
 
     Parameters
@@ -307,7 +367,7 @@ def completed_camera(clean: dict, failed=frozenset()) -> list[str]:
         Fields whose value had a problem already: not reported again as missing.
     """
     missing = [
-        f"{name}: required, found nothing"
+        Problem(name, Message("problem.required"))
         for name in _REQUIRED
         if clean.get(name) is None and name not in failed
     ]

@@ -32,15 +32,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy.exc import IntegrityError
 
+from geodata import settings
 from geodata.access import Actor
 from geodata.camerafields import FIELD_BY_NAME, OWNER_FIELDS, clean_camera
 from geodata.crs import to_working
 from geodata.dataset import Dataset, load_dataset
-from geodata.errors import ConflictError, InputError
+from geodata.errors import InputError, UnreadableFile
 from geodata.exports import atomic_path, write_csv, write_geojson, write_geopackage, write_xlsx
 from geodata.files import source_name
+from geodata.i18n import Message
 from geodata.loadreport import LoadReport
 from geodata.models import Camera
 from geodata.registry import Registry, camera_points, missing_bearing
@@ -192,15 +193,13 @@ def export_cameras(
         Owner details asked for by a user who may not see them.
     """
     if fmt not in EXPORT_FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise InputError("error.export.format", format=fmt, formats=list(EXPORT_FORMATS))
     path = Path(path)
     if not path.parent.is_dir():
-        raise InputError(f"{path}: the folder {path.parent} does not exist; create it first")
+        raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     if fmt == "osm":
         if with_owner:
-            raise InputError(
-                "an OpenStreetMap export never holds owner details; leave out --with-owner"
-            )
+            raise InputError("error.export.osm_owner")
         return write_osm_geojson(registry, actor, path)
     table = camera_table(registry, actor, with_owner=with_owner)
     registry.record_export(
@@ -331,7 +330,7 @@ def write_osm_geojson(registry: Registry, actor: Actor, path) -> int:
     """
     path = Path(path)
     if not path.parent.is_dir():
-        raise InputError(f"{path}: the folder {path.parent} does not exist; create it first")
+        raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     collection = osm_features(registry, actor)
     count = len(collection["features"])
     registry.record_export(actor, count=count, with_owner=False, purpose="", target=f"osm:{path}")
@@ -387,10 +386,7 @@ def _single_direction(text: str, *, whole: str) -> float:
     except ValueError:
         number = math.nan
     if not 0 <= number <= 360:
-        raise InputError(
-            f"camera:direction {whole!r} is neither degrees from 0 to 360, a compass point "
-            f"({', '.join(COMPASS_POINTS)}), nor a range of them"
-        )
+        raise InputError("error.osm.direction", direction=whole, points=list(COMPASS_POINTS))
     return number % 360
 
 
@@ -446,22 +442,19 @@ def read_osm_cameras(source, *, report: LoadReport | None = None) -> pd.DataFram
     rows, labels, skipped = [], [], 0
     for position, item in enumerate(_osm_items(document, name=name), start=1):
         label, point, tags = item
-        label = label or f"feature {position}"
+        label = label or Message("where.feature", number=position)
         if not _is_camera(tags):
             skipped += 1
             continue
         if point is None:
-            report.add(name, "skipped: no point (only nodes, or ways with a center)", feature=label)
+            report.add(name, Message("load.note.osm_no_point"), feature=label)
             continue
         rows.append(_camera_row(point, tags, label=label, name=name, report=report))
         labels.append(label)
     if skipped:
-        report.add(name, f"skipped {skipped} feature(s) that are not surveillance cameras")
+        report.add(name, Message("load.note.osm_not_cameras", count=skipped))
     if not rows:
-        raise InputError(
-            f"{name} holds no surveillance camera (man_made=surveillance or "
-            "surveillance:type=camera with a point); check the Overpass query or the export"
-        )
+        raise InputError("error.osm.no_cameras", file=name)
     log.info("read %d cameras from %s", len(rows), name)
     return pd.DataFrame(rows, index=pd.Index(labels, name="feature"), columns=_OSM_COLUMNS)
 
@@ -513,25 +506,30 @@ def import_osm(
         if key in known:
             skipped += 1
             continue
+        messages = [problem.message() for problem in found]
         if code is not None and len(code) > longest:
-            found.append(f"ref: at most {longest} characters, found {len(code)}")
+            messages.append(
+                Message(
+                    "problem.in_field",
+                    field="ref",
+                    problem=Message("problem.too_long", limit=longest, length=len(code)),
+                )
+            )
         if key is not None and key in seen:
-            found.append(f"ref: {code!r} is used by another camera in the file")
+            messages.append(Message("osm.problem.ref_twice", code=code))
         seen.add(key)
-        problems += [f"{label}: {problem}" for problem in found]
+        problems += [Message("osm.problem", where=label, problem=m) for m in messages]
         rows.append(clean)
     if problems:
-        more = f"; … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise InputError(f"{name}: " + "; ".join(problems[:20]) + more)
+        raise InputError(
+            "error.osm.problems_more" if len(problems) > 20 else "error.osm.problems",
+            file=name,
+            problems=problems[:20],
+            count=len(problems) - 20,
+        )
     if skipped:
-        report.add(name, f"skipped {skipped} camera(s) already in the registry (same ref)")
-    try:
-        registry.register_many(actor, rows, action="camera.import_osm", detail=name)
-    except IntegrityError as error:
-        raise ConflictError(
-            f"{name}: a camera with one of these codes was registered meanwhile; nothing was "
-            "saved: import the file again"
-        ) from error
+        report.add(name, Message("load.note.osm_known", count=skipped))
+    registry.register_many(actor, rows, action="camera.import_osm", detail=name)
     log.info("imported %d cameras from %s", len(rows), name)
     return len(rows)
 
@@ -555,7 +553,7 @@ def _json_document(source) -> tuple[str, dict]:
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.is_file():
-            raise InputError(f"{name}: no such file ({path}); check the path and the file name")
+            raise UnreadableFile("error.file.missing", file=name, path=str(path))
         data = path.read_bytes()
     else:
         data = source.getvalue() if hasattr(source, "getvalue") else source.read()
@@ -563,12 +561,10 @@ def _json_document(source) -> tuple[str, dict]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(
-            f"{name} cannot be read as JSON ({error}); export GeoJSON from JOSM or QGIS, or "
-            "save Overpass API output as JSON ([out:json])"
-        ) from error
+        log.info("%s: not JSON: %s", name, error)
+        raise UnreadableFile("error.osm.not_json", file=name) from None
     if not isinstance(document, dict):
-        raise InputError(f"{name}: expected a GeoJSON or Overpass JSON object, found a list")
+        raise UnreadableFile("error.osm.list", file=name)
     return name, document
 
 
@@ -599,10 +595,7 @@ def _osm_items(document: dict, *, name: str):
             point = (centre["lat"], centre["lon"]) if "lat" in centre and "lon" in centre else None
             yield label, point, element.get("tags") or {}
         return
-    raise InputError(
-        f"{name} is neither a GeoJSON FeatureCollection nor Overpass JSON (no 'features' or "
-        "'elements'); export GeoJSON from JOSM or QGIS, or use Overpass [out:json]"
-    )
+    raise UnreadableFile("error.osm.not_osm", file=name)
 
 
 def _feature_id(feature: dict, properties: dict) -> str | None:
@@ -624,21 +617,28 @@ def _camera_row(point, tags: dict, *, label: str, name: str, report: LoadReport)
     """One camera-field row from a point and its OSM tags (see :func:`read_osm_cameras`)."""
     camera_type = REGISTRY_CAMERA_TYPES.get(str(tags.get("camera:type", "")).strip(), "other")
     fov_deg = OSM_DEFAULT_FOV_DEG[camera_type]
-    assumed = ["fov_deg", "range_m"]
+    assumed = [Message("osm.assumed.fov"), Message("osm.assumed.range")]
     bearing_deg = None
     direction = tags.get("camera:direction", tags.get("direction"))
     if direction is None or not str(direction).strip():
         if fov_deg < 360:
-            assumed.append("camera:direction missing")
+            assumed.append(Message("osm.assumed.no_direction"))
     else:
         values = str(direction).split(";")
         if len(values) > 1:
-            report.add(name, f"several directions {direction!r}; the first is used", feature=label)
+            report.add(
+                name, Message("load.note.osm_directions", direction=direction), feature=label
+            )
         try:
             bearing_deg, span = parse_direction(values[0])
         except InputError as error:
-            report.add(name, f"{error}; left empty", feature=label, column="camera:direction")
-            assumed.append(f"camera:direction {direction!r} not understood")
+            report.add(
+                name,
+                Message("load.note.osm_direction", problem=error.message),
+                feature=label,
+                column="camera:direction",
+            )
+            assumed.append(Message("osm.assumed.bad_direction", direction=direction))
         else:
             if span == 360:
                 fov_deg = 360.0
@@ -649,9 +649,9 @@ def _camera_row(point, tags: dict, *, label: str, name: str, report: LoadReport)
         if match:
             mount_height_m = float(match.group(1).replace(",", "."))
         else:
-            report.add(name, f"height {height!r} is not metres; left empty", feature=label)
+            report.add(name, Message("load.note.osm_height", height=height), feature=label)
     ref = str(tags.get("ref", "")).strip()
-    code = ref or (f"osm:{label}" if _OSM_ID.match(label) else None)
+    code = ref or (f"osm:{label}" if isinstance(label, str) and _OSM_ID.match(label) else None)
     return {
         "lat": point[0],
         "lon": point[1],
@@ -661,7 +661,7 @@ def _camera_row(point, tags: dict, *, label: str, name: str, report: LoadReport)
         "camera_type": camera_type,
         "mount_height_m": mount_height_m,
         "external_code": code,
-        "notes": "OpenStreetMap; assumed: " + ", ".join(assumed),
+        "notes": Message("osm.notes", assumed=assumed).render(settings.language()),
     }
 
 
@@ -685,11 +685,7 @@ def registry_dataset(registry: Registry, actor: Actor, **files) -> Dataset:
     dataset = load_dataset(cameras=cameras, **files)
     unaimed = int(missing_bearing(registry.cameras(actor)).sum())
     if unaimed:
-        dataset.report.add(
-            "registry",
-            f"{unaimed} camera(s) left out: no bearing_deg and a view narrower than 360°; "
-            "set their direction in the registry",
-        )
+        dataset.report.add("registry", Message("load.note.unaimed", count=unaimed))
     if cameras.empty:
-        dataset.report.add("registry", f"no camera that {actor.name} may see is registered")
+        dataset.report.add("registry", Message("load.note.no_cameras", actor=actor.name))
     return dataset

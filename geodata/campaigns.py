@@ -28,6 +28,7 @@ from geodata.camerafields import nfc
 from geodata.crs import to_working
 from geodata.dataset import Dataset
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.i18n import Message
 from geodata.models import Camera, Campaign, CampaignTarget, utc_now
 from geodata.recommend import Recommendation
 from geodata.registry import Registry, write_audit
@@ -87,23 +88,23 @@ def create_campaign(
         Ward codes the campaign covers: only their recommended cameras become targets
         (default: every recommended camera).
     """
-    actor.require_district("create a campaign")
+    actor.require_district(Message("access.what.create_campaign"))
     name = nfc(name or "")
     if not name:
-        raise InputError("the campaign needs a name")
+        raise InputError("error.campaign.no_name")
     if len(name) > 200:
-        raise InputError(f"the campaign name has {len(name)} characters; shorten it to 200")
+        raise InputError("error.campaign.long_name", length=len(name), limit=200)
     sites = recommendation.sites.copy()
     if len(sites) == 0:
-        raise InputError("the recommendation holds no cameras: there is nothing to campaign for")
+        raise InputError("error.campaign.no_sites")
     sites["ward_code"] = registry.ward_codes_at(sites["lat"], sites["lon"])
     if wards:
         unknown = sorted(set(wards) - set(registry.ward_names()))
         if unknown:
-            raise InputError(f"no ward has the code {', '.join(unknown)}")
+            raise InputError("error.ward.unknown_codes", codes=unknown)
         sites = sites[sites["ward_code"].isin(wards)]
         if len(sites) == 0:
-            raise InputError("none of the recommended cameras lies in the chosen wards")
+            raise InputError("error.campaign.no_sites_in_wards")
     sites["address"] = _addresses(registry, sites)
     dataset = recommendation.dataset
     planned_m = _covered_m(recommendation, sites)
@@ -203,7 +204,7 @@ def targets(registry: Registry, actor: Actor, campaign_id: int) -> pd.DataFrame:
     """The targets of a campaign the actor may see, by rank (:data:`TARGET_COLUMNS`)."""
     with registry.session() as session:
         if session.get(Campaign, campaign_id) is None:
-            raise NotFound(f"no campaign {campaign_id}")
+            raise NotFound("error.campaign.not_found", campaign=campaign_id)
         rows = session.scalars(
             select(CampaignTarget)
             .where(CampaignTarget.campaign_id == campaign_id)
@@ -249,20 +250,23 @@ def set_target(
     """
     if status not in TARGET_STATUSES:
         raise InputError(
-            f"unknown target status {status!r}; use one of {', '.join(TARGET_STATUSES)}"
+            "error.target.unknown_status", status=status, statuses=_statuses(TARGET_STATUSES)
         )
     try:
         with registry.session(write=True) as session:
             target = session.get(CampaignTarget, target_id)
             if target is None:
-                raise NotFound(f"no campaign target {target_id}")
-            actor.require_write(target.ward_code, f"campaign target {target_id}")
+                raise NotFound("error.target.not_found", target=target_id)
+            actor.require_write(target.ward_code, Message("access.what.target", target=target_id))
             if target.version != expected_version:
                 raise _conflict(target, expected_version)
             if status != target.status and status not in NEXT_STATUSES[target.status]:
-                allowed = ", ".join(NEXT_STATUSES[target.status])
                 raise InputError(
-                    f"target {target_id} is {target.status}: it can move to {allowed}, not {status}"
+                    "error.target.step",
+                    target=target_id,
+                    now=Message(f"target.{target.status}"),
+                    allowed=_statuses(NEXT_STATUSES[target.status]),
+                    status=Message(f"target.{status}"),
                 )
             before = _target_record(target)
             if status == "registered":
@@ -287,10 +291,7 @@ def set_target(
             )
             return after
     except StaleDataError as error:
-        raise ConflictError(
-            f"campaign target {target_id} was saved by someone else meanwhile; nothing was "
-            "saved: reload it and make your change again"
-        ) from error
+        raise ConflictError("error.target.saved_meanwhile", target=target_id) from error
 
 
 def progress(table: pd.DataFrame) -> pd.DataFrame:
@@ -368,14 +369,12 @@ def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
 def _check_link(session, actor: Actor, target: CampaignTarget, camera_id: int | None) -> None:
     """Refuse a camera that cannot fulfil ``target``."""
     if camera_id is None:
-        raise InputError(
-            f"target {target.id}: give the registry number of the camera that fulfils it"
-        )
+        raise InputError("error.target.no_camera", target=target.id)
     camera = session.get(Camera, camera_id)
     if camera is None or camera.deleted_at is not None:
-        raise InputError(f"target {target.id}: there is no camera {camera_id} in the registry")
+        raise InputError("error.target.unknown_camera", target=target.id, camera=camera_id)
     if not actor.may_read(camera.ward_code):
-        raise PermissionDenied(f"{actor.name} may not see camera {camera_id}")
+        raise PermissionDenied("error.target.foreign_camera", actor=actor.name, camera=camera_id)
     here = gpd.GeoSeries(
         gpd.points_from_xy([target.lon, camera.lon], [target.lat, camera.lat]), crs=4326
     )
@@ -383,18 +382,28 @@ def _check_link(session, actor: Actor, target: CampaignTarget, camera_id: int | 
     distance_m = float(metric.iloc[0].distance(metric.iloc[1]))
     if distance_m > LINK_DISTANCE_M:
         raise InputError(
-            f"target {target.id}: camera {camera_id} stands {distance_m:.0f} m away; a camera "
-            f"fulfils a target within {LINK_DISTANCE_M:.0f} m (register the camera at the "
-            "target's place, or pick the right one)"
+            "error.target.far_camera",
+            target=target.id,
+            camera=camera_id,
+            distance_m=distance_m,
+            limit_m=LINK_DISTANCE_M,
         )
 
 
 def _conflict(target: CampaignTarget, expected: int) -> ConflictError:
     return ConflictError(
-        f"campaign target {target.id} was changed by {target.updated_by} at "
-        f"{target.updated_at:%Y-%m-%d %H:%M} (now version {target.version}, you had version "
-        f"{expected}); nothing was saved: reload it and make your change again"
+        "error.target.conflict",
+        target=target.id,
+        by=target.updated_by,
+        at=target.updated_at,
+        version=target.version,
+        expected=expected,
     )
+
+
+def _statuses(statuses) -> list[Message]:
+    """Target statuses as their reader calls them."""
+    return [Message(f"target.{status}") for status in statuses]
 
 
 def _target_record(target: CampaignTarget) -> dict:

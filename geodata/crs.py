@@ -22,13 +22,14 @@ from pyproj.exceptions import ProjError
 
 from coverage.errors import CRSError
 from geodata.errors import FileCRSError
+from geodata.i18n import Message
 
 logger = logging.getLogger(__name__)
 
 WGS84 = pyproj.CRS.from_epsg(4326)
 """Longitude and latitude in degrees on WGS 84: the CRS of maps, exports and lat/lon tables."""
 
-CRS_EXAMPLES = "e.g. EPSG:32648 for UTM 48N, EPSG:3405 for VN-2000 / UTM 48N"
+CRS_EXAMPLES = Message("crs.examples")
 
 
 def parse_crs(value, *, file: str) -> pyproj.CRS:
@@ -50,10 +51,10 @@ def parse_crs(value, *, file: str) -> pyproj.CRS:
     try:
         return pyproj.CRS.from_user_input(value)
     except ProjError as err:
+        logger.info("%s: PROJ does not understand %r: %s", file, value, err)
         raise FileCRSError(
-            f"{file}: crs={value!r} is not a coordinate reference system PROJ understands ({err}); "
-            f"give an EPSG code ({CRS_EXAMPLES}), a proj string or WKT"
-        ) from err
+            "error.crs.unknown", file=file, crs=str(value), examples=CRS_EXAMPLES
+        ) from None
 
 
 def require_crs(frame: gpd.GeoDataFrame, *, file: str, stated_crs=None) -> gpd.GeoDataFrame:
@@ -88,10 +89,7 @@ def require_crs(frame: gpd.GeoDataFrame, *, file: str, stated_crs=None) -> gpd.G
     stated = None if stated_crs is None else parse_crs(stated_crs, file=file)
     if frame.crs is None:
         if stated is None:
-            raise FileCRSError(
-                f"{file} declares no coordinate reference system; pass crs=... "
-                f"({CRS_EXAMPLES}) or save the file with a .prj"
-            )
+            raise FileCRSError("error.crs.none", file=file, examples=CRS_EXAMPLES)
         frame = frame.set_crs(stated)
     elif stated is not None and _declares_impossible_degrees(frame):
         logger.info("%s: declared CRS %s replaced by stated %s", file, frame.crs.name, stated.name)
@@ -158,12 +156,12 @@ def to_working(frame: gpd.GeoDataFrame, crs) -> gpd.GeoDataFrame:
     try:
         projected = frame.to_crs(target)
     except ProjError as err:
-        raise CRSError(f"cannot transform from {frame.crs.name} to {target.name}: {err}") from err
+        logger.info("cannot transform from %s to %s: %s", frame.crs.name, target.name, err)
+        raise FileCRSError(
+            "error.crs.transform", source=frame.crs.name, target=target.name
+        ) from None
     if not np.isfinite(_coordinates(projected)).all():
-        raise CRSError(
-            f"transforming from {frame.crs.name} to {target.name} gave non-finite coordinates: "
-            "the data lie outside the area either CRS can represent; check the file's CRS"
-        )
+        raise FileCRSError("error.crs.non_finite", source=frame.crs.name, target=target.name)
     return projected
 
 
@@ -230,10 +228,10 @@ def _check_transformable(crs: pyproj.CRS, *, file: str) -> None:
     try:
         pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
     except ProjError as err:
+        logger.info("%s: %s cannot be transformed to WGS 84: %s", file, crs.name, err)
         raise FileCRSError(
-            f"{file} declares {crs.name!r}, which cannot be placed on the earth ({err}); "
-            f"save the file in a georeferenced CRS ({CRS_EXAMPLES})"
-        ) from err
+            "error.crs.not_earth", file=file, crs=crs.name, examples=CRS_EXAMPLES
+        ) from None
 
 
 def _check_plausible(frame: gpd.GeoDataFrame, *, file: str) -> None:
@@ -242,16 +240,12 @@ def _check_plausible(frame: gpd.GeoDataFrame, *, file: str) -> None:
     if not len(_coordinates(frame)):
         return
     xmin, ymin, xmax, ymax = frame.total_bounds
-    found = f"x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}"
+    found = Message(
+        "crs.extent", xmin=f"{xmin:.6g}", xmax=f"{xmax:.6g}", ymin=f"{ymin:.6g}", ymax=f"{ymax:.6g}"
+    )
     if crs.is_geographic and not _degree_bounds_ok(frame):
         raise FileCRSError(
-            f"{file} declares {crs.name} (longitude/latitude in degrees), but its coordinates "
-            f"({found}) are not degrees; pass crs=... with the CRS they are in ({CRS_EXAMPLES}) "
-            "or save the file with the right CRS"
+            "error.crs.not_degrees", file=file, crs=crs.name, found=found, examples=CRS_EXAMPLES
         )
     if crs.is_projected and _degree_bounds_ok(frame):
-        raise FileCRSError(
-            f"{file} declares the projected CRS {crs.name}, but its coordinates ({found}) look "
-            "like longitude/latitude degrees; save the file with its real CRS (EPSG:4326 for "
-            "degrees)"
-        )
+        raise FileCRSError("error.crs.looks_like_degrees", file=file, crs=crs.name, found=found)

@@ -119,6 +119,7 @@ def load_dataset(
     from geodata import layers
     from geodata.crs import to_working, working_crs
     from geodata.errors import InputError
+    from geodata.i18n import Message
 
     report = LoadReport()
     ward_frame = layers.load_wards(wards, name_field=ward_name_field, crs=crs, report=report)
@@ -139,11 +140,12 @@ def load_dataset(
     known = set(road_frame["road_name"])
     unknown = [route for route in key_routes if route not in known]
     if unknown:
-        sample = ", ".join(sorted(n for n in known if n)[:15]) or "(the roads have no names)"
+        names = sorted(n for n in known if n)[:15]
         raise InputError(
-            f"{_source_name(roads)}: key route(s) {', '.join(map(repr, unknown))} are not road "
-            f"names in the file; names there include: {sample}. Check the spelling or pass "
-            "--route-name-field"
+            "error.dataset.unknown_key_routes" if names else "error.dataset.unnamed_roads",
+            file=_source_name(roads),
+            routes=[Message("quoted", text=route) for route in unknown],
+            names=names,
         )
     return Dataset(
         name=name or _source_name(wards),

@@ -5,7 +5,7 @@ tables: the district outline, the ward centres, the key routes through well-know
 other named streets, and the large hotspots. Everything else is built from them in metres, in the
 working CRS: wards are Voronoi cells of their centres clipped to the outline, local streets are a
 jittered grid, and about 2,000 household cameras are set back from the roads, facing them. The
-geometry is approximate: whatever shows the demo labels it with :data:`DEMO_LABEL`.
+geometry is approximate: whatever shows the demo says so (``Dataset.is_demo``).
 
 Every table holds ``(lat, lon)`` pairs in degrees (WGS 84), the order a map shows them; each is
 projected to :data:`WORKING_CRS` by :func:`_project` as it is read, and never handled in degrees
@@ -26,7 +26,6 @@ import shapely
 from geodata.dataset import CAMERA_STATUSES, Dataset
 
 DEMO_NAME = "Quận 2 (demo)"
-DEMO_LABEL = "demo — approximate geometry"
 WORKING_CRS = "EPSG:32648"
 
 _LatLon = tuple[float, float]

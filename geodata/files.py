@@ -17,7 +17,8 @@ Excel workbook     ``.xlsx`` (first sheet)                      :func:`read_tabl
 =================  ==========================================  ===================
 
 Files that cannot be read, have an unknown format or hold nothing raise
-:class:`~geodata.errors.InputError` naming the file and the fix.
+:class:`~geodata.errors.UnreadableFile` naming the file and the fix (what GDAL, pandas or
+openpyxl said goes to the log, not to the user).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import tempfile
 import warnings
 import zipfile
@@ -37,7 +39,8 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from geodata.errors import InputError
+from geodata.errors import UnreadableFile
+from geodata.i18n import Message
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +59,7 @@ TABLE_FORMATS = {".csv": "CSV", ".xlsx": "Excel workbook"}
 
 _ZIPPED_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml")
 _SEPARATORS = (",", ";", "\t")
-_SHAPEFILE_FIX = (
-    "a Shapefile needs its .shx, .dbf and .prj next to the .shp; to upload one, zip those files "
-    "together and upload the .zip"
-)
+_SHAPEFILE_FIX = Message("file.fix.shapefile")
 
 
 def source_name(source) -> str:
@@ -104,16 +104,16 @@ def read_vector(source, *, layer: str | None = None) -> gpd.GeoDataFrame:
 
     Raises
     ------
-    InputError
+    UnreadableFile
         When the format is unknown, the file cannot be read, holds several layers and ``layer``
         is not given, has no geometry column, or holds no features.
     """
     name = source_name(source)
     suffix = _suffix(name)
     if suffix not in VECTOR_FORMATS:
-        raise InputError(
-            f"{name}: unknown map file format {suffix or '(no suffix)'!r}; save it as "
-            f"{_formats_text(VECTOR_FORMATS)}"
+        raise UnreadableFile(
+            "error.file.vector_format", file=name, suffix=suffix or "—",
+            formats=_formats_text(VECTOR_FORMATS),
         )
     with _local_path(source) as path:
         dataset, layer = (
@@ -145,29 +145,24 @@ def read_table(source) -> pd.DataFrame:
 
     Raises
     ------
-    InputError
+    UnreadableFile
         When the format is unknown (including old ``.xls`` workbooks), the file cannot be
         decoded or parsed, or it holds no data rows.
     """
     name = source_name(source)
     suffix = _suffix(name)
     if suffix == ".xls":
-        raise InputError(
-            f"{name} is an old Excel 97–2003 workbook (.xls); open it in Excel and save it as "
-            "Excel Workbook (.xlsx) or as CSV UTF-8"
-        )
+        raise UnreadableFile("error.file.xls", file=name)
     if suffix not in TABLE_FORMATS:
-        raise InputError(
-            f"{name}: unknown table format {suffix or '(no suffix)'!r}; save it as "
-            f"{_formats_text(TABLE_FORMATS)}"
+        raise UnreadableFile(
+            "error.file.table_format", file=name, suffix=suffix or "—",
+            formats=_formats_text(TABLE_FORMATS),
         )
     data = _source_bytes(source)
     frame = _csv_frame(data, name=name) if suffix == ".csv" else _xlsx_frame(data, name=name)
     frame.columns = [str(column).strip() for column in frame.columns]
     if frame.dropna(how="all").empty:
-        raise InputError(
-            f"{name} holds no data rows; put the column names in row 1 and one item per row below"
-        )
+        raise UnreadableFile("error.file.no_rows", file=name)
     logger.info("read %d rows from %s", len(frame), name)
     return frame
 
@@ -177,12 +172,20 @@ def _suffix(name: str) -> str:
     return Path(name).suffix.lower()
 
 
-def _formats_text(formats: dict[str, str]) -> str:
-    """The formats of a suffix table as one readable list."""
+def _formats_text(formats: dict[str, str]) -> list[Message]:
+    """The formats of a suffix table as a readable list."""
     by_format: dict[str, list[str]] = {}
     for suffix, kind in formats.items():
         by_format.setdefault(kind, []).append(suffix)
-    return ", ".join(f"{kind} ({'/'.join(suffixes)})" for kind, suffixes in by_format.items())
+    return [
+        Message("file.format_with_suffixes", format=_format_name(kind), suffixes="/".join(suffixes))
+        for kind, suffixes in by_format.items()
+    ]
+
+
+def _format_name(kind: str) -> Message:
+    """A file format as its reader calls it (``file.format.<name>``)."""
+    return Message("file.format." + kind.lower().replace(" ", "_"))
 
 
 def _upload_bytes(source) -> bytes:
@@ -201,7 +204,7 @@ def _source_bytes(source) -> bytes:
 def _existing_path(path: Path) -> Path:
     """``path``, refused when it is not an existing file."""
     if not path.is_file():
-        raise InputError(f"{path.name}: no such file ({path}); check the path and the file name")
+        raise UnreadableFile("error.file.missing", file=path.name, path=str(path))
     return path
 
 
@@ -223,7 +226,8 @@ def _zip_member(path: Path, *, name: str, layer: str | None) -> tuple[str, str |
         with zipfile.ZipFile(path) as archive:
             members = archive.namelist()
     except zipfile.BadZipFile as err:
-        raise InputError(f"{name} is not a readable zip archive ({err}); {_SHAPEFILE_FIX}") from err
+        logger.info("%s: not a zip archive: %s", name, err)
+        raise UnreadableFile("error.file.bad_zip", file=name, fix=_SHAPEFILE_FIX) from None
     datasets = [
         member
         for member in members
@@ -235,14 +239,9 @@ def _zip_member(path: Path, *, name: str, layer: str | None) -> tuple[str, str |
     if chosen:
         return f"/vsizip/{path}/{chosen[0]}", None
     if not datasets:
-        raise InputError(
-            f"{name} holds no .shp (nor GeoJSON, GeoPackage or KML) file; {_SHAPEFILE_FIX}"
-        )
+        raise UnreadableFile("error.file.zip_empty", file=name, fix=_SHAPEFILE_FIX)
     if len(datasets) > 1:
-        raise InputError(
-            f"{name} holds several datasets ({', '.join(datasets)}); zip only the one to load "
-            "(or pass layer=... with its name without extension to read_vector)"
-        )
+        raise UnreadableFile("error.file.zip_several", file=name, members=datasets)
     return f"/vsizip/{path}/{datasets[0]}", layer
 
 
@@ -251,30 +250,31 @@ def _read_layer(dataset: str, *, name: str, layer: str | None, kind: str) -> gpd
     try:
         layers = [str(layer_name) for layer_name, _ in pyogrio.list_layers(dataset)]
         if layer is None and len(layers) > 1:
-            raise InputError(
-                f"{name} holds {len(layers)} layers ({', '.join(layers)}); save the one to load "
-                "as a file of its own (or pass layer=... to read_vector)"
+            raise UnreadableFile(
+                "error.file.several_layers", file=name, count=len(layers), layers=layers
             )
         if layer is not None and layer not in layers:
-            raise InputError(f"{name} has no layer {layer!r}; its layers are {', '.join(layers)}")
+            raise UnreadableFile("error.file.no_layer", file=name, layer=layer, layers=layers)
         frame = gpd.read_file(dataset, layer=layer, engine="pyogrio")
     except (DataSourceError, DataLayerError) as err:
-        raise InputError(f"{name} cannot be read as {kind} ({err}); {_read_fix(kind)}") from err
+        logger.info("%s: GDAL cannot read it as %s: %s", name, kind, err)
+        raise UnreadableFile(
+            "error.file.unreadable", file=name, format=_format_name(kind), fix=_read_fix(kind)
+        ) from None
     if not isinstance(frame, gpd.GeoDataFrame):
-        raise InputError(
-            f"{name} has no geometry (columns: {', '.join(map(str, frame.columns))}); "
-            "export the layer with its geometry"
+        raise UnreadableFile(
+            "error.file.no_geometry", file=name, columns=[str(c) for c in frame.columns]
         )
     if frame.empty:
-        raise InputError(f"{name} holds no features; export the layer with its features")
+        raise UnreadableFile("error.file.no_features", file=name)
     return frame
 
 
-def _read_fix(kind: str) -> str:
+def _read_fix(kind: str) -> Message:
     """How to fix a file of format ``kind`` that GDAL cannot read."""
     if "Shapefile" in kind:
         return _SHAPEFILE_FIX
-    return f"check that the file is a complete {kind} file (open it in QGIS) and export it again"
+    return Message("file.fix.export_again", format=_format_name(kind))
 
 
 def _decoded_text(data: bytes, *, name: str) -> str:
@@ -284,10 +284,8 @@ def _decoded_text(data: bytes, *, name: str) -> str:
             return data.decode("utf-16")
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(
-            f"{name} is not UTF-8 text ({err}); in Excel use Save As → 'CSV UTF-8 "
-            "(Comma delimited) (*.csv)', or save the workbook as .xlsx"
-        ) from err
+        logger.info("%s: not UTF-8: %s", name, err)
+        raise UnreadableFile("error.file.not_utf8", file=name) from None
 
 
 def _separator(text: str) -> str:
@@ -300,7 +298,7 @@ def _csv_frame(data: bytes, *, name: str) -> pd.DataFrame:
     """The rows of a CSV file as text, blank lines kept as rows of missing values."""
     text = _decoded_text(data, name=name)
     if not text.strip():
-        raise InputError(f"{name} is empty; put the column names in row 1 and one item per row")
+        raise UnreadableFile("error.file.empty", file=name)
     separator = _separator(text)
     try:
         return pd.read_csv(
@@ -312,10 +310,14 @@ def _csv_frame(data: bytes, *, name: str) -> pd.DataFrame:
             skip_blank_lines=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(
-            f"{name} cannot be read as CSV ({err}); check that every row has as many "
-            f"{separator!r}-separated fields as the header, and that quotes are closed"
-        ) from err
+        logger.info("%s: not CSV: %s", name, err)
+        line = re.search(r"line (\d+)", str(err))
+        raise UnreadableFile(
+            "error.file.bad_csv_line" if line else "error.file.bad_csv",
+            file=name,
+            separator=separator.replace("\t", "Tab"),
+            line=int(line[1]) if line else 0,
+        ) from None
 
 
 def _xlsx_frame(data: bytes, *, name: str) -> pd.DataFrame:
@@ -326,7 +328,5 @@ def _xlsx_frame(data: bytes, *, name: str) -> pd.DataFrame:
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl", dtype=object)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        raise InputError(
-            f"{name} cannot be read as an Excel workbook ({err}); open it in Excel and save it "
-            "again as Excel Workbook (.xlsx)"
-        ) from err
+        logger.info("%s: not an Excel workbook: %s", name, err)
+        raise UnreadableFile("error.file.bad_xlsx", file=name) from None

@@ -7,6 +7,7 @@ the truth: a click on the map only fills the latitude and longitude inputs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import streamlit as st
 
@@ -16,23 +17,34 @@ from geodata.importer import import_cameras
 
 NEW = "new"
 """Widget-key prefix of the new-camera form."""
-DEFAULT_POSITION = (10.7812, 106.7380)
-"""Where a new camera starts before the first click (the middle of the demo district)."""
 DEFAULTS = {"bearing_deg": 0.0, "fov_deg": 90.0, "range_m": 30.0, "camera_type": "bullet"}
+"""The new camera's view before the user sets it. It has no position until the user clicks the
+map or types one: no real place is offered that could be registered by accident."""
 
 
 def init_new_camera(state) -> None:
-    """Give the new-camera inputs their starting values (once per session)."""
-    for name, value in {"lat": DEFAULT_POSITION[0], "lon": DEFAULT_POSITION[1], **DEFAULTS}.items():
+    """Give the new-camera inputs their starting values (once per session, and after each
+    registration)."""
+    for name, value in {"lat": None, "lon": None, **DEFAULTS}.items():
         if f"{NEW}_{name}" not in state:
             state[f"{NEW}_{name}"] = value
 
 
-def preview(state) -> dict:
-    """The new camera's position and view as entered, for the preview cone."""
-    return {
-        name: state[f"{NEW}_{name}"] for name in ("lat", "lon", "bearing_deg", "fov_deg", "range_m")
+def clear_new_camera(state) -> None:
+    """Forget everything typed into the new-camera form (after it was registered), so that a
+    second press of the button cannot register the same camera twice."""
+    for key in [key for key in state if str(key).startswith(f"{NEW}_")]:
+        del state[key]
+
+
+def preview(state) -> dict | None:
+    """The new camera's position and view as entered, for the preview cone; None without a
+    position."""
+    values = {
+        name: state.get(f"{NEW}_{name}")
+        for name in ("lat", "lon", "bearing_deg", "fov_deg", "range_m")
     }
+    return None if values["lat"] is None or values["lon"] is None else values
 
 
 def centre(state) -> tuple[float, float] | None:
@@ -77,13 +89,17 @@ def camera_inputs(
         return text(f"field.{name}", lang)
 
     values = {}
-    left, right = st.columns(2)
-    values["lat"] = left.number_input(
-        label("lat"), -90.0, 90.0, step=0.0001, format="%.7f", key=key("lat", DEFAULT_POSITION[0])
-    )
-    values["lon"] = right.number_input(
-        label("lon"), -180.0, 180.0, step=0.0001, format="%.7f", key=key("lon", DEFAULT_POSITION[1])
-    )
+    for column, (name, bound) in zip(st.columns(2), (("lat", 90.0), ("lon", 180.0)), strict=True):
+        values[name] = column.number_input(
+            label(name),
+            -bound,
+            bound,
+            value=None,
+            step=0.0001,
+            format="%.7f",
+            placeholder=text("register.position_placeholder", lang),
+            key=key(name),
+        )
     values["bearing_deg"] = st.slider(
         text("map.field.bearing_deg", lang),
         0.0,
@@ -220,7 +236,26 @@ def apply_action(
     return None
 
 
+def filters_key(filters: dict) -> str:
+    """A short name of the list's filters: the table's selection is kept only while they stay."""
+    return hashlib.sha1(repr(sorted(filters.items())).encode()).hexdigest()[:10]
+
+
+def picked_camera(table, rows: list[int]) -> dict | None:
+    """The camera picked in the registry table, by its row in the table as shown; None when
+    nothing is picked or the row is no longer there."""
+    if not rows or not 0 <= rows[0] < len(table):
+        return None
+    return table.iloc[rows[0]].to_dict()
+
+
 IMPORT_CHECK_KEY = "import_check"
+IMPORT_ROUND_KEY = "import_round"
+
+
+def import_upload_key() -> str:
+    """The uploader's key: a new one after each import, so the imported file is let go."""
+    return f"import_file_{st.session_state.get(IMPORT_ROUND_KEY, 0)}"
 
 
 def checked_import(registry, actor, upload):
@@ -234,5 +269,6 @@ def checked_import(registry, actor, upload):
 
 
 def forget_import_check() -> None:
-    """Drop the kept dry run (after the list was imported)."""
+    """Drop the kept dry run and the uploaded file (after the list was imported)."""
     st.session_state.pop(IMPORT_CHECK_KEY, None)
+    st.session_state[IMPORT_ROUND_KEY] = st.session_state.get(IMPORT_ROUND_KEY, 0) + 1

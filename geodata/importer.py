@@ -48,20 +48,22 @@ import pandas as pd
 import shapely
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyproj import CRS
-from sqlalchemy.exc import IntegrityError
 
 from geodata.access import Actor
 from geodata.camerafields import (
     FIELD_BY_NAME,
     FIELDS,
     Field,
+    Problem,
     completed_camera,
+    field_label,
     parse_value,
     search_key,
 )
 from geodata.crs import to_working, working_crs
 from geodata.errors import ConflictError, InputError, PermissionDenied
 from geodata.files import read_table, source_name
+from geodata.i18n import Message, text
 from geodata.models import Camera
 from geodata.registry import DUPLICATE_DISTANCE_M, Registry
 
@@ -124,23 +126,13 @@ _UNIT_WORDS = frozenset({"m", "met", "meter", "meters", "metre", "metres", "do",
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _UNBOUNDED = {name: Field(name, "float") for name in ("lat", "lon")}
 _LOCATION = ("lat", "lon")
-_LOCATION_WORDS = {"lat": "latitude (Vĩ độ, lat)", "lon": "longitude (Kinh độ, lon)"}
+_LOCATION_WORDS = {"lat": "import.column.lat", "lon": "import.column.lon"}
 _WARD_BOX_MARGIN_DEG = 0.01
 """Points farther than this beyond the wards' bounding box are outside without projecting."""
 
-_FIXES = {
-    "lat": "give the latitude in WGS 84 decimal degrees (about 10.8 in Ho Chi Minh City)",
-    "lon": "give the longitude in WGS 84 decimal degrees (about 106.7 in Ho Chi Minh City)",
-    "bearing_deg": "give the compass bearing the camera faces, degrees clockwise from north",
-    "fov_deg": "give the field of view in degrees (360 for a fisheye camera)",
-    "range_m": "give how far the camera sees clearly, in metres",
-    "status": "write active, broken or removed (hoạt động, hỏng, đã gỡ)",
-    "camera_type": "write bullet, dome, ptz or other (thân, bán cầu, quay quét, khác)",
-}
-_KIND_FIXES = {
-    "bool": "write có or không (yes or no)",
-    "date": "write the date as 31/03/2025 or 2025-03-31",
-}
+_FIXED_FIELDS = ("lat", "lon", "bearing_deg", "fov_deg", "range_m", "status", "camera_type")
+"""Fields with a fix of their own (``import.fix.<field>``); others get their kind's fix
+(``import.fix.kind.<kind>``: bool, date) or ``import.fix.cell``."""
 
 
 def header_key(name) -> str:
@@ -170,7 +162,8 @@ _WHOLE_ADDRESS_KEYS = frozenset(header_key(name) for name in _WHOLE_ADDRESS_NAME
 _TEXT_LIMITS = {
     field.name: Camera.__table__.columns[field.name].type.length
     for field in FIELDS
-    if field.kind == "text" and getattr(Camera.__table__.columns[field.name].type, "length", None)
+    if field.kind in ("text", "phone")
+    and getattr(Camera.__table__.columns[field.name].type, "length", None)
 }
 """The longest text the registry keeps per field, in characters (PostgreSQL enforces it)."""
 
@@ -185,9 +178,9 @@ class RowResult:
         The spreadsheet row number as a person sees it (the header is row 1).
     accepted : bool
         Whether the row passed every check (and was registered, unless a dry run).
-    reason : str or None
-        Why it was rejected: every problem, joined by ``"; "``, each naming the column, what was
-        expected, what was found and the fix. None when accepted.
+    reason : Message or None
+        Why it was rejected: every problem, each naming the column as the file names it, what
+        was expected, what was found and the fix. None when accepted.
     values : dict
         Camera field → clean value, when accepted; empty otherwise.
     raw : dict
@@ -196,7 +189,7 @@ class RowResult:
 
     row: int
     accepted: bool
-    reason: str | None
+    reason: Message | None
     values: dict
     raw: dict
 
@@ -217,7 +210,7 @@ class ImportResult:
         The registry ids of the cameras written, in file order (empty for a dry run).
     columns : tuple of str
         The file's headers, in order.
-    notes : tuple of str
+    notes : tuple of Message
         Things about the file as a whole worth knowing (columns not imported, blank rows).
     """
 
@@ -226,7 +219,7 @@ class ImportResult:
     committed: bool
     camera_ids: tuple[int, ...]
     columns: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
     @property
     def accepted(self) -> int:
@@ -238,22 +231,27 @@ class ImportResult:
         """How many rows were rejected."""
         return len(self.rows) - self.accepted
 
-    def rejected_frame(self) -> pd.DataFrame:
-        """The rejected rows: ``row``, the original columns as read, and ``reason``."""
+    def rejected_frame(self, lang: str) -> pd.DataFrame:
+        """The rejected rows: the row number, the original columns as read, and the reason.
+
+        The row number's and the reason's headers and the reasons are in ``lang``.
+        """
         rejected = [result for result in self.rows if not result.accepted]
         frame = pd.DataFrame(
             [result.raw for result in rejected], columns=list(self.columns), dtype=object
         )
-        frame.insert(0, "row", [result.row for result in rejected], allow_duplicates=True)
+        frame.insert(
+            0, text("import.row", lang), [result.row for result in rejected], allow_duplicates=True
+        )
         frame.insert(
             len(frame.columns),
-            "reason",
-            [result.reason for result in rejected],
+            text("import.reason", lang),
+            [result.reason.render(lang) for result in rejected],
             allow_duplicates=True,
         )
         return frame
 
-    def write_rejected(self, path) -> None:
+    def write_rejected(self, path, *, lang: str) -> None:
         """Write :meth:`rejected_frame` to ``path`` for the ward to fix and import again.
 
         Parameters
@@ -261,6 +259,8 @@ class ImportResult:
         path : str or pathlib.Path
             ``.csv`` (UTF-8 with BOM, which Excel opens with its diacritics) or ``.xlsx``
             (characters a workbook cannot hold, such as control characters, become ``�``).
+        lang : str, keyword-only
+            The language of the headers and reasons.
 
         Raises
         ------
@@ -269,16 +269,13 @@ class ImportResult:
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        frame = self.rejected_frame()
+        frame = self.rejected_frame(lang)
         if suffix == ".csv":
             frame.to_csv(path, index=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
             _workbook_safe(frame).to_excel(path, index=False, engine="openpyxl")
         else:
-            raise InputError(
-                f"{path.name}: cannot write rejected rows as {suffix or '(no suffix)'!r}; "
-                "give a file name ending in .csv or .xlsx"
-            )
+            raise InputError("error.import.rejected_suffix", file=path.name, suffix=suffix or "—")
 
 
 def map_headers(columns: Iterable) -> tuple[dict[str, str], list[str]]:
@@ -358,7 +355,7 @@ def import_cameras(
         the import; nothing was written.
     """
     if actor.role == "viewer":
-        raise PermissionDenied(f"{actor.name} (viewer) may not import cameras; ask a ward user")
+        raise PermissionDenied("error.viewer.import", actor=actor.name)
     file = source_name(source)
     table = read_table(source)
     mapping, notes = _checked_headers(table.columns, file=file)
@@ -417,47 +414,51 @@ def _checked_headers(columns, *, file: str) -> tuple[dict[str, str], list[str]]:
     columns = [str(column) for column in columns]
     repeated = sorted({column for column in columns if columns.count(column) > 1})
     if repeated:
-        raise InputError(
-            f"{file}: the header names {_quoted(repeated)} more than once; give every column "
-            "its own name in row 1"
-        )
+        raise InputError("error.import.repeated_headers", file=file, headers=_quoted(repeated))
     mapping, unknown = map_headers(columns)
     by_field: dict[str, list[str]] = defaultdict(list)
     for column, field in mapping.items():
         by_field[field].append(column)
     doubled = {field: names for field, names in by_field.items() if len(names) > 1}
     if doubled:
-        listed = "; ".join(f"{_quoted(names)} all give {field}" for field, names in doubled.items())
-        raise InputError(f"{file}: {listed}; delete or rename all but one of them")
+        raise InputError(
+            "error.import.doubled_headers",
+            file=file,
+            doubles=[
+                Message("import.doubled", headers=_quoted(names), field=field_label(field))
+                for field, names in doubled.items()
+            ],
+        )
     missing = [name for name in _LOCATION if name not in by_field]
     if missing:
         raise InputError(
-            f"{file} has no {' or '.join(_LOCATION_WORDS[m] for m in missing)} column (found "
-            f"{_quoted(columns)}); name the columns 'Vĩ độ' and 'Kinh độ' (or lat and lon), "
-            "in WGS 84 decimal degrees"
+            "error.import.no_location",
+            file=file,
+            missing=[Message(_LOCATION_WORDS[m]) for m in missing],
+            found=_quoted(columns),
         )
     notes = []
     if unknown:
-        notes.append(
-            f"columns {_quoted(unknown)} are not camera fields and were not imported (they stay "
-            "in the rejected-rows file); rename a column to a known name to import it"
-        )
+        notes.append(Message("import.note.unknown_columns", columns=_quoted(unknown)))
     absent = [f.name for f in FIELDS if f.required and f.name not in by_field]
     if absent:
-        notes.append(f"no column for {', '.join(absent)}: every row needs them")
+        notes.append(
+            Message("import.note.absent_fields", fields=[field_label(name) for name in absent])
+        )
     return mapping, notes
 
 
-def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(repr(name) for name in names)
+def _quoted(names: Iterable[str]) -> list[Message]:
+    return [Message("quoted", text=name) for name in names]
 
 
-def _blank_note(numbers: np.ndarray) -> list[str]:
+def _blank_note(numbers: np.ndarray) -> list[Message]:
     if numbers.size == 0:
         return []
-    shown = ", ".join(str(n) for n in numbers[:20])
-    more = f" and {numbers.size - 20} more" if numbers.size > 20 else ""
-    return [f"blank rows {shown}{more} were skipped"]
+    shown = [int(n) for n in numbers[:20]]
+    if numbers.size > 20:
+        return [Message("import.note.blank_rows_more", rows=shown, count=int(numbers.size - 20))]
+    return [Message("import.note.blank_rows", rows=shown)]
 
 
 # ---------------------------------------------------------------------------------------- rows
@@ -487,7 +488,7 @@ class _Rows:
         self.raw = [dict(zip(columns, values, strict=True)) for values in cells.tolist()]
         self.cells = dict(zip(columns, cells.T.tolist(), strict=True))
         self.clean: list[dict] = []
-        self.problems: list[list[tuple[tuple[str, ...], str]]] = []
+        self.problems: list[list[tuple[tuple[str, ...], Message]]] = []
         self.x, self.y = np.full(len(numbers), np.nan), np.full(len(numbers), np.nan)
 
     def parse(self) -> None:
@@ -510,9 +511,9 @@ class _Rows:
             found = [problem for problem in problems if problem is not None]
             failed = {name for names, _ in found for name in names}
             for missing in completed_camera(clean, failed):
-                if missing not in missing_problems:
-                    missing_problems[missing] = self._parse_problem(missing)
-                found.append(missing_problems[missing])
+                if missing.field not in missing_problems:
+                    missing_problems[missing.field] = self._parse_problem(missing)
+                found.append(missing_problems[missing.field])
             self.clean.append(clean)
             self.problems.append(found)
 
@@ -540,27 +541,34 @@ class _Rows:
             foreign[:] = False
         names = dict(zip(wards["ward_code"], wards["ward_name"], strict=True))
         where = self._label(*_LOCATION)
-        fix = (
-            "check the coordinates (WGS 84 decimal degrees, Vĩ độ first)"
-            if len(wards)
-            else "the registry holds no ward boundaries yet: a district user must load them"
-        )
+        fix = Message("import.fix.outside" if len(wards) else "import.fix.no_wards")
         for i in np.flatnonzero(outside):
             self.problems[i].append(
                 (
                     _LOCATION,
-                    f"{where}: expected a place inside one of the {len(wards)} wards, found "
-                    f"{lat[i]:.6f}, {lon[i]:.6f}, outside every ward → {fix}",
+                    Message(
+                        "import.problem.outside",
+                        column=where,
+                        count=len(wards),
+                        lat=lat[i],
+                        lon=lon[i],
+                        fix=fix,
+                    ),
                 )
             )
-        yours = ", ".join(f"{code} {names.get(code, '')}".strip() for code in sorted(actor.wards))
+        yours = [f"{code} {names.get(code, '')}".strip() for code in sorted(actor.wards)]
         for i in np.flatnonzero(foreign):
             self.problems[i].append(
                 (
                     _LOCATION,
-                    f"{where}: expected a place in your wards ({yours}), found "
-                    f"{lat[i]:.6f}, {lon[i]:.6f} in ward {codes[i]} {names.get(codes[i], '')} "
-                    "→ that ward's staff or a district user must register it",
+                    Message(
+                        "import.problem.foreign",
+                        column=where,
+                        yours=yours,
+                        lat=lat[i],
+                        lon=lon[i],
+                        ward=f"{codes[i]} {names.get(codes[i], '')}".strip(),
+                    ),
                 )
             )
 
@@ -586,12 +594,12 @@ class _Rows:
             x, y = (self.x[row] if near[len(index) + row] else np.nan), self.y[row]
             match = known.match(code, owner, x, y)
             if match is not None:
-                self.problems[row].append(self._match_problem(row, match, "registered as camera"))
+                self.problems[row].append(self._match_problem(row, match, registered=True))
             if self.problems[row]:
                 continue
             match = earlier.match(code, owner, x, y)
             if match is not None:
-                self.problems[row].append(self._match_problem(row, match, "in this file as row"))
+                self.problems[row].append(self._match_problem(row, match, registered=False))
                 continue
             earlier.add(self.numbers[row], code, owner, x, y)
 
@@ -605,7 +613,7 @@ class _Rows:
             RowResult(
                 row=number,
                 accepted=not found,
-                reason="; ".join(text for _, text in found) or None,
+                reason=Message("import.reasons", problems=[m for _, m in found]) if found else None,
                 values=clean if not found else {},
                 raw=raw,
             )
@@ -623,14 +631,22 @@ class _Rows:
             for name in fields
         )
 
-    def _parse_problem(self, problem: str) -> tuple[tuple[str, ...], str]:
+    def _parse_problem(self, problem: Problem) -> tuple[tuple[str, ...], Message]:
         """A problem of a cell or of a missing field, naming the file's column and the fix."""
-        name, _, message = problem.partition(": ")
+        name = problem.field
         field = FIELD_BY_NAME[name]
-        fix = _FIXES.get(name) or _KIND_FIXES.get(field.kind, "correct the cell")
-        if message.startswith("required"):
-            fix = f"fill it in: {fix}" if name in self.headers else f"add the column: {fix}"
-        return (name,), f"{self._label(name)}: {message} → {fix}"
+        if name in _FIXED_FIELDS:
+            fix = Message(f"import.fix.{name}")
+        elif field.kind in ("bool", "date"):
+            fix = Message(f"import.fix.kind.{field.kind}")
+        else:
+            fix = Message("import.fix.cell")
+        if problem.what.key == "problem.required":
+            key = "import.fix.fill_in" if name in self.headers else "import.fix.add_column"
+            fix = Message(key, fix=fix)
+        return (name,), Message(
+            "import.problem", column=self._label(name), problem=problem.what, fix=fix
+        )
 
     def _parsed_column(self, field: Field, cells: list) -> tuple[list, list]:
         """Each cell's parsed value (None when empty or wrong) and problem (None when right).
@@ -642,25 +658,36 @@ class _Rows:
         problems = values.copy()
         for i, cell in enumerate(distinct):
             value, problem = parse_value(field, cell)
-            found = self._parse_problem(problem) if problem else self._text_problem(field, value)
+            found = (
+                self._parse_problem(Problem(field.name, problem))
+                if problem
+                else self._text_problem(field, value)
+            )
             if found:
                 problems[i] = found
             else:
                 values[i] = value
         return values[codes].tolist(), problems[codes].tolist()
 
-    def _text_problem(self, field: Field, value) -> tuple[tuple[str, ...], str] | None:
+    def _text_problem(self, field: Field, value) -> tuple[tuple[str, ...], Message] | None:
         """A text longer than the registry keeps, or holding a NUL (PostgreSQL refuses it)."""
         if not isinstance(value, str):
             return None
         limit = _TEXT_LIMITS.get(field.name)
         if limit is not None and len(value) > limit:
-            return (field.name,), (
-                f"{self._label(field.name)}: expected at most {limit} characters, found "
-                f"{len(value)} → shorten it"
+            return (field.name,), Message(
+                "import.problem",
+                column=self._label(field.name),
+                problem=Message("problem.too_long", limit=limit, length=len(value)),
+                fix=Message("import.fix.shorten"),
             )
         if "\x00" in value:
-            return (field.name,), f"{self._label(field.name)}: found a NUL character → delete it"
+            return (field.name,), Message(
+                "import.problem",
+                column=self._label(field.name),
+                problem=Message("problem.nul"),
+                fix=Message("import.fix.delete_nul"),
+            )
         return None
 
     def _swapped_problems(self) -> None:
@@ -681,28 +708,34 @@ class _Rows:
             self.problems[i].append(
                 (
                     _LOCATION,
-                    f"{self._label(*_LOCATION)}: expected latitude then longitude, found "
-                    f"latitude {lat:g} and longitude {lon:g}, which look swapped → swap the "
-                    "two cells",
+                    Message(
+                        "import.problem.swapped", column=self._label(*_LOCATION), lat=lat, lon=lon
+                    ),
                 )
             )
 
-    def _match_problem(self, row: int, match: _Match, where: str) -> tuple[tuple[str, ...], str]:
+    def _match_problem(
+        self, row: int, match: _Match, *, registered: bool
+    ) -> tuple[tuple[str, ...], Message]:
         """The problem of a row that is a camera known already (registered, or an earlier row)."""
         clean = self.clean[row]
         if match.deleted:
-            return ("external_code",), (
-                f"{self._label('external_code')}: expected a code no other camera had, found "
-                f"{clean['external_code']!r}, the code of camera {match.ident}, which was "
-                "deleted → give this camera a new code"
+            return ("external_code",), Message(
+                "import.problem.deleted_code",
+                column=self._label("external_code"),
+                code=clean["external_code"],
+                camera=match.ident,
             )
         if match.distance_m is None:
-            why = f"same external code {clean['external_code']!r}"
+            why = Message("import.same.code", code=clean["external_code"])
         elif clean.get("owner_name"):
-            why = f"same owner {clean['owner_name']!r}, {match.distance_m:.1f} m apart"
+            why = Message(
+                "import.same.owner", owner=clean["owner_name"], distance_m=match.distance_m
+            )
         else:
-            why = f"no owner name on either, {match.distance_m:.1f} m apart"
-        return (), f"already {where} {match.ident} ({why}); skipped"
+            why = Message("import.same.no_owner", distance_m=match.distance_m)
+        key = "import.problem.registered" if registered else "import.problem.earlier_row"
+        return (), Message(key, ident=match.ident, why=why)
 
 
 class _Match(NamedTuple):
@@ -883,11 +916,8 @@ def _registered(registry: Registry, actor: Actor, values: list[dict], file: str)
         return ()
     try:
         records = registry.register_many(actor, values, action="camera.import", detail=file)
-    except IntegrityError as error:
-        raise ConflictError(
-            f"{file}: nothing was imported: someone registered a camera with one of this file's "
-            f"external codes meanwhile ({error.orig}); import the file again"
-        ) from error
+    except ConflictError:
+        raise ConflictError("error.import.code_taken_meanwhile", file=file) from None
     return tuple(int(record["id"]) for record in records)
 
 

@@ -45,6 +45,7 @@ from geodata.dataset import (
 )
 from geodata.errors import InputError, SchemaError
 from geodata.files import is_table, read_table, read_vector, source_name
+from geodata.i18n import Message
 from geodata.loadreport import LoadReport
 
 logger = logging.getLogger(__name__)
@@ -135,22 +136,43 @@ _LINEAR = ("LineString", "MultiLineString")
 
 @dataclass(frozen=True)
 class _Problem:
-    """One thing wrong in a file, as a person would fix it."""
+    """One thing wrong in a file, as a person would fix it.
 
-    where: str
+    ``where`` is the row or feature (empty for the file as a whole), ``column`` the column as
+    the file names it; ``expected``, ``found`` and ``fix`` are catalogue messages (``found``
+    may be a value from the file, as text).
+    """
+
+    where: Message | str
     column: str | None
-    expected: str
-    found: str
-    fix: str
+    expected: Message
+    found: Message | str
+    fix: Message
+
+    def message(self) -> Message:
+        """The problem as its reader reads it."""
+        place = [part for part in (self.where, self.column and _column(self.column)) if part]
+        return Message(
+            "layer.problem" if place else "layer.problem.file",
+            place=Message("load.where", parts=place),
+            expected=self.expected,
+            found=self.found,
+            fix=self.fix,
+        )
 
     def __str__(self) -> str:
-        place = ", ".join(p for p in (self.where, self.column and f"column {self.column}") if p)
-        text = f"expected {self.expected}, found {self.found}; {self.fix}"
-        return f"{place}: {text}" if place else text
+        return str(self.message())
 
 
-def _note(report: LoadReport, file: str, message: str, *, column: str | None = None) -> None:
-    """Add a quirk to ``report`` and log it (so it is not lost when no report was passed)."""
+def _column(name: str) -> Message:
+    return Message("layer.column", column=name)
+
+
+def _note(
+    report: LoadReport, file: str, key: str, *, column: str | None = None, **params
+) -> None:
+    """Add a quirk (catalogue ``key``) to ``report`` and log it (it is not lost without one)."""
+    message = Message(key, **params)
     report.add(file, message, column=column)
     logger.info("%s: %s", file, message)
 
@@ -159,12 +181,16 @@ def _raise_problems(problems: list[_Problem], *, file: str, error: type[Exceptio
     """Raise ``error`` listing ``problems`` (the first :data:`MAX_LISTED`), if there are any."""
     if not problems:
         return
-    lines = [f"  - {problem}" for problem in problems[:MAX_LISTED]]
-    if len(problems) > MAX_LISTED:
-        lines.append(f"  … and {len(problems) - MAX_LISTED} more")
-    noun = "problem" if len(problems) == 1 else "problems"
+    lines = [problem.message() for problem in problems[:MAX_LISTED]]
     raise error(
-        f"{file}: {len(problems)} {noun} to fix before it can be loaded:\n" + "\n".join(lines)
+        "error.layer.problems",
+        file=file,
+        count=len(problems),
+        problems=Message(
+            "layer.problem_lines", lines=lines, rest=max(len(problems) - MAX_LISTED, 0)
+        )
+        if len(problems) > MAX_LISTED
+        else Message("layer.problem_lines.all", lines=lines),
     )
 
 
@@ -233,23 +259,23 @@ def load_wards(
     schema = _type_problems(
         slim,
         _POLYGONAL,
-        expected="a Polygon or MultiPolygon ward boundary",
-        fix="a wards file holds only ward polygons; remove the other features",
+        expected=Message("layer.expected.ward_geometry"),
+        fix=Message("layer.fix.ward_geometry"),
     )
     if name_column is None:
         schema.insert(
             0,
             _missing_field(
-                frame, name_field, WARD_NAME_FIELDS, role="ward name", option="name_field"
+                frame, name_field, WARD_NAME_FIELDS, role="ward_name", option="name_field"
             ),
         )
     if code_field is not None and code_column is None:
         schema.insert(
-            0, _missing_field(frame, code_field, (), role="ward code", option="code_field")
+            0, _missing_field(frame, code_field, (), role="ward_code", option="code_field")
         )
     _raise_problems(schema, file=file, error=SchemaError)
     _raise_problems(
-        _blank_problems(slim, "ward_name", name_column, role="ward name"),
+        _blank_problems(slim, "ward_name", name_column, role="ward_name"),
         file=file,
         error=InputError,
     )
@@ -317,22 +343,16 @@ def load_roads(
     schema = _type_problems(
         slim,
         _LINEAR,
-        expected="a LineString or MultiLineString road",
-        fix="a roads file holds only road lines; remove the other features",
+        expected=Message("layer.expected.road_geometry"),
+        fix=Message("layer.fix.road_geometry"),
     )
     if name_field is not None and name_column is None:
         schema.insert(
-            0, _missing_field(frame, name_field, (), role="road name", option="name_field")
+            0, _missing_field(frame, name_field, (), role="road_name", option="name_field")
         )
     _raise_problems(schema, file=file, error=SchemaError)
     if name_column is None:
-        _note(
-            report,
-            file,
-            "no road name column (looked for "
-            f"{', '.join(ROAD_NAME_FIELDS)}); every road_name is empty; pass "
-            "name_field=... if the names are in another column",
-        )
+        _note(report, file, "load.note.no_road_names", fields=list(ROAD_NAME_FIELDS))
     slim = _repaired(
         _projected(_flat(slim, file=file, report=report), working),
         dimension=1,
@@ -415,22 +435,20 @@ def load_hotspots(
     schema = _type_problems(
         slim,
         (*_POLYGONAL, "Point"),
-        expected="a Polygon, MultiPolygon or Point hotspot",
-        fix="remove the lines and other features",
+        expected=Message("layer.expected.hotspot_geometry"),
+        fix=Message("layer.fix.hotspot_geometry"),
     )
     if name_column is None:
         schema.insert(
             0,
             _missing_field(
-                frame, name_field, HOTSPOT_NAME_FIELDS, role="hotspot name", option="name_field"
+                frame, name_field, HOTSPOT_NAME_FIELDS, role="hotspot_name", option="name_field"
             ),
         )
     points = (slim.geom_type == "Point").to_numpy()
     if points.any() and radius_column is None:
         schema.append(
-            _missing_field(
-                frame, radius_field, (), role="radius (metres) for points", option="radius_field"
-            )
+            _missing_field(frame, radius_field, (), role="radius", option="radius_field")
         )
     _raise_problems(schema, file=file, error=SchemaError)
     weights, weight_problems = _parsed_numbers(
@@ -438,21 +456,21 @@ def load_hotspots(
         slim[_LABEL],
         column=weight_column,
         required=False,
-        expected="a weight > 0",
+        expected=Message("layer.expected.weight"),
         valid=lambda value: value > 0,
-        fix="give a positive number (1 = ordinary), or leave the cell empty for 1",
+        fix=Message("layer.fix.weight"),
     )
     radii, radius_problems = _parsed_numbers(
         slim.loc[points, "_radius"],
         slim.loc[points, _LABEL],
         column=radius_column,
-        expected="a radius in metres > 0",
+        expected=Message("layer.expected.radius"),
         valid=lambda value: value > 0,
-        fix="give the hotspot's radius in metres, or draw it as a polygon",
+        fix=Message("layer.fix.radius"),
     )
     _raise_problems(
         [
-            *_blank_problems(slim, "hotspot_name", name_column, role="hotspot name"),
+            *_blank_problems(slim, "hotspot_name", name_column, role="hotspot_name"),
             *radius_problems,
             *weight_problems,
         ],
@@ -530,18 +548,28 @@ def load_cameras(
 def _table_cameras(table: pd.DataFrame, *, file: str, crs, report: LoadReport) -> gpd.GeoDataFrame:
     """Camera points from a lat/lon table, in its geographic CRS, with contract columns."""
     table_crs = _lat_lon_crs(crs, file=file, report=report)
-    labels = pd.Series([f"row {position + 2}" for position in range(len(table))], index=table.index)
+    labels = pd.Series(
+        [Message("where.row", row=position + 2) for position in range(len(table))],
+        index=table.index,
+        dtype=object,
+    )
     blank = table.apply(lambda column: _texts(column) == "").all(axis=1)
     if blank.any():
-        _note(report, file, f"skipped {int(blank.sum())} empty row(s): {_listing(labels[blank])}")
+        _note(
+            report,
+            file,
+            "load.note.empty_rows",
+            count=int(blank.sum()),
+            rows=_listing(labels[blank]),
+        )
     table, labels = table[~blank], labels[~blank]
     lat_column = _field(table, None, LATITUDE_FIELDS)
     lon_column = _field(table, None, LONGITUDE_FIELDS)
     schema = [
         _missing_field(table, None, fields, role=role, option=None)
         for column, fields, role in (
-            (lat_column, LATITUDE_FIELDS, "latitude (degrees)"),
-            (lon_column, LONGITUDE_FIELDS, "longitude (degrees)"),
+            (lat_column, LATITUDE_FIELDS, "latitude"),
+            (lon_column, LONGITUDE_FIELDS, "longitude"),
         )
         if column is None
     ]
@@ -550,17 +578,17 @@ def _table_cameras(table: pd.DataFrame, *, file: str, crs, report: LoadReport) -
         table[lat_column],
         labels,
         column=lat_column,
-        expected="a latitude in decimal degrees",
+        expected=Message("layer.expected.latitude"),
         valid=math.isfinite,
-        fix="give the latitude in decimal degrees, e.g. 10.78",
+        fix=Message("layer.fix.latitude"),
     )
     lon, lon_problems = _parsed_numbers(
         table[lon_column],
         labels,
         column=lon_column,
-        expected="a longitude in decimal degrees",
+        expected=Message("layer.expected.longitude"),
         valid=math.isfinite,
-        fix="give the longitude in decimal degrees, e.g. 106.75",
+        fix=Message("layer.fix.longitude"),
     )
     ranges = _lat_lon_problems(lat, lon, labels, columns=f"{lat_column}, {lon_column}")
     _raise_problems([*lat_problems, *lon_problems, *ranges, *problems], file=file, error=InputError)
@@ -576,13 +604,7 @@ def _lat_lon_crs(crs, *, file: str, report: LoadReport) -> pyproj.CRS:
     stated = WGS84 if crs is None else parse_crs(crs, file=file)
     if stated.is_geographic:
         return stated
-    _note(
-        report,
-        file,
-        f"crs={stated.name} is projected, but lat/lon are degrees; they are read "
-        "as WGS 84 (EPSG:4326). Pass a geographic crs (e.g. EPSG:4756 for VN-2000) if they "
-        "are on another datum",
-    )
+    _note(report, file, "load.note.projected_lat_lon", crs=stated.name)
     return WGS84
 
 
@@ -593,22 +615,23 @@ def _vector_cameras(
     labels = _feature_labels(frame.index, None)
     present = ~(frame.geometry.isna() | frame.geometry.is_empty)
     if not present.any():
-        raise InputError(f"{file}: no feature has a geometry; export the layer with its points")
+        raise InputError("error.layer.no_geometry", file=file)
     if not present.all():
         _note(
             report,
             file,
-            f"dropped {int((~present).sum())} feature(s) without geometry: "
-            f"{_listing(labels[~present])}",
+            "load.note.no_geometry",
+            count=int((~present).sum()),
+            features=_listing(labels[~present]),
         )
     frame, labels = frame[present], labels[present]
     schema = [
         _Problem(
             label,
             "geometry",
-            "a Point camera",
+            Message("layer.expected.camera_geometry"),
             kind,
-            "a cameras file holds one point per camera; remove the other features",
+            Message("layer.fix.camera_geometry"),
         )
         for label, kind in zip(labels, frame.geom_type, strict=True)
         if kind != "Point"
@@ -645,15 +668,15 @@ def _camera_attributes(
         _cells(frame, columns["fov_deg"]),
         labels,
         column=columns["fov_deg"],
-        expected="a field of view in degrees from 1 to 360",
+        expected=Message("layer.expected.fov"),
         valid=lambda value: 1 <= value <= 360,
-        fix="give the horizontal field of view in degrees (360 = all round)",
+        fix=Message("layer.fix.fov"),
     )
     schema = [
         *schema,
         *(
             _missing_field(frame, None, (key,), role=role, option=None)
-            for key, role in (("fov_deg", "field of view (degrees)"), ("range_m", "range (metres)"))
+            for key, role in (("fov_deg", "fov"), ("range_m", "range"))
             if columns[key] is None
         ),
     ]
@@ -662,10 +685,9 @@ def _camera_attributes(
             _Problem(
                 "",
                 None,
-                "a bearing column (bearing_deg, degrees clockwise from north; only a file where "
-                "every fov_deg is 360 may go without)",
-                f"only the columns {_columns_text(frame)}",
-                "add a bearing_deg column giving the direction each camera faces",
+                Message("layer.expected.bearing_column"),
+                _columns_found(frame),
+                Message("layer.fix.bearing_column"),
             )
         )
     _raise_problems(schema, file=file, error=SchemaError)
@@ -674,25 +696,25 @@ def _camera_attributes(
         labels,
         column=columns["bearing_deg"],
         required=False,
-        expected="a compass bearing in degrees from 0 to 360",
+        expected=Message("layer.expected.bearing"),
         valid=lambda value: 0 <= value <= 360,
-        fix="give the direction the camera faces, in degrees clockwise from north (90 = east)",
+        fix=Message("layer.fix.bearing"),
     )
     range_m, range_problems = _parsed_numbers(
         frame[columns["range_m"]],
         labels,
         column=columns["range_m"],
-        expected=f"a range in metres, more than 0 and at most {MAX_RANGE_M:g}",
+        expected=Message("layer.expected.range", max_m=MAX_RANGE_M),
         valid=lambda value: 0 < value <= MAX_RANGE_M,
-        fix="give how far the camera sees usefully, in metres",
+        fix=Message("layer.fix.range"),
     )
     missing_bearing = [
         _Problem(
             label,
             columns["bearing_deg"] or "bearing_deg",
-            "a compass bearing (only a 360° camera may have none)",
-            "an empty cell",
-            "give the direction the camera faces, or set fov_deg to 360",
+            Message("layer.expected.bearing_needed"),
+            Message("layer.found.empty"),
+            Message("layer.fix.bearing_needed"),
         )
         for label, value, angle in zip(labels, bearing, fov, strict=True)
         if np.isnan(value) and angle != 360 and not np.isnan(angle)
@@ -737,9 +759,9 @@ def _statuses(
         _Problem(
             label,
             column,
-            f"one of {', '.join(CAMERA_STATUSES)}",
-            repr(text),
-            "use active, broken or removed, or leave the cell empty for active",
+            Message("layer.expected.status", statuses=list(CAMERA_STATUSES)),
+            Message("layer.found.text", text=text),
+            Message("layer.fix.status"),
         )
         for label, text in zip(labels[unknown], texts[unknown], strict=True)
     ]
@@ -752,7 +774,7 @@ def _camera_ids(
     """Each camera's id (``"row-7"`` when empty), and the ids used more than once."""
     column = _field(frame, None, CAMERA_ID_FIELDS)
     given = _column_text(frame, column, file=file, report=report)
-    ids = given.where(given != "", labels.str.split(" ").str[:2].str.join("-"))
+    ids = given.where(given != "", labels.map(_default_id))
     first = {}
     problems = []
     for label, camera_id in zip(labels, ids, strict=True):
@@ -761,9 +783,9 @@ def _camera_ids(
                 _Problem(
                     label,
                     column or "camera_id",
-                    "a camera_id no other camera has",
-                    f"{camera_id!r}, already used in {first[camera_id]}",
-                    "give every camera its own id, or leave the cell empty to number it by row",
+                    Message("layer.expected.unique_id"),
+                    Message("layer.found.used_id", id=camera_id, first=first[camera_id]),
+                    Message("layer.fix.unique_id"),
                 )
             )
         first.setdefault(camera_id, label)
@@ -786,9 +808,9 @@ def _swapped_point_problems(frame: gpd.GeoDataFrame, labels: pd.Series) -> list[
         _Problem(
             label,
             "geometry",
-            "x = longitude and y = latitude",
-            f"x={lon:g}, y={lat:g}: they look swapped",
-            "swap the coordinates in the source (never done automatically)",
+            Message("layer.expected.x_lon"),
+            Message("layer.found.swapped_xy", x=lon, y=lat),
+            Message("layer.fix.swapped_xy"),
         )
         for label, lon, lat in zip(labels[points][swapped], x[swapped], y[swapped], strict=True)
     ]
@@ -800,16 +822,14 @@ def _lat_lon_problems(
     """Latitudes and longitudes out of range, and pairs that look swapped."""
     problems = []
     for label, y, x in zip(labels, lat, lon, strict=True):
-        found = f"lat={y:g}, lon={x:g}"
         if abs(y) > 90 and abs(y) <= 180 and abs(x) <= 90:
             problems.append(
                 _Problem(
                     label,
                     columns,
-                    "lat within ±90 and lon within ±180",
-                    f"{found}: latitude and longitude look swapped",
-                    "swap the two values (or the column headers); the loader "
-                    "never swaps them itself",
+                    Message("layer.expected.lat_lon_range"),
+                    Message("layer.found.swapped_lat_lon", lat=y, lon=x),
+                    Message("layer.fix.swapped_lat_lon"),
                 )
             )
         elif abs(y) > 90 or abs(x) > 180:
@@ -817,10 +837,9 @@ def _lat_lon_problems(
                 _Problem(
                     label,
                     columns,
-                    "lat within ±90 and lon within ±180 degrees",
-                    found,
-                    "give WGS 84 decimal degrees (Ho Chi Minh City is "
-                    "near lat 10.8, lon 106.7), not projected metres",
+                    Message("layer.expected.lat_lon_degrees"),
+                    Message("layer.found.lat_lon", lat=y, lon=x),
+                    Message("layer.fix.lat_lon_degrees"),
                 )
             )
     return problems
@@ -876,11 +895,13 @@ def _field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...]) 
     return chosen
 
 
-def _columns_text(frame: pd.DataFrame) -> str:
-    """The non-geometry column names of ``frame``, for a message."""
+def _columns_found(frame: pd.DataFrame) -> Message:
+    """"only the columns …": the non-geometry column names of ``frame``, for a message."""
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     names = [str(column) for column in frame.columns if column != geometry]
-    return ", ".join(names) if names else "(none)"
+    if not names:
+        return Message("layer.found.no_columns")
+    return Message("layer.found.columns", columns=names)
 
 
 def _missing_field(
@@ -891,21 +912,33 @@ def _missing_field(
     role: str,
     option: str | None,
 ) -> _Problem:
-    """The problem of a column that is not there, listing the columns that are."""
-    found = f"only the columns {_columns_text(frame)}"
+    """The problem of a column that is not there, listing the columns that are.
+
+    ``role`` names what the column holds (``layer.role.<role>`` in the catalogue).
+    """
+    what = Message(f"layer.role.{role}")
+    found = _columns_found(frame)
     if given is not None:
         return _Problem(
             "",
             None,
-            f"a {role} column {given!r} ({option}=)",
+            Message("layer.expected.named_column", role=what, column=given, option=option),
             found,
-            f"pass {option}= with one of those columns",
+            Message("layer.fix.named_column", option=option),
         )
-    wanted = candidates[0] if len(candidates) == 1 else f"one of {', '.join(candidates)}"
-    fix = f"add the column, or rename the one that holds the {role} to {candidates[0]}"
-    if option is not None:
-        fix += f", or pass {option}= with its name"
-    return _Problem("", None, f"a {role} column ({wanted})", found, fix)
+    wanted = (
+        candidates[0]
+        if len(candidates) == 1
+        else Message("layer.one_of", candidates=list(candidates))
+    )
+    key = "layer.fix.add_column" if option is None else "layer.fix.add_column_or_option"
+    return _Problem(
+        "",
+        None,
+        Message("layer.expected.column", role=what, wanted=wanted),
+        found,
+        Message(key, role=what, first=candidates[0], option=option),
+    )
 
 
 def _text(value) -> str:
@@ -937,13 +970,7 @@ def _column_text(
     normalised = texts.map(lambda text: unicodedata.normalize("NFC", text))
     changed = int((normalised != texts).sum())
     if changed:
-        _note(
-            report,
-            file,
-            f"{changed} value(s) converted to Unicode NFC (composed accents), so "
-            "that names match across files",
-            column=column,
-        )
+        _note(report, file, "load.note.nfc", column=column, count=changed)
     return normalised
 
 
@@ -969,9 +996,9 @@ def _parsed_numbers(
     labels: pd.Series,
     *,
     column: str | None,
-    expected: str,
+    expected: Message,
     valid: Callable[[float], bool],
-    fix: str,
+    fix: Message,
     required: bool = True,
 ) -> tuple[np.ndarray, list[_Problem]]:
     """The cells of ``values`` as floats (NaN when empty or wrong), and the problems found."""
@@ -982,9 +1009,13 @@ def _parsed_numbers(
         number = _number(value)
         if not text:
             if required:
-                problems.append(_Problem(label, column, expected, "an empty cell", fix))
+                problems.append(
+                    _Problem(label, column, expected, Message("layer.found.empty"), fix)
+                )
         elif number is None or not valid(number):
-            problems.append(_Problem(label, column, expected, repr(text), fix))
+            problems.append(
+                _Problem(label, column, expected, Message("layer.found.text", text=text), fix)
+            )
         else:
             parsed[position] = number
     return parsed, problems
@@ -996,7 +1027,7 @@ def _weights(
     """Hotspot weights with empty cells set to 1.0 (reported when a weight column exists)."""
     empty = np.isnan(weights)
     if column is not None and empty.any():
-        _note(report, file, f"{int(empty.sum())} empty weight(s) set to 1.0", column=column)
+        _note(report, file, "load.note.empty_weights", column=column, count=int(empty.sum()))
     return np.where(empty, 1.0, weights)
 
 
@@ -1006,8 +1037,15 @@ def _blank_problems(
     """Features whose required text (``slim[key]``) is empty."""
     if column is None:
         return []
+    what = Message(f"layer.role.{role}")
     return [
-        _Problem(label, column, f"a {role}", "an empty cell", f"fill in the {role}")
+        _Problem(
+            label,
+            column,
+            Message("layer.expected.value", role=what),
+            Message("layer.found.empty"),
+            Message("layer.fix.fill_in", role=what),
+        )
         for label in slim.loc[slim[key] == "", _LABEL]
     ]
 
@@ -1024,9 +1062,10 @@ def _note_missing_codes(
         _note(
             report,
             file,
-            f"{int(empty.sum())} ward(s) without a code use their name as code: "
-            f"{_listing(slim.loc[empty, _LABEL])}",
+            "load.note.ward_without_code",
             column=column,
+            count=int(empty.sum()),
+            wards=_listing(slim.loc[empty, _LABEL]),
         )
 
 
@@ -1046,15 +1085,17 @@ def _declared(frame: gpd.GeoDataFrame, *, file: str, crs, report: LoadReport):
         _note(
             report,
             file,
-            f"the file declares {pyproj.CRS(declared).name}, but its coordinates "
-            f"are not degrees; read them in {stated.name} as stated with crs=",
+            "load.note.stated_crs_used",
+            declared=pyproj.CRS(declared).name,
+            stated=stated.name,
         )
     else:
         _note(
             report,
             file,
-            f"the file declares {pyproj.CRS(declared).name}; crs={stated.name} "
-            "applies only to files that declare none, so it was not used",
+            "load.note.stated_crs_unused",
+            declared=pyproj.CRS(declared).name,
+            stated=stated.name,
         )
     return framed
 
@@ -1066,10 +1107,24 @@ def _same_crs(first, second) -> bool:
 
 def _feature_labels(index: pd.Index, names: pd.Series | None) -> pd.Series:
     """``"feature 3 (An Phú)"`` for each feature: its position in the file from 1, and its name."""
-    labels = pd.Series([f"feature {position + 1}" for position in range(len(index))], index=index)
-    if names is None:
-        return labels
-    return labels.where(names == "", labels + " (" + names + ")")
+    names = pd.Series("", index=index) if names is None else names
+    return pd.Series(
+        [
+            Message("where.feature_named", number=position + 1, name=name)
+            if name
+            else Message("where.feature", number=position + 1)
+            for position, name in enumerate(names)
+        ],
+        index=index,
+        dtype=object,
+    )
+
+
+def _default_id(label: Message) -> str:
+    """The id of a camera that has none: ``row-7`` or ``feature-7``, after its label."""
+    if label.key == "where.row":
+        return f"row-{label.params['row']}"
+    return f"feature-{label.params['number']}"
 
 
 def _slim(frame: gpd.GeoDataFrame, columns: dict, labels: pd.Series) -> gpd.GeoDataFrame:
@@ -1082,11 +1137,13 @@ def _slim(frame: gpd.GeoDataFrame, columns: dict, labels: pd.Series) -> gpd.GeoD
     )
 
 
-def _listing(labels: pd.Series) -> str:
-    """Feature or row labels joined for a message, the first :data:`MAX_LISTED` of them."""
-    shown = "; ".join(labels.iloc[:MAX_LISTED])
+def _listing(labels: pd.Series) -> Message:
+    """Feature or row labels for a message, the first :data:`MAX_LISTED` of them."""
+    shown = list(labels.iloc[:MAX_LISTED])
     rest = len(labels) - MAX_LISTED
-    return f"{shown}; … and {rest} more" if rest > 0 else shown
+    if rest > 0:
+        return Message("layer.listing.more", items=shown, rest=rest)
+    return Message("layer.listing", items=shown)
 
 
 def _with_geometry(slim: gpd.GeoDataFrame, *, file: str, report: LoadReport) -> gpd.GeoDataFrame:
@@ -1096,16 +1153,17 @@ def _with_geometry(slim: gpd.GeoDataFrame, *, file: str, report: LoadReport) -> 
         _note(
             report,
             file,
-            f"dropped {int(missing.sum())} feature(s) without geometry: "
-            f"{_listing(slim.loc[missing, _LABEL])}",
+            "load.note.no_geometry",
+            count=int(missing.sum()),
+            features=_listing(slim.loc[missing, _LABEL]),
         )
     if missing.all():
-        raise InputError(f"{file}: no feature has a geometry; export the layer with its shapes")
+        raise InputError("error.layer.no_geometry", file=file)
     return slim[~missing]
 
 
 def _type_problems(
-    slim: gpd.GeoDataFrame, allowed: tuple[str, ...], *, expected: str, fix: str
+    slim: gpd.GeoDataFrame, allowed: tuple[str, ...], *, expected: Message, fix: Message
 ) -> list[_Problem]:
     """The features whose geometry type is not one of ``allowed``."""
     kinds = slim.geom_type
@@ -1127,7 +1185,7 @@ def _flat(frame: gpd.GeoDataFrame, *, file: str, report: LoadReport) -> gpd.GeoD
     ]
     raised = sum(bool(np.any(z != 0)) for z in heights)
     if raised:
-        _note(report, file, f"dropped the heights (Z) of {raised} feature(s); coverage is 2-D")
+        _note(report, file, "load.note.heights", count=raised)
     flat = frame.copy()
     flat["geometry"] = frame.geometry.force_2d()
     return flat
@@ -1170,30 +1228,56 @@ def _repaired(
         for geometry in geometries[invalid]
     ]
     # The reason's location ("Self-intersection[691344.9 1192200.7]") is in working metres.
-    described = slim.loc[invalid, _LABEL] + " (" + reasons.str.split("[").str[0] + ")"
-    noun = "geometry" if invalid.sum() == 1 else "geometries"
+    described = pd.Series(
+        [
+            Message("layer.invalid_feature", feature=label, reason=_invalidity(reason))
+            for label, reason in zip(slim.loc[invalid, _LABEL], reasons, strict=True)
+        ],
+        dtype=object,
+    )
     _note(
         report,
         file,
-        f"repaired {int(invalid.sum())} invalid {noun} with make_valid: {_listing(described)}",
+        "load.note.repaired",
+        count=int(invalid.sum()),
+        features=_listing(described),
     )
     repaired = slim.copy()
     repaired["geometry"] = gpd.GeoSeries(geometries, index=slim.index, crs=slim.crs)
     emptied = repaired.geometry.is_empty
     if emptied.any():
-        shape = "area" if dimension == 2 else "length"
         _note(
             report,
             file,
-            f"dropped {int(emptied.sum())} feature(s) with no {shape} left after "
-            f"repair: {_listing(repaired.loc[emptied, _LABEL])}",
+            "load.note.emptied_area" if dimension == 2 else "load.note.emptied_length",
+            count=int(emptied.sum()),
+            features=_listing(repaired.loc[emptied, _LABEL]),
         )
     if emptied.all():
-        raise InputError(
-            f"{file}: no usable geometry is left after repairing invalid shapes; "
-            "fix the geometries (QGIS: Vector → Geometry Tools → Fix Geometries)"
-        )
+        raise InputError("error.layer.nothing_left", file=file)
     return repaired[~emptied]
+
+
+_GEOS_REASONS = {
+    "Self-intersection": "self_intersection",
+    "Ring Self-intersection": "ring_self_intersection",
+    "Too few points in geometry component": "too_few_points",
+    "Interior is disconnected": "interior_disconnected",
+    "Hole lies outside shell": "hole_outside",
+    "Nested holes": "nested_holes",
+    "Nested shells": "nested_shells",
+    "Duplicate Rings": "duplicate_rings",
+    "Invalid Coordinate": "invalid_coordinate",
+    "Ring is not closed": "ring_not_closed",
+}
+"""GEOS's reasons for an invalid geometry → their ``geos.<key>`` in the catalogue."""
+
+
+def _invalidity(reason: str) -> Message | str:
+    """GEOS's reason for an invalid geometry, without its location (in working metres)."""
+    text = reason.split("[")[0].strip()
+    key = _GEOS_REASONS.get(text)
+    return Message(f"geos.{key}") if key else text
 
 
 def _buffered(slim: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1219,9 +1303,9 @@ def _without_duplicate_lines(
         _note(
             report,
             file,
-            f"removed {int(duplicate.sum())} duplicate line(s): the same line "
-            "twice, or once in each direction (two-way roads exported per direction, as by "
-            f"osmnx): {_listing(slim.loc[duplicate, _LABEL])}",
+            "load.note.duplicate_lines",
+            count=int(duplicate.sum()),
+            features=_listing(slim.loc[duplicate, _LABEL]),
         )
     return slim[~duplicate]
 

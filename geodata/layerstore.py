@@ -46,7 +46,7 @@ def current(demo: Dataset) -> Dataset:
         changes["key_routes"] = tuple(json.loads(routes.read_text(encoding="utf-8")))
     if not changes:
         return demo
-    return replace(demo, **changes, is_demo=False, name=f"{demo.name} + dữ liệu tải lên")
+    return replace(demo, **changes, is_demo=False)
 
 
 def save_layer(name: str, frame: gpd.GeoDataFrame) -> None:

@@ -43,7 +43,7 @@ def campaign_part(registry: Registry, actor: Actor, campaign_id: int) -> Campaig
     listed = campaigns.campaigns(registry, actor)
     chosen = listed[listed["id"] == campaign_id]
     if chosen.empty:
-        raise InputError(f"no campaign {campaign_id} with sites you may see")
+        raise InputError("error.export.campaign", campaign=campaign_id)
     targets = campaigns.targets(registry, actor, campaign_id)
     return CampaignPart(str(chosen["name"].iat[0]), targets, campaigns.progress(targets))
 
@@ -87,14 +87,14 @@ def export_for_meeting(
     """
     report = progress or (lambda fraction: None)
     if fmt not in FORMATS:
-        raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise InputError("error.export.format", format=fmt, formats=list(FORMATS))
     if size not in SIZES:
-        raise InputError(f"unknown page size {size!r}; use one of {', '.join(SIZES)}")
+        raise InputError("error.export.size", size=size, sizes=list(SIZES))
     if with_owner and fmt != "xlsx":
-        raise InputError("owner details can only go into the workbook (xlsx); leave them out")
+        raise InputError("error.export.owner_format")
     path = Path(path)
     if not path.parent.is_dir():
-        raise InputError(f"{path}: the folder {path.parent} does not exist; create it first")
+        raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     when = when or dt.date.today()
     summary = summary or summarise(area_dataset(registry, actor))
     _check_wards(summary, wards)
@@ -144,7 +144,7 @@ def workbook_sheets(
 ) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: summary, wards, routes, gaps, campaign sites, cameras."""
     names = _ward_names(summary, wards)
-    figures = views.overview_figures(summary, views.camera_health(cameras))
+    figures = views.overview_figures(summary, views.camera_health(cameras), lang)
     sheets = {
         text("book.summary", lang): pd.DataFrame(
             {
@@ -186,6 +186,4 @@ def _check_wards(summary: CoverageSummary, wards: tuple[str, ...]) -> None:
     known = set(summary.dataset.wards["ward_code"].astype(str))
     unknown = sorted(set(wards) - known)
     if unknown:
-        raise InputError(
-            f"no ward has the code {', '.join(unknown)}; the codes are {', '.join(sorted(known))}"
-        )
+        raise InputError("error.export.wards", codes=unknown, known=sorted(known))

@@ -79,7 +79,7 @@ def write_report(
 def _tables_page(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) -> Figure:
     figure = Figure(figsize=SIZES["a4"][0])
     health = views.camera_health(cameras)
-    figures = views.overview_figures(summary, health)
+    figures = views.overview_figures(summary, health, lang)
     rows = [
         [text(key, lang, min_m=f"{summary.gap_min_m:g}"), value] for key, value in figures.items()
     ]

@@ -21,11 +21,12 @@ from coverage import candidates as cand
 from coverage import placement
 from coverage.network import RoadSegments
 from coverage.routes import route_coverage
-from geodata.camerafields import FIELD_BY_NAME, parse_value
+from geodata.camerafields import FIELD_BY_NAME, Problem, field_label, parse_value
 from geodata.crs import to_wgs84, to_working
 from geodata.dataset import Dataset
 from geodata.errors import InputError
 from geodata.files import read_table, source_name
+from geodata.i18n import Message
 from geodata.importer import map_headers
 from geodata.summary import key_route_segments
 
@@ -162,11 +163,11 @@ def recommend(
         Called with the fraction done (0–1).
     """
     if (k is None) == (target_share is None):
-        raise InputError("give either the number of cameras (k) or a target share, not both")
+        raise InputError("error.recommend.k_or_share")
     if k is not None and not 1 <= k <= MAX_PICKS:
-        raise InputError(f"the number of cameras must be from 1 to {MAX_PICKS}, not {k}")
+        raise InputError("error.recommend.k", most=MAX_PICKS, k=k)
     if target_share is not None and not 0 < target_share <= 1:
-        raise InputError(f"the target share must be above 0 and at most 1, not {target_share}")
+        raise InputError("error.recommend.share", share=target_share)
     report = progress or (lambda fraction: None)
     segments = segments if segments is not None else key_route_segments(dataset)
     routes = route_coverage(segments, dataset.cameras)
@@ -220,10 +221,13 @@ def segment_weights(
     if route_weights:
         unknown = sorted(set(route_weights) - set(segments.route_names))
         if unknown:
-            raise InputError(f"no key route is named {', '.join(map(repr, unknown))}")
+            raise InputError(
+                "error.recommend.unknown_routes",
+                routes=[Message("quoted", text=route) for route in unknown],
+            )
         priority = np.array([route_weights.get(n, 1.0) for n in segments.route_names], dtype=float)
         if not np.all(np.isfinite(priority) & (priority >= 0)):
-            raise InputError("route priorities must be numbers >= 0")
+            raise InputError("error.recommend.priorities")
         weight *= priority[segments.route_code]
     if hotspot_weighting and len(dataset.hotspots):
         middle = shapely.points(
@@ -258,28 +262,26 @@ def read_households(source, crs) -> gpd.GeoDataFrame:
     missing = [name for name in ("lat", "lon") if name not in columns]
     if missing:
         raise InputError(
-            f"{file} has no {' or '.join(missing)} column; name the columns 'Vĩ độ' and "
-            "'Kinh độ' (or lat and lon), in WGS 84 decimal degrees"
+            "error.households.columns", file=file, missing=[field_label(m) for m in missing]
         )
     lat, lon, problems = [], [], []
     for number, (_, row) in zip(table.index + 2, table.iterrows(), strict=True):
         values = [parse_value(FIELD_BY_NAME[f], row[columns[f]]) for f in ("lat", "lon")]
-        wrong = [p for _, p in values if p] + [
-            f"{f}: required, found nothing"
+        wrong = [
+            Problem(f, p or Message("problem.required")).message()
             for f, (v, p) in zip(("lat", "lon"), values, strict=True)
-            if v is None and not p
+            if p or v is None
         ]
         if wrong:
-            problems.append(f"row {number}: {'; '.join(wrong)}")
+            problems.append(Message("households.row", row=number, problems=wrong))
         lat.append(values[0][0])
         lon.append(values[1][0])
     if problems:
-        shown = "; ".join(problems[:10]) + (
-            f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
-        )
         raise InputError(
-            f"{file}: {shown} → give every household its latitude and longitude in WGS 84 "
-            "decimal degrees (about 10.8 and 106.7 in Ho Chi Minh City)"
+            "error.households.rows_more" if len(problems) > 10 else "error.households.rows",
+            file=file,
+            rows=problems[:10],
+            count=len(problems) - 10,
         )
     address = [columns[f] for f in _ADDRESS if f in columns]
     labels = (

@@ -14,6 +14,7 @@ import functools
 import json
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from functools import cached_property
 
 import geopandas as gpd
@@ -24,6 +25,7 @@ import shapely
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,12 +38,14 @@ from geodata.camerafields import (
     ROLES,
     STATUSES,
     clean_camera,
+    field_label,
     nfc,
     search_key,
 )
 from geodata.crs import to_working, working_crs
 from geodata.db import engine_for, migrate
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.i18n import Message
 from geodata.models import AuditEntry, Camera, User, UserWard, Ward, utc_now
 
 log = logging.getLogger(__name__)
@@ -96,28 +100,32 @@ class Registry:
         self, actor: Actor, name: str, password: str, role: str, wards: Iterable[str] = ()
     ) -> Actor:
         """Create a user; district users only (the command line acts as :data:`SYSTEM`)."""
-        actor.require_district("add users")
+        actor.require_district(Message("access.what.add_users"))
         name, wards = nfc(name), frozenset(nfc(w) for w in wards)
         problems = []
         if not name:
-            problems.append("the name is empty")
+            problems.append(Message("user.problem.empty_name"))
         if role not in ROLES:
-            problems.append(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+            problems.append(Message("user.problem.role", roles=", ".join(ROLES), role=role))
         if role == "ward" and not wards:
-            problems.append("a ward user needs at least one ward (--ward CODE)")
+            problems.append(Message("user.problem.no_ward"))
         if len(password) < 8:
-            problems.append("the password needs at least 8 characters")
+            problems.append(Message("user.problem.short_password"))
         with self._session.begin() as session:
             known = set(session.scalars(select(Ward.code)))
             unknown = sorted(wards - known) if known else []
             if unknown:
                 problems.append(
-                    f"unknown ward code(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+                    Message(
+                        "user.problem.unknown_wards",
+                        codes=", ".join(unknown),
+                        known=", ".join(sorted(known)),
+                    )
                 )
             if session.scalar(select(User.id).where(User.name == name)) is not None:
-                problems.append(f"a user named {name!r} exists already")
+                problems.append(Message("user.problem.exists", name=name))
             if problems:
-                raise InputError(f"cannot add user {name!r}: " + "; ".join(problems))
+                raise InputError("error.user.add", name=name, problems=problems)
             user = User(name=name, password_hash=_HASHER.hash(password), role=role)
             user.wards = [UserWard(ward_code=code) for code in sorted(wards)]
             session.add(user)
@@ -135,7 +143,7 @@ class Registry:
                     raise VerificationError
                 _HASHER.verify(user.password_hash, password)
             except VerificationError as error:
-                raise PermissionDenied("wrong user name or password") from error
+                raise PermissionDenied("error.sign_in") from error
             return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
 
     def actor(self, name: str) -> Actor:
@@ -152,10 +160,7 @@ class Registry:
         with self._session() as session:
             user = session.scalar(select(User).where(User.name == nfc(name), User.active))
             if user is None:
-                raise NotFound(
-                    f"no registry user named {nfc(name)!r}; add one with "
-                    "`cli.py users add NAME --role …` or leave out --as"
-                )
+                raise NotFound("error.user.unknown", name=nfc(name))
             return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
 
     def user_count(self) -> int:
@@ -175,7 +180,7 @@ class Registry:
         boundary_set : str
             A name for these boundaries (e.g. "2021 merger"), kept with each ward.
         """
-        actor.require_district("replace ward boundaries")
+        actor.require_district(Message("access.what.replace_wards"))
         degrees = wards.to_crs("EPSG:4326")
         with self._session.begin() as session:
             session.query(Ward).delete()
@@ -241,6 +246,8 @@ class Registry:
     def register(self, actor: Actor, values: dict) -> dict:
         """Register one camera; returns its record. Refused outside the actor's wards."""
         clean = self._checked(values)
+        with self._session() as session:
+            _refuse_taken_code(session, clean.get("external_code"))
         return self.register_many(actor, [clean], action="camera.register")[0]
 
     def register_many(
@@ -253,10 +260,12 @@ class Registry:
         the actor's wards.
         """
         if actor.role == "viewer":
-            raise PermissionDenied(f"{actor.name} (viewer) may not register cameras")
+            raise PermissionDenied("error.viewer.register", actor=actor.name)
         wards = _wards_at(self._ward_table, [r["lat"] for r in rows], [r["lon"] for r in rows])
         for row, ward in zip(rows, wards, strict=True):
-            actor.require_write(ward, f"camera at {row['lat']:.6f}, {row['lon']:.6f}")
+            actor.require_write(
+                ward, Message("access.what.camera_at", lat=row["lat"], lon=row["lon"])
+            )
         now = utc_now()
         records = [
             {
@@ -272,7 +281,7 @@ class Registry:
             for row, ward in zip(rows, wards, strict=True)
         ]
         keys = _search_keys(records)
-        with self._session.begin() as session:
+        with _codes_unique(), self._session.begin() as session:
             if records:
                 ids = _insert_cameras(
                     session, [{**r, **k} for r, k in zip(records, keys, strict=True)]
@@ -313,15 +322,21 @@ class Registry:
         """Change fields of a camera read at ``expected_version``; returns the new record."""
         clean, problems = clean_camera(changes, partial=True)
         if problems:
-            raise InputError(f"camera {camera_id}: " + "; ".join(problems))
+            raise InputError(
+                "error.camera.values", camera=camera_id, problems=[p.message() for p in problems]
+            )
         for name in ("lat", "lon", "fov_deg", "range_m"):
             if name in clean and clean[name] is None:
-                raise InputError(f"camera {camera_id}: {name} cannot be emptied")
+                raise InputError("error.camera.emptied", camera=camera_id, field=field_label(name))
         if not actor.sees_owners and set(clean) & set(OWNER_FIELDS):
-            raise PermissionDenied(f"{actor.name} ({actor.role}) may not change owner details")
+            raise PermissionDenied(
+                "error.owner.change", actor=actor.name, role=Message(f"role.{actor.role}")
+            )
         try:
-            with self._session.begin() as session:
+            with _codes_unique(), self._session.begin() as session:
                 camera = self._writable(session, actor, camera_id, expected_version)
+                if clean.get("external_code") is not None:
+                    _refuse_taken_code(session, clean["external_code"], but=camera_id)
                 before = _row(camera)
                 for name, value in clean.items():
                     setattr(camera, name, value)
@@ -329,7 +344,9 @@ class Registry:
                     setattr(camera, name, value)
                 if {"lat", "lon"} & set(clean):
                     camera.ward_code = _wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
-                    actor.require_write(camera.ward_code, f"camera {camera_id}'s new location")
+                    actor.require_write(
+                        camera.ward_code, Message("access.what.new_location", camera=camera_id)
+                    )
                 camera.updated_by, camera.updated_at = actor.name, utc_now()
                 session.flush()
                 write_audit(session, actor, action, camera_id, before, _row(camera))
@@ -345,7 +362,7 @@ class Registry:
     ) -> dict:
         """Mark a camera active, broken or removed."""
         if status not in STATUSES:
-            raise InputError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+            raise InputError("error.camera.status", statuses=", ".join(STATUSES), status=status)
         return self.update(
             actor,
             camera_id,
@@ -384,8 +401,8 @@ class Registry:
         with self._session() as session:
             camera = session.get(Camera, camera_id)
             if camera is None or camera.deleted_at is not None:
-                raise NotFound(f"no camera {camera_id}")
-            actor.require_read(camera.ward_code, f"camera {camera_id}")
+                raise NotFound("error.camera.not_found", camera=camera_id)
+            actor.require_read(camera.ward_code, Message("access.what.camera", camera=camera_id))
             record = _row(camera)
         return self._shown(
             actor, {**record, "ward_name": self.ward_names().get(record["ward_code"])}
@@ -482,7 +499,7 @@ class Registry:
     ) -> pd.DataFrame:
         """The newest audit entries (district users see all; others their cameras' only)."""
         if camera_id is None:
-            actor.require_district("read the whole audit log")
+            actor.require_district(Message("access.what.audit_log"))
         else:
             self.get(actor, camera_id)
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -513,9 +530,11 @@ class Registry:
         purpose = nfc(purpose or "")
         if with_owner:
             if not actor.sees_owners:
-                raise PermissionDenied(f"{actor.name} ({actor.role}) may not export owner details")
+                raise PermissionDenied(
+                    "error.owner.export", actor=actor.name, role=Message(f"role.{actor.role}")
+                )
             if len(purpose) < 5:
-                raise InputError("an export with owner names and phones needs its purpose stated")
+                raise InputError("error.owner.purpose")
         with self._session.begin() as session:
             write_audit(
                 session,
@@ -531,14 +550,14 @@ class Registry:
     def _checked(self, values: dict) -> dict:
         clean, problems = clean_camera(values)
         if problems:
-            raise InputError("; ".join(problems))
+            raise InputError("error.camera.new_values", problems=[p.message() for p in problems])
         return clean
 
     def _writable(self, session: Session, actor: Actor, camera_id: int, expected_version: int):
         camera = session.get(Camera, camera_id)
         if camera is None or camera.deleted_at is not None:
-            raise NotFound(f"no camera {camera_id}")
-        actor.require_write(camera.ward_code, f"camera {camera_id}")
+            raise NotFound("error.camera.not_found", camera=camera_id)
+        actor.require_write(camera.ward_code, Message("access.what.camera", camera=camera_id))
         if camera.version != expected_version:
             raise self._conflict(camera_id, expected_version, camera)
         return camera
@@ -548,15 +567,45 @@ class Registry:
             with self._session() as session:
                 camera = session.get(Camera, camera_id)
         return ConflictError(
-            f"camera {camera_id} was changed by {camera.updated_by} at "
-            f"{camera.updated_at:%Y-%m-%d %H:%M} (now version {camera.version}, you had "
-            f"version {expected}); nothing was saved: reload it and make your change again"
+            "error.camera.conflict",
+            camera=camera_id,
+            by=camera.updated_by,
+            at=camera.updated_at,
+            version=camera.version,
+            expected=expected,
         )
 
     def _shown(self, actor: Actor, record: dict) -> dict:
         if actor.sees_owners:
             return record
         return {**record, **dict.fromkeys(OWNER_FIELDS)}
+
+
+def _refuse_taken_code(session: Session, code: str | None, *, but: int | None = None) -> None:
+    """Refuse an external code another camera has (ignoring case; deleted cameras too)."""
+    if code is None:
+        return
+    query = select(Camera.id).where(
+        or_(Camera.external_code == code, func.lower(Camera.external_code) == code.lower())
+    )
+    if but is not None:
+        query = query.where(Camera.id != but)
+    holder = session.scalar(query.limit(1))
+    if holder is not None:
+        raise ConflictError("error.camera.code_taken", code=code, camera=holder)
+
+
+@contextmanager
+def _codes_unique():
+    """A write refused by the database's unique external codes, as a conflict (no SQL shown).
+
+    The code was free when checked and taken by someone else before this write committed.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        log.info("write refused by a unique constraint: %s", type(error.orig).__name__)
+        raise ConflictError("error.camera.code_taken_meanwhile") from None
 
 
 def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -6,6 +6,7 @@
 - ``CCTV_TILE_URL``: base-map tile URL template (``{z}/{x}/{y}``); default none (no base map).
 - ``CCTV_TILE_ATTRIBUTION``: attribution shown for those tiles; default empty.
 - ``CCTV_LANGUAGE``: ``vi`` or ``en``; default ``vi``.
+- ``CCTV_TIMEZONE``: the time zone dates and times are shown in; default ``Asia/Ho_Chi_Minh``.
 - ``CCTV_SESSION_MINUTES``: minutes of inactivity after which a sign-in expires; default 60.
 - ``ADMIN_PASSWORD``: password of the first user ``admin``; default: generated and shown once.
 
@@ -49,6 +50,11 @@ def language() -> str:
     """The default UI language, ``"vi"`` unless ``CCTV_LANGUAGE`` names another supported one."""
     value = os.environ.get("CCTV_LANGUAGE", "vi").strip().lower()
     return value if value in LANGUAGES else "vi"
+
+
+def timezone() -> str:
+    """The IANA time zone in which times are shown (the registry keeps UTC)."""
+    return os.environ.get("CCTV_TIMEZONE") or "Asia/Ho_Chi_Minh"
 
 
 def session_minutes() -> float:

@@ -1,15 +1,23 @@
 """Tables and figures as pages show them: localised column names, percentages, rounding.
 
 Shares are 0–1 everywhere else; here they become percentages because a person reads them.
+The tables keep numbers as numbers (rounded as shown; the exports write them as numbers);
+:func:`styled` gives the page the same table written in the reader's locale (2.000 · 32,8),
+still sorting by the numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import altair as alt
+import numpy as np
 import pandas as pd
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from pandas.io.formats.style import Styler
 
 from coverage.network import OUTSIDE_WARDS
+from geodata import i18n, palette
 from geodata.i18n import text
 from geodata.registry import missing_bearing
 from geodata.summary import CoverageSummary
@@ -46,32 +54,98 @@ def hotspot_share(summary: CoverageSummary) -> float:
     return float(spots["covered_m2"].sum()) / area if area > 0 else 0.0
 
 
-def overview_figures(summary: CoverageSummary, health: dict[str, int]) -> dict[str, str]:
-    """The headline figures, keyed by their catalogue label, formatted for display."""
+def overview_figures(
+    summary: CoverageSummary, health: dict[str, int], lang: str
+) -> dict[str, str]:
+    """The headline figures, keyed by their catalogue label, written for ``lang``."""
     routes = summary.routes
     return {
-        "kpi.cameras_total": f"{health['total']:,}",
-        "kpi.cameras_active": f"{health['active']:,}",
-        "kpi.cameras_broken": f"{health['broken']:,}",
-        "kpi.cameras_unverified": f"{health['unverified']:,}",
-        "kpi.covered_share": f"{routes.share:.1%}",
-        "kpi.hotspot_share": f"{hotspot_share(summary):.1%}",
-        "kpi.redundant_km": f"{routes.total_redundant_m / 1000:,.1f}",
-        "kpi.gaps": f"{len(summary.gaps):,}",
+        "kpi.cameras_total": i18n.number(health["total"], lang),
+        "kpi.cameras_active": i18n.number(health["active"], lang),
+        "kpi.cameras_broken": i18n.number(health["broken"], lang),
+        "kpi.cameras_unverified": i18n.number(health["unverified"], lang),
+        "kpi.covered_share": i18n.percent(routes.share, lang),
+        "kpi.hotspot_share": i18n.percent(hotspot_share(summary), lang),
+        "kpi.redundant_km": i18n.number(routes.total_redundant_m / 1000, lang, digits=1),
+        "kpi.gaps": i18n.number(len(summary.gaps), lang),
     }
 
 
 def health_warnings(summary: CoverageSummary, health: dict[str, int], lang: str) -> list[str]:
     """Data warnings a person should act on: load-report quirks and registry problems."""
-    lines = summary.dataset.report.lines()
+    lines = summary.dataset.report.lines(lang)
     for key in ("outside_wards", "missing_bearing", "unverified"):
         if health[key]:
-            lines.append(text(f"health.{key}", lang, count=f"{health[key]:,}"))
+            lines.append(text(f"health.{key}", lang, count=health[key]))
     return lines
 
 
+def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> Styler:
+    """``table`` written in ``lang``'s formats, for ``st.dataframe`` (which sorts by value).
+
+    Numbers are grouped and get the decimals they were rounded to; dates are written as
+    ``lang`` writes them; empty cells are empty (never "None"). ``plain`` columns (numbers
+    that are names: ids, ranks) are written as they are.
+    """
+    formats = {}
+    for column in table.columns:
+        values = table[column]
+        if column in plain:
+            formats[column] = _plain
+        elif pd.api.types.is_bool_dtype(values):
+            continue
+        elif pd.api.types.is_numeric_dtype(values):
+            formats[column] = _number_format(values, lang)
+        elif values.map(lambda v: isinstance(v, dt.date)).any():
+            formats[column] = _date_format(lang)
+    return table.style.format(formats, na_rep="").format(na_rep="", subset=[
+        column for column in table.columns if column not in formats
+    ])
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _decimals(values: pd.Series) -> int:
+    """The fewest decimals (up to 7) that write every value of ``values`` exactly."""
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    for digits in range(8):
+        if np.allclose(finite, np.round(finite, digits), rtol=0, atol=1e-9):
+            return digits
+    return 7
+
+
+def _number_format(values: pd.Series, lang: str):
+    digits = _decimals(values)
+
+    def written(value) -> str:
+        if value is None or (isinstance(value, float) and not np.isfinite(value)):
+            return ""
+        return i18n.number(value, lang, digits=digits)
+
+    return written
+
+
+def _date_format(lang: str):
+    def written(value) -> str:
+        if isinstance(value, dt.datetime):
+            return i18n.datetime(value, lang)
+        if isinstance(value, dt.date):
+            return i18n.date(value, lang)
+        return ""
+
+    return written
+
+
 def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per ward: cameras registered and active, key-route length, covered share, gaps."""
+    """Per ward, least covered first: cameras registered and active, key-route length, covered
+    share, gaps."""
     routes = summary.routes.by_ward().set_index("ward")
     names = summary.dataset.wards["ward_name"].tolist()
     registered = cameras["ward_name"].value_counts()
@@ -92,7 +166,12 @@ def ward_overview(summary: CoverageSummary, cameras: pd.DataFrame, lang: str) ->
             text("column.gaps", lang): [int(gaps.get(n, 0)) for n in names],
             text("column.gap_m", lang): [round(float(gap_m.get(n, 0.0))) for n in names],
         }
-    )
+    ).pipe(_worst_first, text("column.share_pct", lang))
+
+
+def _worst_first(table: pd.DataFrame, share: str) -> pd.DataFrame:
+    """``table`` sorted by its ``share`` column, least covered first (ties in name order)."""
+    return table.sort_values(share, kind="stable").reset_index(drop=True)
 
 
 def _ward_label(name: str, lang: str) -> str:
@@ -109,20 +188,22 @@ def ward_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:
     """Per-ward coverage with localised headers."""
     table = summary.routes.by_ward()
     table["ward"] = table["ward"].map(lambda name: _ward_label(name, lang))
-    return _coverage_table(table, "ward", "column.ward", lang)
+    shown = _coverage_table(table, "ward", "column.ward", lang)
+    return _worst_first(shown, text("column.share_pct", lang))
 
 
 def hotspot_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:
-    """Per-hotspot area coverage with localised headers."""
+    """Per-hotspot area coverage in hectares, least covered first, with localised headers."""
     spots = pd.DataFrame(summary.hotspots.drop(columns="geometry"))
-    return pd.DataFrame(
+    shown = pd.DataFrame(
         {
             text("column.hotspot", lang): spots["name"],
-            text("column.area_m2", lang): spots["area_m2"].round(0),
-            text("column.covered_m2", lang): spots["covered_m2"].round(0),
+            text("column.area_ha", lang): (spots["area_m2"] / 10_000).round(2),
+            text("column.covered_ha", lang): (spots["covered_m2"] / 10_000).round(2),
             text("column.share_pct", lang): (spots["share"] * 100).round(1),
         }
     )
+    return _worst_first(shown, text("column.share_pct", lang))
 
 
 def gap_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:
@@ -151,14 +232,20 @@ def _coverage_table(table: pd.DataFrame, key: str, label_key: str, lang: str) ->
     )
 
 
-def error_text(error: Exception, lang: str) -> str:
-    """A user error as a person reads it: a localised sentence, then the details."""
-    key = {
-        "PermissionDenied": "error.denied",
-        "ConflictError": "error.conflict",
-        "NotFound": "error.not_found",
-    }.get(type(error).__name__, "error.invalid")
-    return f"{text(key, lang)} ({error})"
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def literal(value: str) -> str:
+    r"""``value`` as Streamlit Markdown that shows exactly these characters.
+
+    Every Markdown, HTML and LaTeX mark is escaped, so a ward named ``![x](http://…)`` or
+    ``$x$`` is shown as written and fetches nothing; line breaks stay line breaks.
+
+    >>> print(literal("Phường *1* <b>"))
+    Phường \*1\* \<b\>
+    """
+    lines = str(value).translate(_MARKDOWN_SPECIAL).splitlines()
+    return "  \n".join(line.replace("  ", "\u00a0 ") for line in lines)
 
 
 LIST_COLUMNS = (
@@ -186,11 +273,63 @@ def camera_list(cameras: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def import_preview(result, lang: str) -> pd.DataFrame:
-    """Each row of an import check: its number, accepted or not, and why."""
+    """Each row of an import check: its number as the spreadsheet shows it, accepted or not,
+    and why (in ``lang``)."""
     return pd.DataFrame(
         {
             text("import.row", lang): [r.row for r in result.rows],
             text("import.accepted", lang): [r.accepted for r in result.rows],
-            text("import.reason", lang): [r.reason or "" for r in result.rows],
+            text("import.reason", lang): [
+                r.reason.render(lang) if r.reason else "" for r in result.rows
+            ],
         }
+    )
+
+
+def chart_locale(lang: str) -> dict:
+    """Vega's number locale for ``lang`` (decimal and group marks from Babel)."""
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(lang),
+            "thousands": get_group_symbol(lang),
+            "grouping": [3],
+            "currency": ["", ""],
+        }
+    }
+
+
+def share_bars(table: pd.DataFrame, label: str, share: str, lang: str) -> alt.Chart:
+    """Horizontal bars of a table's covered share (%), one per row, in the table's order."""
+    return (
+        alt.Chart(table[[label, share]])
+        .mark_bar(color=palette.COVERED)
+        .encode(
+            x=alt.X(
+                share, title=share, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format=".0f")
+            ),
+            y=alt.Y(label, title=None, sort=None),
+            tooltip=[label, alt.Tooltip(share, format=".1f")],
+        )
+        .properties(height=max(120, 24 * len(table)))
+        .configure(locale=chart_locale(lang))
+    )
+
+
+def curve_chart(curve: pd.DataFrame, lang: str) -> alt.Chart:
+    """The covered share (%) against the number of new cameras, its axis starting just below
+    the share covered today."""
+    points = curve.reset_index()
+    cameras, share = points.columns[:2]
+    low = max(0.0, float(points[share].min()) - 2.0)
+    high = min(100.0, float(points[share].max()) + 2.0)
+    return (
+        alt.Chart(points)
+        .mark_line(color=palette.COVERED, point=len(points) <= 60)
+        .encode(
+            x=alt.X(cameras, title=cameras, axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y(share, title=share, scale=alt.Scale(domain=[low, high], zero=False)),
+            tooltip=[cameras, alt.Tooltip(share, format=".1f")],
+        )
+        .properties(height=320)
+        .configure(locale=chart_locale(lang))
     )

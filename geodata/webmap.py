@@ -194,6 +194,7 @@ def coverage_map(
     wards: tuple[str, ...] = (),
     focus: tuple[float, float] | None = None,
     proposals: pd.DataFrame | None = None,
+    frame_proposals: bool = False,
 ) -> folium.Map:
     """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
 
@@ -212,11 +213,16 @@ def coverage_map(
         Recommended cameras or campaign targets (``lat``, ``lon``, ``bearing_deg``, ``fov_deg``,
         ``range_m``, ``rank``, ``gain_m``, ``template``, ``status``, ``address``), drawn with
         their views and coloured by status.
+    frame_proposals : bool, keyword-only
+        Open the map on the proposals (a campaign's sites) rather than on the wards.
     """
     dataset = _in_wards(summary.dataset, wards)
     all_wards = to_wgs84(summary.dataset.wards)
     framed = all_wards[all_wards["ward_name"].isin(wards)] if wards else all_wards
-    fmap = base_map(framed.total_bounds, centre=focus)
+    bounds = framed.total_bounds
+    if frame_proposals and proposals is not None and len(proposals):
+        bounds = _padded_bounds(proposals["lon"], proposals["lat"])
+    fmap = base_map(bounds, centre=focus)
     _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, _other_roads(dataset), "map.layer.roads", ROAD_COLOUR, 1.5, lang)
     _add_hotspots(fmap, summary, lang)
@@ -246,6 +252,16 @@ def coverage_map(
     Legend(lang).add_to(fmap)
     localise_assets(fmap)
     return fmap
+
+
+def _padded_bounds(lons, lats, margin_deg: float = 0.002) -> tuple[float, float, float, float]:
+    """West, south, east, north of points (degrees), with a margin of about 200 m."""
+    return (
+        float(min(lons)) - margin_deg,
+        float(min(lats)) - margin_deg,
+        float(max(lons)) + margin_deg,
+        float(max(lats)) + margin_deg,
+    )
 
 
 class Legend(MacroElement):
@@ -483,51 +499,49 @@ def _merged_by_route(pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 PREVIEW_COLOUR = "#d81b60"
 
 
-def registration_map(
-    dataset, preview: dict | None, *, lang: str, centre: tuple[float, float] | None = None
-) -> folium.Map:
-    """A map to place a camera: wards, registered cameras, and the cone of the form's values.
+def registration_map(dataset, *, lang: str, wards: frozenset[str] = frozenset()) -> folium.Map:
+    """A map to place a camera: wards, roads and the registered cameras, framing ``wards``.
+
+    The map is the same from one rerun to the next (so the browser keeps the user's zoom and
+    position); the camera being entered is drawn by :func:`preview_layer`.
 
     Parameters
     ----------
     dataset : Dataset
         Wards and the cameras the user may see (working CRS).
-    preview : dict, optional
-        ``lat``, ``lon`` (degrees), ``bearing_deg``, ``fov_deg``, ``range_m`` of the camera
-        being entered; drawn as a marker and its field of view.
     lang : str, keyword-only
         Language of the labels.
-    centre : (lat, lon), optional, keyword-only
-        Where to centre the map (default: the preview, else the wards).
+    wards : frozenset of str, keyword-only
+        Codes of the user's wards: the map opens on them (all wards when empty).
     """
-    wards = to_wgs84(dataset.wards)
-    if centre is None and preview:
-        centre = (preview["lat"], preview["lon"])
-    fmap = base_map(wards.total_bounds, centre=centre)
-    _add_wards(fmap, wards, lang)
+    all_wards = to_wgs84(dataset.wards)
+    own = all_wards[all_wards["ward_code"].isin(wards)] if wards else all_wards
+    fmap = base_map((own if len(own) else all_wards).total_bounds)
+    _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, dataset.roads, "map.layer.roads", ROAD_COLOUR, 1.5, lang)
     _add_cameras(fmap, dataset.cameras, lang)
-    if preview:
-        cone = preview_cone(preview, dataset.crs)
-        folium.GeoJson(
-            to_wgs84(cone),
-            name=text("register.preview", lang),
-            style_function=lambda _: {
-                "color": PREVIEW_COLOUR,
-                "weight": 2,
-                "fillColor": PREVIEW_COLOUR,
-                "fillOpacity": 0.3,
-            },
-        ).add_to(fmap)
-        folium.CircleMarker(
-            [preview["lat"], preview["lon"]],
-            radius=6,
-            color=PREVIEW_COLOUR,
-            fill=True,
-            fill_opacity=1.0,
-        ).add_to(fmap)
     localise_assets(fmap)
     return fmap
+
+
+def preview_layer(preview: dict | None, crs, *, lang: str) -> folium.FeatureGroup:
+    """The camera being entered (``lat``, ``lon`` in degrees, ``bearing_deg``, ``fov_deg``,
+    ``range_m``) as a point and its field of view; empty without a position."""
+    layer = folium.FeatureGroup(name=text("register.preview", lang))
+    if not preview:
+        return layer
+    style = {"color": PREVIEW_COLOUR, "weight": 2, "fillColor": PREVIEW_COLOUR, "fillOpacity": 0.3}
+    folium.GeoJson(to_wgs84(preview_cone(preview, crs)), style_function=lambda _: style).add_to(
+        layer
+    )
+    folium.CircleMarker(
+        [preview["lat"], preview["lon"]],
+        radius=6,
+        color=PREVIEW_COLOUR,
+        fill=True,
+        fill_opacity=1.0,
+    ).add_to(layer)
+    return layer
 
 
 def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:

@@ -6,13 +6,16 @@ from streamlit_folium import st_folium
 from geodata import appstate
 from geodata.i18n import text
 
-lang, actor = appstate.page_setup("map.page_title")
-st.title(text("map.page_title", lang))
-ward_names = sorted(appstate.registry().ward_names().values())
-chosen = st.multiselect(
-    text("map.ward_filter", lang), ward_names, placeholder=text("ui.choose", lang), key="map_wards"
-)
-with appstate.loading(lang):
-    fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
-st.caption(text("map.hint", lang))
-st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")
+with appstate.page("map.page_title") as (lang, actor):
+    st.title(text("map.page_title", lang))
+    ward_names = sorted(appstate.registry().ward_names().values())
+    chosen = st.multiselect(
+        text("map.ward_filter", lang),
+        ward_names,
+        placeholder=text("ui.choose", lang),
+        key="map_wards",
+    )
+    with appstate.loading(lang):
+        fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
+    st.caption(text("map.hint", lang))
+    st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")

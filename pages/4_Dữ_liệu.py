@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, hotspotdraw, layers, layerstore
+from geodata import appstate, hotspotdraw, layers, layerstore, views
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.loadreport import LoadReport
@@ -11,106 +11,108 @@ from geodata.webmap import hotspot_drawing_map
 
 LOADERS = {"wards": layers.load_wards, "roads": layers.load_roads, "hotspots": layers.load_hotspots}
 
-lang, actor = appstate.page_setup("data.title")
-st.title(text("data.title", lang))
-if actor.role != "district":
-    st.warning(text("data.district_only", lang))
-    st.stop()
+with appstate.page("data.title") as (lang, actor):
+    st.title(text("data.title", lang))
+    if actor.role != "district":
+        st.warning(text("data.district_only", lang))
+        st.stop()
 
-area = appstate.area(layerstore.revision())
-st.caption(
-    text(
-        "data.current",
-        lang,
-        name=area.name,
-        wards=len(area.wards),
-        roads=len(area.roads),
-        hotspots=len(area.hotspots),
-    )
-)
-
-for name, loader in LOADERS.items():
-    with st.expander(text(f"data.{name}", lang)):
-        upload = st.file_uploader(
-            text("data.upload", lang),
-            type=["geojson", "json", "gpkg", "zip", "kml", "shp"],
-            key=f"upload_{name}",
+    area = appstate.area(layerstore.revision())
+    st.caption(
+        text(
+            "data.current",
+            lang,
+            name=area.name,
+            wards=len(area.wards),
+            roads=len(area.roads),
+            hotspots=len(area.hotspots),
         )
-        stated_crs = st.text_input(text("data.crs", lang), key=f"crs_{name}")
-        if upload is not None and st.button(text("data.load", lang), key=f"load_{name}"):
-            report = LoadReport()
-            try:
-                frame = loader(upload, crs=stated_crs or None, working=area.crs, report=report)
-                layerstore.save_layer(name, frame)
-                if name == "wards":
-                    moved = appstate.registry().replace_wards(
-                        actor, frame, boundary_set=upload.name
-                    )
-                    st.info(text("data.wards_moved", lang, count=moved))
-            except USER_ERRORS as error:
-                st.error(f"{text('error.heading', lang)}: {error}")
-            else:
-                st.success(text("data.loaded", lang, count=len(frame), file=upload.name))
-            for line in report.lines():
-                st.warning(line)
+    )
 
-st.subheader(text("data.draw.heading", lang))
-st.caption(text("data.draw.help", lang))
-drawing = st_folium(
-    hotspot_drawing_map(area, lang=lang),
-    returned_objects=["all_drawings"],
-    use_container_width=True,
-    height=520,
-    key=f"hotspot_drawing_{layerstore.revision()}",
-)
-shapes = hotspotdraw.drawn_table(
-    area.hotspots,
-    (drawing or {}).get("all_drawings"),
-    new_name=text("data.draw.new_name", lang),
-)
-if len(shapes) == 0:
-    st.info(text("data.draw.none", lang))
-named = st.data_editor(
-    shapes.drop(columns="geometry"),
-    column_config={
-        "hotspot_name": text("column.hotspot", lang),
-        "hotspot_kind": text("column.hotspot_kind", lang),
-        "weight": st.column_config.NumberColumn(text("column.weight", lang), min_value=0.1),
-        "area_ha": text("column.area_ha", lang),
-    },
-    disabled=["area_ha"],
-    hide_index=True,
-    use_container_width=True,
-    key=f"hotspot_names_{hotspotdraw.fingerprint(shapes)}",
-)
-if st.button(text("data.draw.save", lang), key="save_drawn_hotspots"):
-    report = LoadReport()
-    try:
-        edited = shapes.assign(**{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS})
-        frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
-        layerstore.save_layer("hotspots", frame)
-    except USER_ERRORS as error:
-        st.error(f"{text('error.heading', lang)}: {error}")
-    else:
-        st.success(text("data.draw.saved", lang, count=len(frame)))
-    for line in report.lines():
-        st.warning(line)
+    for name, loader in LOADERS.items():
+        with st.expander(text(f"data.{name}", lang)):
+            upload = st.file_uploader(
+                text("data.upload", lang),
+                type=["geojson", "json", "gpkg", "zip", "kml", "shp"],
+                key=f"upload_{name}",
+            )
+            stated_crs = st.text_input(text("data.crs", lang), key=f"crs_{name}")
+            if upload is not None and st.button(text("data.load", lang), key=f"load_{name}"):
+                report = LoadReport()
+                try:
+                    frame = loader(upload, crs=stated_crs or None, working=area.crs, report=report)
+                    layerstore.save_layer(name, frame)
+                    if name == "wards":
+                        moved = appstate.registry().replace_wards(
+                            actor, frame, boundary_set=upload.name
+                        )
+                        st.info(text("data.wards_moved", lang, count=moved))
+                except USER_ERRORS as error:
+                    appstate.show_error(error, lang)
+                else:
+                    st.success(text("data.loaded", lang, count=len(frame), file=upload.name))
+                for line in report.lines(lang):
+                    st.warning(views.literal(line))
 
-st.subheader(text("data.key_routes", lang))
-names = sorted(n for n in area.roads["road_name"].unique() if n)
-chosen = st.multiselect(
-    text("data.key_routes_pick", lang),
-    names,
-    default=[n for n in area.key_routes if n in names],
-    placeholder=text("ui.choose", lang),
-    key="key_routes",
-)
-if st.button(text("data.save_key_routes", lang), key="save_key_routes"):
-    layerstore.save_key_routes(chosen)
-    st.success(text("data.key_routes_saved", lang, count=len(chosen)))
+    st.subheader(text("data.draw.heading", lang))
+    st.caption(text("data.draw.help", lang))
+    drawing = st_folium(
+        hotspot_drawing_map(area, lang=lang),
+        returned_objects=["all_drawings"],
+        use_container_width=True,
+        height=520,
+        key=f"hotspot_drawing_{layerstore.revision()}",
+    )
+    shapes = hotspotdraw.drawn_table(
+        area.hotspots,
+        (drawing or {}).get("all_drawings"),
+        new_name=text("data.draw.new_name", lang),
+    )
+    if len(shapes) == 0:
+        st.info(text("data.draw.none", lang))
+    named = st.data_editor(
+        shapes.drop(columns="geometry"),
+        column_config={
+            "hotspot_name": text("column.hotspot", lang),
+            "hotspot_kind": text("column.hotspot_kind", lang),
+            "weight": st.column_config.NumberColumn(text("column.weight", lang), min_value=0.1),
+            "area_ha": text("column.area_ha", lang),
+        },
+        disabled=["area_ha"],
+        hide_index=True,
+        width="stretch",
+        key=f"hotspot_names_{hotspotdraw.fingerprint(shapes)}",
+    )
+    if st.button(text("data.draw.save", lang), key="save_drawn_hotspots"):
+        report = LoadReport()
+        try:
+            edited = shapes.assign(
+                **{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS}
+            )
+            frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
+            layerstore.save_layer("hotspots", frame)
+        except USER_ERRORS as error:
+            appstate.show_error(error, lang)
+        else:
+            st.success(text("data.draw.saved", lang, count=len(frame)))
+        for line in report.lines(lang):
+            st.warning(views.literal(line))
 
-st.subheader(text("data.reset_heading", lang))
-if st.button(text("data.reset", lang), key="reset_layers"):
-    layerstore.reset()
-    appstate.restore_demo_wards(actor)
-    st.success(text("data.reset_done", lang))
+    st.subheader(text("data.key_routes", lang))
+    names = sorted(n for n in area.roads["road_name"].unique() if n)
+    chosen = st.multiselect(
+        text("data.key_routes_pick", lang),
+        names,
+        default=[n for n in area.key_routes if n in names],
+        placeholder=text("ui.choose", lang),
+        key="key_routes",
+    )
+    if st.button(text("data.save_key_routes", lang), key="save_key_routes"):
+        layerstore.save_key_routes(chosen)
+        st.success(text("data.key_routes_saved", lang, count=len(chosen)))
+
+    st.subheader(text("data.reset_heading", lang))
+    if st.button(text("data.reset", lang), key="reset_layers"):
+        layerstore.reset()
+        appstate.restore_demo_wards(actor)
+        st.success(text("data.reset_done", lang))

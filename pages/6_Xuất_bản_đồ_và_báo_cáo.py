@@ -19,86 +19,89 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-lang, actor = appstate.page_setup("export.title")
-st.title(text("export.title", lang))
-registry = appstate.registry()
-with appstate.loading(lang):
-    summary = appstate.current_summary(actor)
+with appstate.page("export.title") as (lang, actor):
+    st.title(text("export.title", lang))
+    registry = appstate.registry()
+    with appstate.loading(lang):
+        summary = appstate.current_summary(actor)
 
-ward_names = registry.ward_names()
-listed = campaigns.campaigns(registry, actor)
-campaign_names = dict(zip(listed["id"], listed["name"], strict=True))
-left, right = st.columns(2)
-wards = left.multiselect(
-    text("export.wards", lang),
-    sorted(ward_names),
-    format_func=lambda code: ward_names[code],
-    placeholder=text("export.whole_district", lang),
-    key="export_wards",
-)
-fmt = left.radio(
-    text("export.format", lang),
-    FORMATS,
-    format_func=lambda f: text(f"export.format.{f}", lang),
-    key="export_format",
-)
-size = left.radio(
-    text("export.size", lang),
-    tuple(SIZES),
-    format_func=lambda s: text(f"export.size.{s}", lang),
-    horizontal=True,
-    disabled=fmt != "png",
-    key="export_size",
-)
-campaign_id = right.selectbox(
-    text("export.campaign", lang),
-    [None, *campaign_names],
-    format_func=lambda c: text("export.no_campaign", lang) if c is None else campaign_names[c],
-    key="export_campaign",
-)
-when = right.date_input(text("export.date", lang), dt.date.today(), key="export_date")
-with_owner = False
-purpose = ""
-if fmt == "xlsx" and actor.sees_owners:
-    with_owner = right.checkbox(text("export.with_owner", lang), key="export_owner")
-    if with_owner:
-        purpose = right.text_input(text("export.purpose", lang), key="export_purpose")
-
-st.caption(text("export.preview", lang))
-st.image(appstate.map_preview(actor, lang, when, wards, campaign_id), width="stretch")
-
-if st.button(text("export.make", lang), type="primary", key="export_make"):
-    bar = st.progress(0.0, text=text("export.making", lang))
-    try:
-        with tempfile.TemporaryDirectory(prefix="cctv-export-") as folder:
-            path = Path(folder) / f"ban_do_do_phu.{fmt}"
-            export_for_meeting(
-                registry,
-                actor,
-                path,
-                fmt=fmt,
-                lang=lang,
-                when=when,
-                wards=tuple(wards),
-                size=size,
-                campaign_id=int(campaign_id) if campaign_id else None,
-                with_owner=with_owner,
-                purpose=purpose,
-                summary=summary,
-                progress=lambda fraction: bar.progress(fraction, text=text("export.making", lang)),
-            )
-            st.session_state["export_file"] = (path.name, path.read_bytes(), MIME[fmt])
-    except USER_ERRORS as error:
-        st.error(f"{text('error.heading', lang)}: {error}")
-    bar.empty()
-
-made = st.session_state.get("export_file")
-if made:
-    name, data, mime = made
-    st.download_button(
-        text("export.download", lang, name=name),
-        data=data,
-        file_name=name,
-        mime=mime,
-        key="export_download",
+    ward_names = registry.ward_names()
+    listed = campaigns.campaigns(registry, actor)
+    campaign_names = dict(zip(listed["id"], listed["name"], strict=True))
+    left, right = st.columns(2)
+    wards = left.multiselect(
+        text("export.wards", lang),
+        sorted(ward_names),
+        format_func=lambda code: ward_names[code],
+        placeholder=text("export.whole_district", lang),
+        key="export_wards",
     )
+    fmt = left.radio(
+        text("export.format", lang),
+        FORMATS,
+        format_func=lambda f: text(f"export.format.{f}", lang),
+        key="export_format",
+    )
+    size = left.radio(
+        text("export.size", lang),
+        tuple(SIZES),
+        format_func=lambda s: text(f"export.size.{s}", lang),
+        horizontal=True,
+        disabled=fmt != "png",
+        key="export_size",
+    )
+    campaign_id = right.selectbox(
+        text("export.campaign", lang),
+        [None, *campaign_names],
+        format_func=lambda c: text("export.no_campaign", lang) if c is None else campaign_names[c],
+        key="export_campaign",
+    )
+    when = right.date_input(text("export.date", lang), dt.date.today(), key="export_date")
+    with_owner = False
+    purpose = ""
+    if fmt == "xlsx" and actor.sees_owners:
+        with_owner = right.checkbox(text("export.with_owner", lang), key="export_owner")
+        if with_owner:
+            purpose = right.text_input(text("export.purpose", lang), key="export_purpose")
+
+    st.caption(text("export.preview", lang))
+    st.image(appstate.map_preview(actor, lang, when, wards, campaign_id), width="stretch")
+
+    options = (tuple(wards), fmt, size, campaign_id, when, with_owner, purpose)
+    if st.button(text("export.make", lang), type="primary", key="export_make"):
+        bar = st.progress(0.0, text=text("export.making", lang))
+        try:
+            with tempfile.TemporaryDirectory(prefix="cctv-export-") as folder:
+                path = Path(folder) / f"ban_do_do_phu.{fmt}"
+                export_for_meeting(
+                    registry,
+                    actor,
+                    path,
+                    fmt=fmt,
+                    lang=lang,
+                    when=when,
+                    wards=tuple(wards),
+                    size=size,
+                    campaign_id=int(campaign_id) if campaign_id else None,
+                    with_owner=with_owner,
+                    purpose=purpose,
+                    summary=summary,
+                    progress=lambda fraction: bar.progress(
+                        fraction, text=text("export.making", lang)
+                    ),
+                )
+                st.session_state["export_file"] = (options, path.name, path.read_bytes(), MIME[fmt])
+        except USER_ERRORS as error:
+            appstate.show_error(error, lang)
+        bar.empty()
+
+    made = st.session_state.get("export_file")
+    if made and made[0] == options:  # a file made with other choices is not offered
+        _, name, data, mime = made
+        st.download_button(
+            text("export.download", lang, name=name),
+            data=data,
+            file_name=name,
+            mime=mime,
+            key="export_download",
+        )

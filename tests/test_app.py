@@ -17,6 +17,18 @@ PAGES = ["app.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").gl
 ADMIN = Actor("admin", "district")
 
 
+def assert_clean(app: AppTest) -> None:
+    """No exception escaped the page, and the page's own guard caught none either."""
+    assert not app.exception, [e.value for e in app.exception]
+    unexpected = [e.value for e in app.error if "mã tra cứu" in e.value or "reference" in e.value]
+    assert unexpected == []
+
+
+def vi_number(written: str) -> float:
+    """A number as the Vietnamese UI writes it (2.000 · 32,8 %) back as a float."""
+    return float(written.replace(".", "").replace(",", ".").rstrip("% ").strip())
+
+
 def run_page(path: str, lang: str = "vi", actor: Actor | None = ADMIN) -> AppTest:
     """Run ``path`` as Streamlit does (app.py is the entry point), signed in as ``actor``."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -33,7 +45,7 @@ def run_page(path: str, lang: str = "vi", actor: Actor | None = ADMIN) -> AppTes
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_runs_without_exception(path, lang):
     app = run_page(path, lang)
-    assert not app.exception, [e.value for e in app.exception]
+    assert_clean(app)
     titles = {"app.title", "coverage.page_title", "register.title", "map.page_title", "data.title"}
     titles |= {"plan.title", "export.title"}
     assert app.title[0].value in {text(key, lang) for key in titles}
@@ -42,10 +54,10 @@ def test_every_page_runs_without_exception(path, lang):
 def test_overview_shows_the_engine_figures():
     app = run_page("app.py")
     labels = {m.label: m.value for m in app.metric}
-    assert labels[text("kpi.cameras_total", "vi")] == "2,000"
+    assert labels[text("kpi.cameras_total", "vi")] == "2.000"
     share = labels[text("kpi.covered_share", "vi")]
-    assert share.endswith("%") and 5.0 < float(share.rstrip("%")) < 95.0
-    assert any("demo — approximate geometry" in info.value for info in app.info)
+    assert share.endswith(" %") and "," in share and 5.0 < vi_number(share) < 95.0
+    assert any(text("app.demo_notice", "vi") == info.value for info in app.info)
 
 
 def test_language_switch_changes_the_text():
@@ -92,7 +104,7 @@ def test_ward_user_sees_only_their_ward():
     ward_user = Actor("lan", "ward", frozenset({"27109"}))
     app = run_page("app.py", actor=ward_user)
     labels = {m.label: m.value for m in app.metric}
-    assert 0 < int(labels[text("kpi.cameras_total", "vi")].replace(",", "")) < 2000
+    assert 0 < vi_number(labels[text("kpi.cameras_total", "vi")]) < 2000
     assert any("Cát Lái" in c.value for c in app.sidebar.caption)
 
 
@@ -106,7 +118,7 @@ def metric_value(app: AppTest, key: str) -> str:
 
 def test_registering_through_the_form_changes_the_registry_and_coverage():
     before = run_page("app.py")
-    total_before = int(metric_value(before, "kpi.cameras_total").replace(",", ""))
+    total_before = vi_number(metric_value(before, "kpi.cameras_total"))
     covered_before = metric_value(before, "kpi.covered_share")
     app = register_page()
     # A 360° camera with a 200 m range on Mai Chí Thọ × Đồng Văn Cống sees new key-route metres.
@@ -120,7 +132,7 @@ def test_registering_through_the_form_changes_the_registry_and_coverage():
     assert app.success, [e.value for e in app.error]
     assert app.success[0].value.startswith("Đã đăng ký camera số")
     after = run_page("app.py")
-    assert int(metric_value(after, "kpi.cameras_total").replace(",", "")) == total_before + 1
+    assert vi_number(metric_value(after, "kpi.cameras_total")) == total_before + 1
     assert metric_value(after, "kpi.covered_share") != covered_before
 
 
@@ -138,7 +150,7 @@ def test_ward_user_sees_only_their_wards_cameras_in_the_list():
 def test_every_page_runs_for_every_role(path, role):
     actor = Actor(f"test-{role}", role, frozenset({"27109"}) if role == "ward" else frozenset())
     app = run_page(path, actor=actor)
-    assert not app.exception, [e.value for e in app.exception]
+    assert_clean(app)
 
 
 def test_data_page_is_for_district_users_only():
@@ -172,7 +184,7 @@ def test_planning_recommends_saves_a_campaign_and_tracks_a_target():
     app.button(key="plan_run").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert app.metric[0].value == "6"
-    before, after = (float(m.value.rstrip("%")) for m in app.metric[1:3])
+    before, after = (vi_number(m.value) for m in app.metric[1:3])
     assert after > before
     app.text_input(key="campaign_name").set_value("Chiến dịch thử")
     app.button(key="campaign_create").click().run()

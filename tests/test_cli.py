@@ -13,6 +13,12 @@ import shapely
 import cli
 from geodata.demo import KEY_ROUTES
 
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
+    monkeypatch.setenv("CCTV_LANGUAGE", "en")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -1,9 +1,16 @@
 """``cli.py export``: the four formats from the command line, and one-line errors."""
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 
 from tests.test_cli import run_cli
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
+    monkeypatch.setenv("CCTV_LANGUAGE", "en")
 
 
 def test_each_format_is_written(tmp_path):

@@ -11,6 +11,12 @@ from geodata.dataset import load_dataset
 from geodata.summary import key_route_segments
 from tests.test_cli import run_cli, write_small_area
 
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
+    monkeypatch.setenv("CCTV_LANGUAGE", "en")
+
 SITE_KEYS = {"lat", "lon", "bearing_deg", "fov_deg", "range_m", "gain_m", "ward"}
 
 

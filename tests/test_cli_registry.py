@@ -22,6 +22,12 @@ from geodata.registry import Registry
 from tests.registry_fixtures import DISTRICT
 from tests.test_cli import write_small_area
 
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
+    monkeypatch.setenv("CCTV_LANGUAGE", "en")
+
 ROOT = Path(__file__).resolve().parent.parent
 AN_KHANH = "27106"
 IN_AN_KHANH = {"lat": 10.7812, "lon": 106.7200}
@@ -36,7 +42,12 @@ def env(tmp_path) -> dict[str, str]:
     registry.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
     registry.engine.dispose()
     environment = {k: v for k, v in os.environ.items() if k not in ("PASSWORD", "DATABASE_URL")}
-    return {**environment, "DATABASE_URL": url, "CCTV_DATA_DIR": str(tmp_path / "data")}
+    return {
+        **environment,
+        "DATABASE_URL": url,
+        "CCTV_DATA_DIR": str(tmp_path / "data"),
+        "CCTV_LANGUAGE": "en",
+    }
 
 
 @pytest.fixture
@@ -193,7 +204,7 @@ def test_import_counts_and_reports_rejected_rows(env, registry, tmp_path, import
     assert done.stdout.strip() == "accepted 2, rejected 1"
     assert registry.count() == 2
     rows = pd.read_csv(rejected, encoding="utf-8-sig")
-    assert rows["external_code"].tolist() == ["AK-3"] and "fov_deg" in rows.loc[0, "reason"]
+    assert rows["external_code"].tolist() == ["AK-3"] and "fov_deg" in rows.loc[0, "Reason"]
 
 
 def test_import_dry_run_saves_nothing(env, registry, tmp_path, importer):
@@ -208,7 +219,7 @@ def test_import_as_a_viewer_is_refused(env, registry, tmp_path, importer):
     registry.add_user(DISTRICT, "xem", PASSWORD, "viewer")
     source = write_camera_list(tmp_path / "cameras.csv")
     done = run_cli(env, "cameras", "import", str(source), "--as", "xem")
-    assert_one_line_error(done, "viewer")
+    assert_one_line_error(done, "Viewer")
     assert registry.count() == 0
 
 

@@ -141,7 +141,7 @@ def test_owner_details_only_with_a_purpose_and_audited(registry, cameras, tmp_pa
 
 def test_viewer_cannot_export_owner_details_and_nothing_is_written(registry, cameras, tmp_path):
     path = tmp_path / "owners.csv"
-    with pytest.raises(PermissionDenied, match=r"xem \(viewer\) may not export owner details"):
+    with pytest.raises(PermissionDenied, match=r"xem \(Viewer\) may not export owner details"):
         export_cameras(registry, VIEWER, path, fmt="csv", with_owner=True, purpose="kiểm tra")
     assert not path.exists()
     assert export_cameras(registry, VIEWER, path, fmt="csv") == 4
@@ -329,7 +329,7 @@ def test_overpass_json_and_cardinal_directions(tmp_path):
     assert table.loc["osm:node/103", "fov_deg"] == 90.0
     assert table.loc["osm:node/104", "fov_deg"] == 360.0
     assert pd.isna(table.loc["osm:node/105", "bearing_deg"])
-    assert "not understood" in table.loc["osm:node/105", "notes"]
+    assert "không hiểu hướng" in table.loc["osm:node/105", "notes"]
     assert table.loc["osm:way/108", "bearing_deg"] == 90.0
     lines = "\n".join(report.lines())
     assert "towards the shop" in lines and "way/107" in lines

@@ -89,7 +89,7 @@ def test_the_status_flow_is_kept_and_registration_links_a_nearby_camera(registry
     campaign = camp.create_campaign(registry, DISTRICT, advice, name="d")
     target = camp.targets(registry, DISTRICT, campaign).iloc[0]
     tid, version = int(target["id"]), int(target["version"])
-    with pytest.raises(InputError, match="can move to contacted, declined"):
+    with pytest.raises(InputError, match="can move to Contacted, Declined"):
         camp.set_target(registry, DISTRICT, tid, status="installed", expected_version=version)
     for status in ("contacted", "agreed", "installed"):
         version = camp.set_target(registry, DISTRICT, tid, status=status, expected_version=version)[

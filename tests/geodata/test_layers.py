@@ -361,8 +361,8 @@ def test_load_wards_normalises_names_to_nfc_and_reports_how_many(tmp_path):
     report = LoadReport()
     wards = load_wards(write(WARDS.assign(name_vi=decomposed), tmp_path, "geojson"), report=report)
     assert list(wards["ward_name"]) == ["Thảo Điền", "An Phú"]
-    [issue] = [issue for issue in report if "NFC" in issue.message]
-    assert issue.message.startswith("2 value(s) converted to Unicode NFC")
+    [issue] = [issue for issue in report if "NFC" in str(issue.message)]
+    assert str(issue.message).startswith("2 value(s) converted to Unicode NFC")
     assert issue.column == "name_vi"
 
 

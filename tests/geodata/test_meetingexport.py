@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from geodata import campaigns
+from geodata import campaigns, i18n
 from geodata.demo import build_demo
 from geodata.errors import InputError, PermissionDenied
 from geodata.meetingexport import area_dataset, export_for_meeting
@@ -109,7 +109,7 @@ def test_workbook_sheets_and_figures_match_the_engine(seeded, engine_summary, tm
     book = load_workbook(path)
     assert book.sheetnames == ["Tổng hợp", "Phường", "Tuyến", "Điểm mù", "Camera"]
     summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
-    assert summary["Độ phủ tuyến trọng điểm"] == f"{engine_summary.routes.share:.1%}"
+    assert summary["Độ phủ tuyến trọng điểm"] == i18n.percent(engine_summary.routes.share, "vi")
     by_ward = engine_summary.routes.by_ward().set_index("ward")
     rows = list(book["Phường"].iter_rows(values_only=True))
     header = rows[0]

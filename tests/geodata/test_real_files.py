@@ -121,7 +121,7 @@ def test_osm_road_skeleton_loads_unnamed_with_its_length(quan2_outline):
     # nothing is removed.
     assert len(roads) == 746
     assert set(roads["road_name"]) == {""}
-    assert [issue.message.split(";")[0] for issue in report] == [
+    assert [str(issue.message).split(";")[0] for issue in report] == [
         "no road name column (looked for road_name, ten_duong, tên đường, tenduong, street, "
         "street_name, name_vi, name, ten, tên)"
     ]
@@ -137,7 +137,7 @@ def test_osm_road_skeleton_with_both_directions_is_deduplicated_and_reported(tmp
     report = LoadReport()
     roads = load_roads(path, report=report)
     assert len(roads) == 746
-    [duplicates] = [issue.message for issue in report if "duplicate" in issue.message]
+    [duplicates] = [str(issue.message) for issue in report if "duplicate" in str(issue.message)]
     assert duplicates.startswith(
         "removed 40 duplicate line(s): the same line twice, or once in each direction"
     )

@@ -164,7 +164,7 @@ def test_ward_user_cannot_reach_another_ward(registry, attempt):
         assert registry.camera_frame(LAN)["camera_id"].tolist() == [str(own["id"])]
         return
     before = registry.cameras(DISTRICT).drop(columns=["updated_at"]).to_dict("records")
-    with pytest.raises(PermissionDenied, match="lan \\(ward, wards 27106\\) may not"):
+    with pytest.raises(PermissionDenied, match="lan \\(Ward staff, wards 27106\\) may not"):
         calls[attempt]()
     after = registry.cameras(DISTRICT).drop(columns=["updated_at"]).to_dict("records")
     assert after == before
@@ -175,7 +175,7 @@ def test_viewer_reads_without_owner_details_and_writes_nothing(registry):
     seen = registry.get(VIEWER, record["id"])
     assert seen["owner_name"] is None and seen["owner_phone"] is None and seen["range_m"] == 30
     assert registry.cameras(VIEWER)["owner_phone"].isna().all()
-    with pytest.raises(PermissionDenied, match="viewer"):
+    with pytest.raises(PermissionDenied, match="Viewer"):
         registry.register(VIEWER, camera())
     with pytest.raises(PermissionDenied, match="may not change"):
         registry.update(VIEWER, record["id"], {"range_m": 5}, expected_version=1)
