@@ -31,10 +31,9 @@ with appstate.page("app.title") as (lang, actor):
 
     st.subheader(text("table.ward_overview", lang))
     wards = views.ward_overview(summary, cameras, lang)
-    left, right = st.columns([3, 2])
-    left.dataframe(views.styled(wards, lang), hide_index=True, width="stretch")
-    right.caption(text("chart.ward_share", lang))
-    right.altair_chart(
+    st.dataframe(views.styled(wards, lang), hide_index=True, width="stretch")
+    st.caption(text("chart.ward_share", lang))
+    st.altair_chart(
         views.share_bars(wards, text("column.ward", lang), text("column.share_pct", lang), lang),
         width="stretch",
     )

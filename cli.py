@@ -80,148 +80,130 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr (exit status 2)."""
 
     def error(self, message: str):
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        line = text("cli.usage_error", _lang(), prog=self.prog, message=message)
+        self.exit(EXIT_BAD_INPUT, line + "\n")
+
+
+def _help(name: str) -> str:
+    """The ``--help`` text ``cli.help.<name>`` in the language of the messages."""
+    return text(f"cli.help.{name}", _lang())
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = _Parser(prog="cli.py", description=__doc__.split("\n")[0])
+    parser = _Parser(prog="cli.py", description=_help("description"))
     commands = parser.add_subparsers(dest="command", required=True)
     acting = _Parser(add_help=False)
     acting.add_argument(
         "--as",
         dest="acting_as",
         metavar="USER",
-        help="act as this registry user (no password asked); default: the local administrator",
+        help=_help("as"),
     )
 
     area = _Parser(add_help=False)
     source = area.add_mutually_exclusive_group(required=True)
-    source.add_argument("--demo", action="store_true", help="use the built-in Quận 2 demo")
-    source.add_argument("--wards", type=Path, help="ward polygons (GeoJSON, GPKG, SHP, KML…)")
-    area.add_argument("--roads", type=Path, help="road lines")
+    source.add_argument("--demo", action="store_true", help=_help("demo"))
+    source.add_argument("--wards", type=Path, help=_help("wards"))
+    area.add_argument("--roads", type=Path, help=_help("roads"))
     area.add_argument(
         "--cameras",
         type=Path,
-        help="cameras: CSV/XLSX with lat/lon, or points (default: the registry's cameras)",
+        help=_help("cameras"),
     )
-    area.add_argument("--hotspots", type=Path, help="hotspot polygons, or points with radius_m")
-    area.add_argument(
-        "--key-routes", default="", help="comma-separated road names (default: every road)"
-    )
-    area.add_argument("--route-name-field", help="the roads' name column")
-    area.add_argument("--ward-name-field", help="the wards' name column")
-    area.add_argument("--crs", help="CRS of input files that declare none (e.g. EPSG:32648)")
+    area.add_argument("--hotspots", type=Path, help=_help("hotspots"))
+    area.add_argument("--key-routes", default="", help=_help("key_routes"))
+    area.add_argument("--route-name-field", help=_help("route_name_field"))
+    area.add_argument("--ward-name-field", help=_help("ward_name_field"))
+    area.add_argument("--crs", help=_help("crs"))
 
     report = commands.add_parser(
         "report",
         parents=[acting, area],
-        help="coverage of key routes and hotspots, and the gaps, as JSON",
+        help=_help("report"),
     )
-    report.add_argument(
-        "--gap-min-m", type=float, default=GAP_MIN_M, help="shortest gap reported, in metres"
-    )
-    report.add_argument("--json", type=Path, help="write the report here (default: stdout)")
-    report.add_argument("--gaps", type=Path, help="write the gaps as GeoJSON (EPSG:4326)")
+    report.add_argument("--gap-min-m", type=float, default=GAP_MIN_M, help=_help("gap_min_m"))
+    report.add_argument("--json", type=Path, help=_help("report_json"))
+    report.add_argument("--gaps", type=Path, help=_help("gaps"))
     report.set_defaults(handler=run_report)
 
     advice = commands.add_parser(
         "recommend",
         parents=[acting, area],
-        help="where new cameras should go (site and bearing), as JSON",
+        help=_help("recommend"),
     )
     how_many = advice.add_mutually_exclusive_group(required=True)
-    how_many.add_argument("--k", type=int, help="how many new cameras")
-    how_many.add_argument(
-        "--target-share", type=float, help="covered share of key routes to reach (0–1)"
-    )
+    how_many.add_argument("--k", type=int, help=_help("k"))
+    how_many.add_argument("--target-share", type=float, help=_help("target_share"))
     advice.add_argument(
         "--candidates",
         type=Path,
-        help="CSV/XLSX of households that agreed to install (lat/lon, address)",
+        help=_help("candidates"),
     )
     advice.add_argument(
         "--only-candidates",
         action="store_true",
-        help="propose only the listed households (no generated sites)",
+        help=_help("only_candidates"),
     )
-    advice.add_argument(
-        "--spacing-m", type=float, default=SPACING_M, help="least distance between new cameras"
-    )
-    advice.add_argument(
-        "--step-m", type=float, default=STEP_M, help="distance between generated sites"
-    )
+    advice.add_argument("--spacing-m", type=float, default=SPACING_M, help=_help("spacing_m"))
+    advice.add_argument("--step-m", type=float, default=STEP_M, help=_help("step_m"))
     advice.add_argument(
         "--route-weight",
         action="append",
         default=[],
         metavar="NAME=W",
-        help="priority of a key route (default 1); repeat for several routes",
+        help=_help("route_weight"),
     )
     advice.add_argument(
         "--hotspot-weighting",
         action="store_true",
-        help="weigh key-route metres inside hotspots by the hotspot's weight",
+        help=_help("hotspot_weighting"),
     )
-    advice.add_argument("--json", type=Path, help="write the result here (default: stdout)")
+    advice.add_argument("--json", type=Path, help=_help("recommend_json"))
     advice.set_defaults(handler=run_recommend)
 
-    cameras = commands.add_parser("cameras", help="the registry's cameras: import and export")
+    cameras = commands.add_parser("cameras", help=_help("cameras_command"))
     camera_commands = cameras.add_subparsers(dest="camera_command", required=True)
-    importing = camera_commands.add_parser(
-        "import", parents=[acting], help="register the cameras of a CSV/XLSX file"
-    )
-    importing.add_argument("file", type=Path, help="the cameras file")
-    importing.add_argument(
-        "--dry-run", action="store_true", help="check the file and count, save nothing"
-    )
-    importing.add_argument(
-        "--report", type=Path, metavar="REJECTED.csv", help="write the rejected rows here"
-    )
+    importing = camera_commands.add_parser("import", parents=[acting], help=_help("import"))
+    importing.add_argument("file", type=Path, help=_help("import_file"))
+    importing.add_argument("--dry-run", action="store_true", help=_help("dry_run"))
+    importing.add_argument("--report", type=Path, metavar="REJECTED.csv", help=_help("rejected"))
     importing.set_defaults(handler=run_import)
-    exporting = camera_commands.add_parser(
-        "export", parents=[acting], help="write the cameras you may see to a file"
-    )
+    exporting = camera_commands.add_parser("export", parents=[acting], help=_help("export_cameras"))
     exporting.add_argument("--format", required=True, choices=EXPORT_FORMATS, dest="fmt")
-    exporting.add_argument("--out", required=True, type=Path, help="the file to write")
+    exporting.add_argument("--out", required=True, type=Path, help=_help("out"))
     exporting.add_argument(
         "--with-owner",
         action="store_true",
-        help="include owner names, phones and addresses (needs --purpose; audited)",
+        help=_help("with_owner"),
     )
-    exporting.add_argument("--purpose", default="", help="why owner details are exported")
+    exporting.add_argument("--purpose", default="", help=_help("purpose"))
     exporting.set_defaults(handler=run_export)
 
     meeting = commands.add_parser(
         "export",
         parents=[acting],
-        help="maps and reports for meetings: PNG map, PDF report, offline HTML map, workbook",
+        help=_help("export"),
     )
     meeting.add_argument("--format", required=True, choices=MEETING_FORMATS, dest="fmt")
-    meeting.add_argument("--out", required=True, type=Path, help="the file to write")
-    meeting.add_argument(
-        "--ward", action="append", default=[], metavar="CODE", help="a ward to show (repeat)"
-    )
-    meeting.add_argument("--size", choices=tuple(SIZES), default="a4", help="PNG page size")
-    meeting.add_argument("--campaign", type=int, metavar="ID", help="show this campaign's sites")
-    meeting.add_argument("--lang", choices=LANGUAGES, default="vi", help="language of the text")
-    meeting.add_argument(
-        "--date", type=dt.date.fromisoformat, help="date printed on it (YYYY-MM-DD; default today)"
-    )
+    meeting.add_argument("--out", required=True, type=Path, help=_help("out"))
+    meeting.add_argument("--ward", action="append", default=[], metavar="CODE", help=_help("ward"))
+    meeting.add_argument("--size", choices=tuple(SIZES), default="a4", help=_help("size"))
+    meeting.add_argument("--campaign", type=int, metavar="ID", help=_help("campaign"))
+    meeting.add_argument("--lang", choices=LANGUAGES, default="vi", help=_help("lang"))
+    meeting.add_argument("--date", type=dt.date.fromisoformat, help=_help("date"))
     meeting.add_argument(
         "--with-owner",
         action="store_true",
-        help="owner names and phones in the workbook's camera sheet (needs --purpose; audited)",
+        help=_help("with_owner_book"),
     )
-    meeting.add_argument("--purpose", default="", help="why owner details are exported")
+    meeting.add_argument("--purpose", default="", help=_help("purpose"))
     meeting.set_defaults(handler=run_meeting_export)
 
-    users = commands.add_parser("users", help="registry users")
+    users = commands.add_parser("users", help=_help("users"))
     user_commands = users.add_subparsers(dest="user_command", required=True)
-    adding = user_commands.add_parser(
-        "add", parents=[acting], help="add a user (password from $PASSWORD, else asked twice)"
-    )
-    adding.add_argument("name", help="the user's name (what they sign in with)")
+    adding = user_commands.add_parser("add", parents=[acting], help=_help("users_add"))
+    adding.add_argument("name", help=_help("user_name"))
     adding.add_argument("--role", required=True, choices=ROLES)
     adding.add_argument(
         "--ward",
@@ -230,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         default=[],
         metavar="CODE",
-        help="ward code(s) the user looks after (required for a ward user)",
+        help=_help("user_wards"),
     )
     adding.set_defaults(handler=run_add_user)
     return parser

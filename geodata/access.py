@@ -74,7 +74,9 @@ class Actor:
         """Raise :class:`PermissionDenied` unless the actor is a district user."""
         if self.role != "district":
             raise PermissionDenied(
-                "error.access.district", actor=self.name, role=Message(f"role.{self.role}"),
+                "error.access.district",
+                actor=self.name,
+                role=Message(f"role.{self.role}"),
                 what=what,
             )
 

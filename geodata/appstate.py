@@ -7,8 +7,10 @@ recomputing them.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
+import threading
 import time
 from contextlib import contextmanager
 
@@ -82,9 +84,60 @@ def area(layer_revision: int) -> Dataset:
     return layerstore.current(build_demo())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+class UserViews:
+    """What has been worked out for each signed-in user (their cameras, coverage, previews),
+    for the data revision it was worked out at.
+
+    Shared by the user's sessions in this server process; a new revision replaces a user's
+    views, and :meth:`forget` drops them all when the user signs out or their session expires
+    (nothing about them stays in memory).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._views: dict[Actor, tuple[object, dict]] = {}
+
+    def get(self, actor: Actor, revisions, key, compute):
+        """The view ``key`` of ``actor`` at ``revisions``, worked out by ``compute()`` once."""
+        with self._lock:
+            kept = self._views.get(actor)
+            if kept is not None and kept[0] == revisions and key in kept[1]:
+                return kept[1][key]
+        value = compute()
+        with self._lock:
+            kept = self._views.get(actor)
+            if kept is None or kept[0] != revisions:
+                kept = (revisions, {})
+                self._views[actor] = kept
+            kept[1][key] = value
+        return value
+
+    def forget(self, actor: Actor) -> None:
+        """Drop every view of ``actor``."""
+        with self._lock:
+            self._views.pop(actor, None)
+
+    def holds(self, actor: Actor) -> bool:
+        """Whether any view of ``actor`` is kept."""
+        with self._lock:
+            return actor in self._views
+
+
+USER_VIEWS = UserViews()
+"""The views of this server process's users (one per process, like the caches)."""
+
+
+def _camera_table(actor: Actor, revisions: tuple[int, int]):
+    return USER_VIEWS.get(actor, revisions, "cameras", lambda: registry().cameras(actor))
+
+
 def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
-    return with_registry_cameras(area(revisions[1]), _camera_table(actor, revisions[0]))
+    return USER_VIEWS.get(
+        actor,
+        revisions,
+        "dataset",
+        lambda: with_registry_cameras(area(revisions[1]), _camera_table(actor, revisions)),
+    )
 
 
 def current_dataset(actor: Actor) -> Dataset:
@@ -92,14 +145,9 @@ def current_dataset(actor: Actor) -> Dataset:
     return _dataset(actor, revision())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _camera_table(actor: Actor, registry_revision: int):
-    return registry().cameras(actor)
-
-
 def camera_table(actor: Actor):
     """The registry's cameras that ``actor`` may see (a DataFrame), refreshed on every write."""
-    return _camera_table(actor, registry().revision())
+    return _camera_table(actor, revision())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -108,10 +156,14 @@ def key_segments(layer_revision: int):
     return key_route_segments(area(layer_revision))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
 def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
-    return summarise(
-        _dataset(actor, revisions), gap_min_m=gap_min_m, segments=key_segments(revisions[1])
+    return USER_VIEWS.get(
+        actor,
+        revisions,
+        ("summary", gap_min_m),
+        lambda: summarise(
+            _dataset(actor, revisions), gap_min_m=gap_min_m, segments=key_segments(revisions[1])
+        ),
     )
 
 
@@ -120,17 +172,17 @@ def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSumma
     return _summary(actor, revision(), float(gap_min_m))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _map_preview(actor: Actor, revisions, lang, when, wards, campaign_id) -> bytes:
-    targets = campaigns.targets(registry(), actor, campaign_id) if campaign_id else None
-    summary = _summary(actor, revisions, GAP_MIN_M)
-    return preview_png(summary, lang=lang, when=when, wards=wards, proposals=targets)
-
-
 def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -> bytes:
     """The export page's map preview (PNG), drawn again only when its inputs or the data change."""
     chosen = int(campaign_id) if campaign_id else None
-    return _map_preview(actor, revision(), lang, when, tuple(wards), chosen)
+    revisions = revision()
+
+    def drawn() -> bytes:
+        targets = campaigns.targets(registry(), actor, chosen) if chosen else None
+        summary = _summary(actor, revisions, GAP_MIN_M)
+        return preview_png(summary, lang=lang, when=when, wards=tuple(wards), proposals=targets)
+
+    return USER_VIEWS.get(actor, revisions, ("preview", lang, when, tuple(wards), chosen), drawn)
 
 
 @contextmanager
@@ -247,9 +299,15 @@ def signed_in(lang: str) -> Actor | None:
 
 
 def sign_out() -> None:
-    """Forget the signed-in user."""
-    for key in (ACTOR_KEY, LAST_SEEN_KEY):
-        st.session_state.pop(key, None)
+    """Forget the signed-in user, what this session kept for them, and their cached views."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None:
+        USER_VIEWS.forget(actor)
+    language = st.session_state.get(LANGUAGE_KEY)
+    for key in list(st.session_state):
+        del st.session_state[key]
+    if language is not None:
+        st.session_state[LANGUAGE_KEY] = language
 
 
 def sign_in_form(lang: str) -> None:
@@ -265,8 +323,9 @@ def sign_in_form(lang: str) -> None:
     if submitted:
         try:
             actor = registry().authenticate(name, password)
-        except PermissionDenied:
-            st.error(text("auth.failed", lang))
+        except PermissionDenied as error:
+            locked = error.message.key == "error.sign_in.locked"
+            st.error(literal(error.render(lang)) if locked else text("auth.failed", lang))
             return
         st.session_state[ACTOR_KEY] = actor
         st.session_state[LAST_SEEN_KEY] = time.monotonic()
@@ -276,10 +335,12 @@ def sign_in_form(lang: str) -> None:
 def _user_box(actor: Actor, lang: str) -> None:
     names = registry().ward_names()
     wards = ", ".join(names.get(code, code) for code in sorted(actor.wards))
-    st.sidebar.markdown(f"**{text('auth.signed_in_as', lang)}** {actor.name}")
+    st.sidebar.markdown(f"**{literal(text('auth.signed_in_as', lang))}** {literal(actor.name)}")
     st.sidebar.caption(
-        f"{text('auth.role', lang)}: {text('role.' + actor.role, lang)}"
-        + (f" · {text('auth.wards', lang)}: {wards}" if wards else "")
+        literal(
+            f"{text('auth.role', lang)}: {text('role.' + actor.role, lang)}"
+            + (f" · {text('auth.wards', lang)}: {wards}" if wards else "")
+        )
     )
     if st.sidebar.button(text("auth.sign_out", lang), key="sign_out"):
         sign_out()
@@ -306,6 +367,74 @@ def language() -> str:
     return state[LANGUAGE_KEY]
 
 
+PHONE_WIDTH_PX = 640
+"""Below this window width, Streamlit lays columns out one under the other (a phone)."""
+
+_PAGE_STYLE = """
+<style>
+/* Streamlit's own English words, in the user's language (the widgets offer no option). */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+  font-size: 0;
+}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: %(upload)s; font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: %(limit)s; font-size: 0.8rem;
+}
+[data-key="__select_all__"] > div { font-size: 0; }
+[data-key="__select_all__"] > div::after { content: %(select_all)s; font-size: 0.875rem; }
+[role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
+[role="listbox"][data-empty="true"] [role="option"] span::after {
+  content: %(no_results)s; font-size: 0.875rem;
+}
+[data-testid="InputInstructions"] { display: none; }
+/* On a phone, headline figures two to a row instead of one. */
+@media (max-width: %(phone)dpx) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-direction: row; flex-wrap: wrap; gap: 0.5rem;
+  }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
+    > [data-testid="stColumn"] {
+    width: calc(50%% - 0.5rem) !important; flex: 1 1 calc(50%% - 0.5rem) !important;
+    min-width: calc(50%% - 0.5rem) !important;
+  }
+}
+</style>
+<script>
+/* On a phone, the sidebar closes once a page is chosen (it would cover the page). */
+if (!window.cctvSidebarCloses) {
+  window.cctvSidebarCloses = true;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest('[data-testid="stSidebar"] a');
+    if (!link || window.innerWidth >= %(phone)d) { return; }
+    setTimeout(function () {
+      var button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (button) { button.click(); }
+    }, 100);
+  }, true);
+}
+</script>
+"""
+
+
+def page_style(lang: str) -> str:
+    """The CSS and script every page carries: Streamlit's English words replaced by the
+    catalogue's (upload button, upload limits, "Select all", "No results", "Press Enter to
+    apply"), figures two to a row on a phone, and the sidebar closing on a phone once a page
+    is chosen."""
+    limit_mb = int(st.get_option("server.maxUploadSize"))
+    words = {
+        "upload": text("ui.upload", lang),
+        "limit": text("ui.upload_limit", lang, mb=limit_mb),
+        "select_all": text("ui.select_all", lang),
+        "no_results": text("ui.no_results", lang),
+    }
+    css = {name: json.dumps(word, ensure_ascii=False) for name, word in words.items()}
+    return _PAGE_STYLE % {**css, "phone": PHONE_WIDTH_PX}
+
+
 def page_setup(title_key: str) -> tuple[str, Actor]:
     """Configure the page, draw the sidebar, require a signed-in user.
 
@@ -317,6 +446,7 @@ def page_setup(title_key: str) -> tuple[str, Actor]:
     static_assets()
     registry()
     lang = language()
+    st.sidebar.html(page_style(lang), unsafe_allow_javascript=True)
     actor = signed_in(lang)
     if actor is None:
         sign_in_form(lang)

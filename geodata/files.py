@@ -112,7 +112,9 @@ def read_vector(source, *, layer: str | None = None) -> gpd.GeoDataFrame:
     suffix = _suffix(name)
     if suffix not in VECTOR_FORMATS:
         raise UnreadableFile(
-            "error.file.vector_format", file=name, suffix=suffix or "—",
+            "error.file.vector_format",
+            file=name,
+            suffix=suffix or "—",
             formats=_formats_text(VECTOR_FORMATS),
         )
     with _local_path(source) as path:
@@ -155,7 +157,9 @@ def read_table(source) -> pd.DataFrame:
         raise UnreadableFile("error.file.xls", file=name)
     if suffix not in TABLE_FORMATS:
         raise UnreadableFile(
-            "error.file.table_format", file=name, suffix=suffix or "—",
+            "error.file.table_format",
+            file=name,
+            suffix=suffix or "—",
             formats=_formats_text(TABLE_FORMATS),
         )
     data = _source_bytes(source)

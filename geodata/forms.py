@@ -119,6 +119,7 @@ def camera_inputs(
         1.0,
         500.0,
         step=5.0,
+        format="%.0f",
         key=key("range_m", DEFAULTS["range_m"]),
     )
     values["camera_type"] = st.selectbox(

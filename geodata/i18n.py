@@ -24,8 +24,8 @@ format         what it writes                                    vi             
 
 A parameter may itself be a :class:`Message` (rendered in the same language) or a list of
 texts or messages (joined by ``"; "``, or ``", "`` with the format ``,``). A template may be a
-dict of plural forms (``{"one": …, "other": …}``), chosen by the ``count`` parameter with the
-language's plural rules.
+dict of plural forms (``{"one": …, "other": …}``), chosen by the ``count`` (or ``minutes``)
+parameter with the language's plural rules; ``other`` serves the forms a language leaves out.
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ class Message:
         """The text in ``lang``."""
         template = catalogue(lang)[self.key]
         if isinstance(template, dict):
-            template = template[_plural_form(self.params.get("count", 0), lang)]
+            form = _plural_form(self.params.get("count", self.params.get("minutes", 0)), lang)
+            template = template.get(form, template["other"])
         if not self.params:
             return template
         return _Formatter(lang).format(template, **self.params)

@@ -168,9 +168,7 @@ def _column(name: str) -> Message:
     return Message("layer.column", column=name)
 
 
-def _note(
-    report: LoadReport, file: str, key: str, *, column: str | None = None, **params
-) -> None:
+def _note(report: LoadReport, file: str, key: str, *, column: str | None = None, **params) -> None:
     """Add a quirk (catalogue ``key``) to ``report`` and log it (it is not lost without one)."""
     message = Message(key, **params)
     report.add(file, message, column=column)
@@ -447,9 +445,7 @@ def load_hotspots(
         )
     points = (slim.geom_type == "Point").to_numpy()
     if points.any() and radius_column is None:
-        schema.append(
-            _missing_field(frame, radius_field, (), role="radius", option="radius_field")
-        )
+        schema.append(_missing_field(frame, radius_field, (), role="radius", option="radius_field"))
     _raise_problems(schema, file=file, error=SchemaError)
     weights, weight_problems = _parsed_numbers(
         slim["_weight"],
@@ -896,7 +892,7 @@ def _field(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...]) 
 
 
 def _columns_found(frame: pd.DataFrame) -> Message:
-    """"only the columns …": the non-geometry column names of ``frame``, for a message."""
+    """ "only the columns …": the non-geometry column names of ``frame``, for a message."""
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     names = [str(column) for column in frame.columns if column != geometry]
     if not names:

@@ -60,6 +60,21 @@ class UserWard(Base):
     user: Mapped[User] = relationship(back_populates="wards")
 
 
+class SignInAttempt(Base):
+    """One attempt to sign in, kept to refuse a name after too many failures (across processes).
+
+    ``name_key`` is the name as typed, NFC and case-folded, whether or not such a user exists.
+    """
+
+    __tablename__ = "sign_in_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = (Index("ix_sign_in_attempts_name_at", "name_key", "at"),)
+
+
 class Ward(Base):
     """A ward of the current boundary set (replaced as a whole when boundaries change)."""
 

@@ -13,6 +13,8 @@ import datetime as dt
 import functools
 import json
 import logging
+import math
+import secrets
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import cached_property
@@ -24,7 +26,7 @@ import pandas as pd
 import shapely
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,7 +48,7 @@ from geodata.crs import to_working, working_crs
 from geodata.db import engine_for, migrate
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
 from geodata.i18n import Message
-from geodata.models import AuditEntry, Camera, User, UserWard, Ward, utc_now
+from geodata.models import AuditEntry, Camera, SignInAttempt, User, UserWard, Ward, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -134,17 +136,38 @@ class Registry:
             )
         return Actor(name, role, wards)
 
-    def authenticate(self, name: str, password: str) -> Actor:
-        """The user ``name`` if ``password`` is theirs, else :class:`PermissionDenied`."""
-        with self._session() as session:
-            user = session.scalar(select(User).where(User.name == nfc(name), User.active))
-            try:
-                if user is None:
-                    raise VerificationError
-                _HASHER.verify(user.password_hash, password)
-            except VerificationError as error:
-                raise PermissionDenied("error.sign_in") from error
-            return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+    def authenticate(self, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+        """The user ``name`` if ``password`` is theirs, else :class:`PermissionDenied`.
+
+        After :data:`SIGN_IN_FAILURES` failures for one name within :data:`SIGN_IN_WINDOW`,
+        that name is refused for :data:`SIGN_IN_LOCK`, whatever the password, with the same
+        message whether or not such a user exists; the attempts are kept in the database (so
+        the limit holds across app processes), the lock and each refused attempt are audited.
+        A name that does not exist costs the same password check as one that does.
+        """
+        key = nfc(name).casefold()[:120]
+        now = now or utc_now()
+        with self._session.begin() as session:
+            locked_until = _locked_until(session, key, now)
+            if locked_until is not None:
+                _audit_sign_in(session, key, "sign_in.refused", now)
+            else:
+                user = session.scalar(select(User).where(User.name == nfc(name), User.active))
+                accepted = _password_matches(user, password)
+                session.add(SignInAttempt(name_key=key, at=now, succeeded=accepted))
+                if accepted:
+                    actor = Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+                else:
+                    session.flush()
+                    locked_until = _locked_until(session, key, now)
+                    if locked_until is not None:
+                        _audit_sign_in(session, key, "sign_in.locked", now)
+        if locked_until is not None:
+            minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
+            raise PermissionDenied("error.sign_in.locked", minutes=minutes)
+        if not accepted:
+            raise PermissionDenied("error.sign_in")
+        return actor
 
     def actor(self, name: str) -> Actor:
         """The active user ``name`` as an :class:`Actor`, without their password.
@@ -592,7 +615,7 @@ def _refuse_taken_code(session: Session, code: str | None, *, but: int | None = 
         query = query.where(Camera.id != but)
     holder = session.scalar(query.limit(1))
     if holder is not None:
-        raise ConflictError("error.camera.code_taken", code=code, camera=holder)
+        raise InputError("error.camera.code_taken", code=code, camera=holder)
 
 
 @contextmanager
@@ -606,6 +629,64 @@ def _codes_unique():
     except IntegrityError as error:
         log.info("write refused by a unique constraint: %s", type(error.orig).__name__)
         raise ConflictError("error.camera.code_taken_meanwhile") from None
+
+
+SIGN_IN_FAILURES = 5
+"""Failed sign-ins for one name, within :data:`SIGN_IN_WINDOW`, that lock the name."""
+SIGN_IN_WINDOW = dt.timedelta(minutes=15)
+SIGN_IN_LOCK = dt.timedelta(minutes=15)
+"""How long a locked name is refused."""
+
+_NO_USER_HASH = _HASHER.hash(secrets.token_urlsafe(16))
+"""A hash no password matches: checked for unknown names, so they take as long as known ones."""
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    try:
+        _HASHER.verify(user.password_hash if user is not None else _NO_USER_HASH, password)
+    except VerificationError:
+        return False
+    return user is not None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A moment read back from the database as timezone-aware UTC (SQLite drops the zone)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def _locked_until(session: Session, key: str, now: dt.datetime) -> dt.datetime | None:
+    """Until when the name ``key`` is refused, or None when it is not.
+
+    A name is locked from its :data:`SIGN_IN_FAILURES`-th failure within
+    :data:`SIGN_IN_WINDOW` (counting only failures since its last success) for
+    :data:`SIGN_IN_LOCK`. Attempts older than both are forgotten.
+    """
+    horizon = now - SIGN_IN_WINDOW - SIGN_IN_LOCK
+    session.execute(
+        delete(SignInAttempt)
+        .where(SignInAttempt.name_key == key, SignInAttempt.at < horizon)
+        .execution_options(synchronize_session=False)
+    )
+    rows = session.execute(
+        select(SignInAttempt.at, SignInAttempt.succeeded)
+        .where(SignInAttempt.name_key == key)
+        .order_by(SignInAttempt.at, SignInAttempt.id)
+    ).all()
+    failures: list[dt.datetime] = []
+    for at, succeeded in rows:
+        failures = [] if succeeded else [*failures, _utc(at)]
+    start = None
+    for first, last in zip(failures, failures[SIGN_IN_FAILURES - 1 :], strict=False):
+        if last - first <= SIGN_IN_WINDOW:
+            start = last
+    if start is None or now >= start + SIGN_IN_LOCK:
+        return None
+    return start + SIGN_IN_LOCK
+
+
+def _audit_sign_in(session: Session, key: str, action: str, now: dt.datetime) -> None:
+    """Audit a locked or refused sign-in under the name that was typed."""
+    session.add(AuditEntry(at=now, actor=key, action=action, detail=None))
 
 
 def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -54,9 +54,7 @@ def hotspot_share(summary: CoverageSummary) -> float:
     return float(spots["covered_m2"].sum()) / area if area > 0 else 0.0
 
 
-def overview_figures(
-    summary: CoverageSummary, health: dict[str, int], lang: str
-) -> dict[str, str]:
+def overview_figures(summary: CoverageSummary, health: dict[str, int], lang: str) -> dict[str, str]:
     """The headline figures, keyed by their catalogue label, written for ``lang``."""
     routes = summary.routes
     return {
@@ -98,9 +96,9 @@ def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> St
             formats[column] = _number_format(values, lang)
         elif values.map(lambda v: isinstance(v, dt.date)).any():
             formats[column] = _date_format(lang)
-    return table.style.format(formats, na_rep="").format(na_rep="", subset=[
-        column for column in table.columns if column not in formats
-    ])
+    return table.style.format(formats, na_rep="").format(
+        na_rep="", subset=[column for column in table.columns if column not in formats]
+    )
 
 
 def _plain(value) -> str:
@@ -307,10 +305,12 @@ def share_bars(table: pd.DataFrame, label: str, share: str, lang: str) -> alt.Ch
             x=alt.X(
                 share, title=share, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(format=".0f")
             ),
-            y=alt.Y(label, title=None, sort=None),
+            y=alt.Y(
+                label, title=None, sort=None, axis=alt.Axis(labelOverlap=False, labelLimit=240)
+            ),
             tooltip=[label, alt.Tooltip(share, format=".1f")],
         )
-        .properties(height=max(120, 24 * len(table)))
+        .properties(height=max(120, 26 * len(table)))
         .configure(locale=chart_locale(lang))
     )
 

@@ -29,12 +29,9 @@ with appstate.page("coverage.page_title") as (lang, actor):
         ("table.wards", "chart.ward_share", views.ward_table(summary, lang), "column.ward"),
     ):
         st.subheader(text(heading, lang))
-        left, right = st.columns([3, 2])
-        left.dataframe(views.styled(table, lang), hide_index=True, width="stretch")
-        right.caption(text(chart_caption, lang))
-        right.altair_chart(
-            views.share_bars(table, text(label, lang), share, lang), width="stretch"
-        )
+        st.dataframe(views.styled(table, lang), hide_index=True, width="stretch")
+        st.caption(text(chart_caption, lang))
+        st.altair_chart(views.share_bars(table, text(label, lang), share, lang), width="stretch")
 
     st.subheader(text("table.hotspots", lang))
     st.dataframe(

@@ -19,13 +19,15 @@ with appstate.page("data.title") as (lang, actor):
 
     area = appstate.area(layerstore.revision())
     st.caption(
-        text(
-            "data.current",
-            lang,
-            name=area.name,
-            wards=len(area.wards),
-            roads=len(area.roads),
-            hotspots=len(area.hotspots),
+        views.literal(
+            text(
+                "data.current",
+                lang,
+                name=area.name,
+                wards=len(area.wards),
+                roads=len(area.roads),
+                hotspots=len(area.hotspots),
+            )
         )
     )
 
@@ -50,7 +52,9 @@ with appstate.page("data.title") as (lang, actor):
                 except USER_ERRORS as error:
                     appstate.show_error(error, lang)
                 else:
-                    st.success(text("data.loaded", lang, count=len(frame), file=upload.name))
+                    st.success(
+                        views.literal(text("data.loaded", lang, count=len(frame), file=upload.name))
+                    )
                 for line in report.lines(lang):
                     st.warning(views.literal(line))
 
@@ -86,9 +90,7 @@ with appstate.page("data.title") as (lang, actor):
     if st.button(text("data.draw.save", lang), key="save_drawn_hotspots"):
         report = LoadReport()
         try:
-            edited = shapes.assign(
-                **{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS}
-            )
+            edited = shapes.assign(**{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS})
             frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
             layerstore.save_layer("hotspots", frame)
         except USER_ERRORS as error:

@@ -35,7 +35,9 @@ with appstate.page("plan.title") as (lang, actor):
             )
             k = left.number_input(text("plan.k", lang), 1, MAX_PICKS, 20, step=5, key="plan_k")
             share_pct = left.slider(text("plan.share", lang), 5, 100, 50, step=5)
-            spacing_m = left.number_input(text("plan.spacing", lang), 0.0, 500.0, 30.0, step=5.0)
+            spacing_m = left.number_input(
+                text("plan.spacing", lang), 0.0, 500.0, 30.0, step=5.0, format="%.0f"
+            )
             chosen = right.multiselect(
                 text("plan.templates", lang),
                 TEMPLATE_NAMES,

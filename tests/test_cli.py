@@ -19,6 +19,7 @@ def english_messages(monkeypatch):
     """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
     monkeypatch.setenv("CCTV_LANGUAGE", "en")
 
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

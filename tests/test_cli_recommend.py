@@ -17,6 +17,7 @@ def english_messages(monkeypatch):
     """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
     monkeypatch.setenv("CCTV_LANGUAGE", "en")
 
+
 SITE_KEYS = {"lat", "lon", "bearing_deg", "fov_deg", "range_m", "gain_m", "ward"}
 
 

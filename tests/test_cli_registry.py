@@ -28,6 +28,7 @@ def english_messages(monkeypatch):
     """These tests read the CLI's messages in English (``CCTV_LANGUAGE=en``)."""
     monkeypatch.setenv("CCTV_LANGUAGE", "en")
 
+
 ROOT = Path(__file__).resolve().parent.parent
 AN_KHANH = "27106"
 IN_AN_KHANH = {"lat": 10.7812, "lon": 106.7200}
@@ -148,6 +149,22 @@ def test_users_add_asks_twice_when_no_password_is_set(env, registry, monkeypatch
     assert cli.main(["users", "add", "hoa", "--role", "viewer"]) == 0
     assert len(prompts) == 2 and "created user 'hoa'" in capsys.readouterr().out
     assert registry.authenticate("hoa", PASSWORD).role == "viewer"
+
+
+def test_messages_are_vietnamese_unless_english_is_asked_for(env, tmp_path, importer):
+    vietnamese = {**env, "CCTV_LANGUAGE": "vi"}
+    out = tmp_path / "x.csv"
+    done = run_cli(
+        vietnamese, "cameras", "export", "--format", "csv", "--out", str(out), "--as", "ai"
+    )
+    assert_one_line_error(done, "lỗi: không có người dùng tên “ai”")
+    source = write_camera_list(tmp_path / "danh sách.csv")
+    rejected = tmp_path / "bi_tu_choi.csv"
+    done = run_cli(vietnamese, "cameras", "import", str(source), "--report", str(rejected))
+    assert done.stdout.strip() == "accepted 2, rejected 1", "the count line is the same for scripts"
+    rows = pd.read_csv(rejected, encoding="utf-8-sig")
+    assert (rows.columns[0], rows.columns[-1]) == ("Dòng", "Lý do")
+    assert "cần một số từ 1 đến 360" in rows.loc[0, "Lý do"]
 
 
 def test_unknown_user_for_as_is_one_line(env, tmp_path):

@@ -720,3 +720,21 @@ def test_fuzzed_xlsx_lists_never_crash_or_half_commit(
     header, rows = data
     path = write_xlsx(fuzz_dir / "fuzz.xlsx", header, rows)
     check_import_invariants(fuzz_registry, actor, path, dry_run)
+
+
+def test_a_phone_kept_as_a_number_by_excel_gets_its_leading_zero_back(checking_registry, tmp_path):
+    rows = [
+        vi_row(1, **{"Số điện thoại": 912555666}),
+        vi_row(2, **{"Số điện thoại": 2838123456}),
+        vi_row(3, **{"Số điện thoại": "0909 123 456"}),
+        vi_row(4, **{"Số điện thoại": 12345}),
+    ]
+    path = write_xlsx(tmp_path / "so_dien_thoai.xlsx", VI_HEADER, rows)
+    result = import_cameras(checking_registry, DISTRICT, path, dry_run=True)
+    phones = [row.values.get("owner_phone") for row in result.rows[:3]]
+    assert phones == ["0912555666", "02838123456", "0909 123 456"]
+    assert not result.rows[3].accepted
+    assert re.search(
+        r"Số điện thoại \(owner_phone\): cần số điện thoại ghi dạng chữ .*thấy con số 12345",
+        result.rows[3].reason.render("vi"),
+    )

@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from geodata import views
 from geodata.demo import build_demo
 from geodata.summary import summarise
 from geodata.views import camera_health, hotspot_share, ward_overview
@@ -56,3 +57,78 @@ def test_hotspot_share_is_area_weighted():
     assert hotspot_share(summary) == pytest.approx(
         spots["covered_m2"].sum() / spots["area_m2"].sum()
     )
+
+
+# ------------------------------------------------------------------ written for the reader
+
+
+@pytest.fixture(scope="module")
+def demo_summary():
+    return summarise(build_demo())
+
+
+def shown_cells(styler) -> list[list[str]]:
+    """The cells a styled table shows, as text."""
+    translated = styler._translate(False, False)
+    return [[cell["display_value"] for cell in row[1:]] for row in translated["body"]]
+
+
+def test_tables_are_written_in_the_readers_formats_and_empty_cells_stay_empty():
+    frame = pd.DataFrame(
+        {
+            "Số": [12345, 7],
+            "Chiều dài (m)": [1234.5, 80.0],
+            "Độ phủ (%)": [32.8, 5.0],
+            "Kiểm tra lần cuối": [dt.date(2026, 12, 2), None],
+            "Chủ hộ": ["Lan", None],
+        }
+    )
+    vi = shown_cells(views.styled(frame, "vi", plain=("Số",)))
+    assert vi[0] == ["12345", "1.234,5", "32,8", "02/12/2026", "Lan"]
+    assert vi[1] == ["7", "80,0", "5,0", "", ""]
+    en = shown_cells(views.styled(frame, "en", plain=("Số",)))
+    assert en[0][:4] == ["12345", "1,234.5", "32.8", "2 Dec 2026"]
+
+
+def test_ward_tables_list_the_least_covered_ward_first(demo_summary):
+    dataset = demo_summary.dataset
+    cameras = pd.DataFrame(
+        {
+            "ward_name": dataset.cameras["ward_name"],
+            "status": dataset.cameras["status"],
+        }
+    )
+    for table in (
+        views.ward_overview(demo_summary, cameras, "vi"),
+        views.ward_table(demo_summary, "vi"),
+        views.hotspot_table(demo_summary, "vi"),
+    ):
+        shares = table["Độ phủ (%)"].tolist()
+        assert shares == sorted(shares) and len(shares) > 1
+
+
+def test_hotspot_areas_are_in_hectares(demo_summary):
+    table = views.hotspot_table(demo_summary, "vi")
+    spots = demo_summary.hotspots.set_index("name")
+    for name, area_ha in zip(table["Điểm nóng"], table["Diện tích (ha)"], strict=True):
+        assert area_ha == pytest.approx(spots.loc[name, "area_m2"] / 10_000, abs=0.005)
+
+
+def test_the_coverage_curve_starts_near_the_share_covered_today_with_axis_titles():
+    curve = pd.DataFrame(
+        {"Độ phủ tuyến trọng điểm (%)": [32.8, 33.5, 34.1]},
+        index=pd.Index([0, 1, 2], name="Số camera mới"),
+    )
+    spec = views.curve_chart(curve, "vi").to_dict()
+    y, x = spec["encoding"]["y"], spec["encoding"]["x"]
+    assert y["title"] == "Độ phủ tuyến trọng điểm (%)" and x["title"] == "Số camera mới"
+    low, high = y["scale"]["domain"]
+    assert 30.0 <= low < 32.8 and 34.1 < high <= 36.1
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_data_text_is_shown_literally_never_as_markdown():
+    hostile = "Phường ![x](http://attacker.example/x.png) *đậm* $x$ <b>"
+    shown = views.literal(hostile)
+    assert "![" not in shown and "](" not in shown and "<b>" not in shown
+    assert shown.replace("\\", "") == hostile
