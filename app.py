@@ -17,6 +17,7 @@ with appstate.page("app.title") as (lang, actor):
 
     if summary.dataset.is_demo:
         st.info(text("app.demo_notice", lang))
+    appstate.no_key_route(summary.dataset, lang)
 
     health = views.camera_health(cameras)
     appstate.figures(

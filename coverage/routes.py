@@ -82,7 +82,8 @@ class RouteCoverage:
 
     def _aggregate(self, code: np.ndarray, names: np.ndarray, label: str) -> pd.DataFrame:
         def total(values):
-            return np.bincount(code, weights=values, minlength=names.size)
+            # float even when there is no segment (bincount of nothing is an int array)
+            return np.bincount(code, weights=values, minlength=names.size).astype(float)
 
         present = np.bincount(code, minlength=names.size) > 0
         length_m = total(self.segments.length_m)[present]

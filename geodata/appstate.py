@@ -240,6 +240,17 @@ def figures(values: dict[str, str], *, per_row: int = 4) -> None:
             column.metric(label, value)
 
 
+def no_key_route(dataset: Dataset, lang: str) -> bool:
+    """Say plainly when the area holds no key route (the saved names match no road); True then.
+
+    Pages then leave out what is measured on key routes instead of drawing empty charts.
+    """
+    if len(dataset.key_roads()):
+        return False
+    st.warning(text("coverage.no_key_routes", lang))
+    return True
+
+
 FLASH_KEY = "flash"
 
 

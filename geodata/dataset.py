@@ -137,10 +137,9 @@ def load_dataset(
         if hotspots is not None
         else empty_hotspots(working)
     )
-    known = set(road_frame["road_name"])
-    unknown = [route for route in key_routes if route not in known]
+    unknown = missing_key_routes(road_frame, key_routes)
     if unknown:
-        names = sorted(n for n in known if n)[:15]
+        names = sorted(n for n in set(road_frame["road_name"]) if n)[:15]
         raise InputError(
             "error.dataset.unknown_key_routes" if names else "error.dataset.unnamed_roads",
             file=_source_name(roads),
@@ -156,6 +155,22 @@ def load_dataset(
         key_routes=tuple(key_routes),
         report=report,
     )
+
+
+def missing_key_routes(roads: gpd.GeoDataFrame, key_routes) -> list[str]:
+    """The key routes (names) that no road of ``roads`` carries, in their given order."""
+    known = set(roads["road_name"])
+    return [route for route in key_routes if route not in known]
+
+
+def refuse_losing_key_routes(roads: gpd.GeoDataFrame, key_routes, *, file: str) -> None:
+    """Refuse new ``roads`` that lack some of the saved ``key_routes`` (their figures would
+    change or vanish); the message names them and says how to save anyway."""
+    from geodata.errors import InputError
+
+    lost = missing_key_routes(roads, key_routes)
+    if lost:
+        raise InputError("data.key_routes_missing", file=file, count=len(lost), routes=lost)
 
 
 def empty_hotspots(crs) -> gpd.GeoDataFrame:

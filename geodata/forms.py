@@ -237,14 +237,19 @@ def apply_action(
     return None
 
 
-def filters_key(filters: dict) -> str:
-    """A short name of the list's filters: the table's selection is kept only while they stay."""
-    return hashlib.sha1(repr(sorted(filters.items())).encode()).hexdigest()[:10]
+def list_key(filters: dict, camera_ids) -> str:
+    """The registry list's widget key: its filters and the cameras it shows, in order.
+
+    Streamlit keeps a table's selection as row positions; a new key whenever the filters or
+    the listed cameras change drops a selection that would now point at another camera.
+    """
+    shown = (sorted(filters.items()), tuple(int(i) for i in camera_ids))
+    return "camera_table_" + hashlib.sha1(repr(shown).encode()).hexdigest()[:12]
 
 
 def picked_camera(table, rows: list[int]) -> dict | None:
-    """The camera picked in the registry table, by its row in the table as shown; None when
-    nothing is picked or the row is no longer there."""
+    """The camera picked in the registry table (the table as shown, by row); None when nothing
+    is picked or the row is no longer there."""
     if not rows or not 0 <= rows[0] < len(table):
         return None
     return table.iloc[rows[0]].to_dict()

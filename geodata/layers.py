@@ -43,6 +43,7 @@ from geodata.dataset import (
     ROAD_COLUMNS,
     WARD_COLUMNS,
 )
+from geodata.detail import bounded_detail
 from geodata.errors import InputError, SchemaError
 from geodata.files import is_table, read_table, read_vector, source_name
 from geodata.i18n import Message
@@ -279,7 +280,7 @@ def load_wards(
     )
     _note_missing_codes(slim, codes, code_column, file=file, report=report)
     slim = _repaired(
-        _projected(_flat(slim, file=file, report=report), working),
+        _in_working(slim, working, file=file, report=report),
         dimension=2,
         file=file,
         report=report,
@@ -352,7 +353,7 @@ def load_roads(
     if name_column is None:
         _note(report, file, "load.note.no_road_names", fields=list(ROAD_NAME_FIELDS))
     slim = _repaired(
-        _projected(_flat(slim, file=file, report=report), working),
+        _in_working(slim, working, file=file, report=report),
         dimension=1,
         file=file,
         report=report,
@@ -477,7 +478,7 @@ def load_hotspots(
     slim["_radius_m"] = np.nan
     slim.loc[points, "_radius_m"] = radii
     slim = _repaired(
-        _projected(_flat(slim, file=file, report=report), working),
+        _in_working(slim, working, file=file, report=report),
         dimension=2,
         file=file,
         report=report,
@@ -1185,6 +1186,14 @@ def _flat(frame: gpd.GeoDataFrame, *, file: str, report: LoadReport) -> gpd.GeoD
     flat = frame.copy()
     flat["geometry"] = frame.geometry.force_2d()
     return flat
+
+
+def _in_working(
+    slim: gpd.GeoDataFrame, working, *, file: str, report: LoadReport
+) -> gpd.GeoDataFrame:
+    """``slim`` flat, in the working CRS, within the vertex bounds of :mod:`geodata.detail`."""
+    projected = _projected(_flat(slim, file=file, report=report), working)
+    return bounded_detail(projected, labels=projected[_LABEL], file=file, report=report)
 
 
 def _projected(frame: gpd.GeoDataFrame, working) -> gpd.GeoDataFrame:

@@ -170,6 +170,8 @@ def recommend(
         raise InputError("error.recommend.share", share=target_share)
     report = progress or (lambda fraction: None)
     segments = segments if segments is not None else key_route_segments(dataset)
+    if not len(segments):
+        raise InputError("coverage.no_key_routes")
     routes = route_coverage(segments, dataset.cameras)
     report(0.2)
     sites = []

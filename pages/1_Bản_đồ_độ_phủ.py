@@ -16,6 +16,7 @@ with appstate.page("map.page_title") as (lang, actor):
         key="map_wards",
     )
     with appstate.loading(lang):
+        appstate.no_key_route(appstate.current_dataset(actor), lang)
         fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
     st.caption(text("map.hint", lang))
     st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")

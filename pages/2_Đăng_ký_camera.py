@@ -73,7 +73,7 @@ with appstate.page("register.title") as (lang, actor):
             width="stretch",
             on_select="rerun",
             selection_mode="single-row",
-            key=f"camera_table_{forms.filters_key(filters)}",
+            key=forms.list_key(filters, table["id"]),
         )
         st.caption(text("register.count", lang, count=len(table)))
         record = forms.picked_camera(table, picked.selection.rows if picked else [])

@@ -24,10 +24,15 @@ with appstate.page("coverage.page_title") as (lang, actor):
         summary = appstate.current_summary(actor, float(gap_min_m))
 
     share = text("column.share_pct", lang)
-    for heading, chart_caption, table, label in (
-        ("table.routes", "chart.route_share", views.route_table(summary, lang), "column.route"),
-        ("table.wards", "chart.ward_share", views.ward_table(summary, lang), "column.ward"),
-    ):
+    measured = (
+        ()
+        if appstate.no_key_route(summary.dataset, lang)
+        else (
+            ("table.routes", "chart.route_share", views.route_table(summary, lang), "column.route"),
+            ("table.wards", "chart.ward_share", views.ward_table(summary, lang), "column.ward"),
+        )
+    )
+    for heading, chart_caption, table, label in measured:
         st.subheader(text(heading, lang))
         st.dataframe(views.styled(table, lang), hide_index=True, width="stretch")
         st.caption(text(chart_caption, lang))

@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import appstate, hotspotdraw, layers, layerstore, views
+from geodata.dataset import refuse_losing_key_routes
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.loadreport import LoadReport
@@ -18,6 +19,7 @@ with appstate.page("data.title") as (lang, actor):
         st.stop()
 
     area = appstate.area(layerstore.revision())
+    appstate.no_key_route(area, lang)
     st.caption(
         views.literal(
             text(
@@ -39,10 +41,13 @@ with appstate.page("data.title") as (lang, actor):
                 key=f"upload_{name}",
             )
             stated_crs = st.text_input(text("data.crs", lang), key=f"crs_{name}")
+            anyway = name == "roads" and st.checkbox(text("data.save_anyway", lang), key="anyway")
             if upload is not None and st.button(text("data.load", lang), key=f"load_{name}"):
                 report = LoadReport()
                 try:
                     frame = loader(upload, crs=stated_crs or None, working=area.crs, report=report)
+                    if name == "roads" and not anyway:
+                        refuse_losing_key_routes(frame, area.key_routes, file=upload.name)
                     layerstore.save_layer(name, frame)
                     if name == "wards":
                         moved = appstate.registry().replace_wards(

@@ -20,6 +20,7 @@ with appstate.page("plan.title") as (lang, actor):
     with appstate.loading(lang):
         summary = appstate.current_summary(actor)
     dataset = summary.dataset
+    appstate.no_key_route(dataset, lang)
     plan_tab, campaign_tab = st.tabs(
         [text("plan.tab.recommend", lang), text("plan.tab.campaigns", lang)]
     )

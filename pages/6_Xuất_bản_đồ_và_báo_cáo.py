@@ -24,6 +24,7 @@ with appstate.page("export.title") as (lang, actor):
     registry = appstate.registry()
     with appstate.loading(lang):
         summary = appstate.current_summary(actor)
+    appstate.no_key_route(summary.dataset, lang)
 
     ward_names = registry.ward_names()
     listed = campaigns.campaigns(registry, actor)

@@ -122,6 +122,15 @@ def test_figures_per_route_and_ward():
     assert result.share == pytest.approx(60.0 / 300.0)
 
 
+def test_an_area_with_no_key_route_has_empty_tables_not_an_error():
+    roads = make_roads([(0, 0), (200, 0)], names=["Long"]).iloc[:0]
+    result = route_coverage(road_segments(roads), make_cameras((100, 0, 0, 360, 20)))
+    assert result.length_m == 0.0 and result.share == 0.0
+    for table in (result.by_route(), result.by_ward()):
+        assert len(table) == 0
+        assert table["share"].dtype == float
+
+
 def test_seen_and_unseen_pieces_partition_the_road(straight_road):
     cameras = make_cameras((0, 0, 0, 360, 10), (40, 0, 0, 360, 10))
     result = route_coverage(road_segments(straight_road), cameras)

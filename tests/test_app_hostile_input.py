@@ -1,0 +1,109 @@
+"""Hostile and unlucky input met through the pages (issue 16), driven with AppTest.
+
+Each test fails on the app as it was: an area without key routes crashed the overview for every
+user, the register list's selection followed the row position across filters, and data text was
+drawn as Markdown.
+"""
+
+import re
+
+import pytest
+
+from geodata import appstate, layerstore
+from geodata.i18n import text
+from tests.test_app import ADMIN, PAGES, PLAN, assert_clean, register_page, run_page
+
+COVERAGE = next(p for p in PAGES if p.startswith("pages/3_"))
+MAP = next(p for p in PAGES if p.startswith("pages/1_"))
+
+
+@pytest.fixture
+def no_key_route_in_the_area():
+    """The saved key routes name no road of the area (e.g. after new roads were loaded)."""
+    layerstore.save_key_routes(["Đường không còn nữa"])
+    yield
+    layerstore.reset()
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith("pages/2_")])
+def test_an_area_with_no_key_route_is_shown_plainly(no_key_route_in_the_area, path):
+    app = run_page(path)
+    assert_clean(app)
+    assert text("coverage.no_key_routes", "vi") in [info.value for info in app.warning]
+
+
+def test_recommending_in_an_area_with_no_key_route_says_so(no_key_route_in_the_area):
+    app = run_page(PLAN)
+    app.button(key="plan_run").click().run()
+    assert_clean(app)
+    assert text("coverage.no_key_routes", "vi") in [w.value for w in app.warning]
+
+
+def list_key(app) -> str:
+    (key,) = [t.key for t in app.dataframe if (t.key or "").startswith("camera_table_")]
+    return key
+
+
+def edit_heading(app) -> str | None:
+    headings = [h.value for h in app.subheader if h.value.startswith("Sửa camera")]
+    return headings[0] if headings else None
+
+
+def test_a_picked_camera_is_never_swapped_for_another_when_the_list_changes():
+    registry = appstate.registry()
+    app = register_page()
+    app.session_state[list_key(app)] = {"selection": {"rows": [5], "columns": []}}
+    app.run()
+    picked = edit_heading(app)
+    assert picked is not None
+    first = registry.cameras(ADMIN).iloc[0]
+    registry.delete(ADMIN, int(first["id"]), expected_version=int(first["version"]), reason="test")
+    app.run()
+    assert_clean(app)
+    assert edit_heading(app) in (picked, None), "the form never shows the camera below it"
+
+
+HOSTILE_WARD = "Phường ![x](http://evil.example/p.png) <img src=x> $1$"
+UNESCAPED = re.compile(r"(?<!\\)(!\[x|<img|\$1)")
+"""A mark of the hostile name that Markdown would act on (not preceded by a backslash)."""
+
+
+@pytest.fixture
+def hostile_ward_name():
+    """A ward whose name is Markdown, HTML and LaTeX at once."""
+    from geodata.demo import build_demo
+
+    wards = build_demo().wards.copy()
+    wards.loc[0, "ward_name"] = HOSTILE_WARD
+    layerstore.save_layer("wards", wards)
+    appstate.registry().replace_wards(ADMIN, wards, boundary_set="hostile")
+    yield
+    layerstore.reset()
+    appstate.restore_demo_wards(ADMIN)
+
+
+def drawn_texts(app) -> list[str]:
+    """Everything the page hands to Streamlit's Markdown renderer."""
+    kinds = ("markdown", "caption", "success", "info", "warning", "error", "subheader", "title")
+    texts = [element.value for kind in kinds for element in getattr(app, kind)]
+    return texts + [metric.label for metric in app.metric]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_data_text_is_never_markdown_or_html(hostile_ward_name, path):
+    app = run_page(path)
+    assert_clean(app)
+    for written in drawn_texts(app):
+        assert not UNESCAPED.search(written), written
+
+
+def test_a_hostile_ward_name_in_the_registration_message_is_shown_as_written(hostile_ward_name):
+    ward = appstate.registry().ward_frame().to_crs("EPSG:4326")
+    inside = ward[ward["ward_name"] == HOSTILE_WARD].geometry.iloc[0].representative_point()
+    app = register_page()
+    app.number_input(key="new_lat").set_value(round(inside.y, 6))
+    app.number_input(key="new_lon").set_value(round(inside.x, 6))
+    app.button(key="register_submit").click().run()
+    assert_clean(app)
+    (done,) = [s.value for s in app.success]
+    assert "evil" in done and not UNESCAPED.search(done)
