@@ -14,7 +14,9 @@ Tables are written as data, never as formulas:
 * XLSX: text cells are written with the string type. openpyxl would store any text starting with
   ``=`` as a formula; those cells are forced to the string type and marked "quote prefix", so
   Excel shows the text and keeps it text when the cell is edited. Other leading characters are
-  never formulas in a stored workbook. The text itself is unchanged.
+  never formulas in a stored workbook. The text itself is unchanged. Numbers are stored as
+  numbers with a number format (``#,##0``, ``#,##0.0``, ``0.0%``), which Excel and LibreOffice
+  show in the reader's locale (2.000 and 32,8 % in Vietnamese).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -43,8 +46,47 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """Leading characters that make a spreadsheet program read a CSV cell as a formula."""
 
 DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 MAX_COLUMN_WIDTH = 40
+PLAIN_NUMBER_FORMAT = "0"
+"""Whole numbers that are names (ids, ranks): written without grouping."""
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number and the Excel number format it is shown with, for a column of mixed figures.
+
+    >>> str(Formatted(0.328, "0.0%"))
+    '0.328'
+    """
+
+    value: float
+    number_format: str
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def fewest_decimals(values: pd.Series) -> int:
+    """The fewest decimals (up to 7) that write every value of ``values`` exactly.
+
+    >>> fewest_decimals(pd.Series([1.5, 2.25, None])), fewest_decimals(pd.Series([3, 4]))
+    (2, 0)
+    """
+    finite = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = finite[np.isfinite(finite)]
+    for digits in range(8):
+        if np.allclose(finite, np.round(finite, digits), rtol=0, atol=1e-9):
+            return digits
+    return 7
+
+
+def number_format(digits: int, *, grouped: bool = True) -> str:
+    """Excel's number format with ``digits`` decimals.
+
+    >>> number_format(0), number_format(2), number_format(1, grouped=False)
+    ('#,##0', '#,##0.00', '0.0')
+    """
+    return ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
 
 
 @contextmanager
@@ -109,27 +151,52 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
         safe.to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d %H:%M:%S")
 
 
-def write_xlsx(table: pd.DataFrame, path: Path, *, sheet_name: str) -> None:
-    """Write ``table`` as the one worksheet ``sheet_name`` of a new Excel workbook."""
-    write_workbook({sheet_name: table}, path)
+def write_xlsx(
+    table: pd.DataFrame,
+    path: Path,
+    *,
+    sheet_name: str,
+    plain: tuple[str, ...] = (),
+    date_format: str = DATE_FORMAT,
+) -> None:
+    """Write ``table`` as the one worksheet ``sheet_name`` of a new Excel workbook.
+
+    ``plain`` and ``date_format`` are as in :func:`write_workbook`.
+    """
+    write_workbook({sheet_name: table}, path, plain=plain, date_format=date_format)
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+def write_workbook(
+    sheets: dict[str, pd.DataFrame],
+    path: Path,
+    *,
+    plain: tuple[str, ...] = (),
+    date_format: str = DATE_FORMAT,
+) -> None:
     """Write each table as a worksheet of a new Excel workbook, in order.
 
-    On every sheet the header row is bold and frozen, with a filter; dates are Excel dates
-    (``yyyy-mm-dd``), times Excel date-times in UTC; text is never a formula (see the module
-    docstring). Characters XML cannot hold (control characters) are left out. Sheet names are
-    cut to Excel's 31 characters.
+    On every sheet the header row is bold and frozen, with a filter; numbers are numbers with a
+    number format (grouped, with the decimals the column was rounded to; a :class:`Formatted`
+    value brings its own); dates are Excel dates, times Excel date-times in UTC; text is never
+    a formula (see the module docstring). Characters XML cannot hold (control characters) are
+    left out. Sheet names are cut to Excel's 31 characters.
+
+    Parameters
+    ----------
+    plain : tuple of str, keyword-only
+        Columns whose numbers are names (ids, ranks): written without grouping or decimals.
+    date_format : str, keyword-only
+        Excel's format for dates (``yyyy-mm-dd`` by default; ``dd/mm/yyyy`` for Vietnamese
+        readers); date-times add `` hh:mm:ss``.
     """
     workbook = Workbook(write_only=True)
     for sheet_name, table in sheets.items():
-        _write_sheet(workbook.create_sheet(sheet_name[:31]), table)
+        _write_sheet(workbook.create_sheet(sheet_name[:31]), table, plain, date_format)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
 
 
-def _write_sheet(sheet, table: pd.DataFrame) -> None:
+def _write_sheet(sheet, table: pd.DataFrame, plain: tuple[str, ...], date_format: str) -> None:
     sheet.freeze_panes = "A2"
     for position, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = _width(table[column])
@@ -141,11 +208,28 @@ def _write_sheet(sheet, table: pd.DataFrame) -> None:
         header.append(cell)
     sheet.append(header)
     columns = [_xlsx_values(table[column]) for column in table.columns]
+    formats = [
+        _column_format(table[column], plain=column in plain, date_format=date_format)
+        for column in table.columns
+    ]
     for row in zip(*columns, strict=True):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(
+            [_xlsx_cell(sheet, value, shown) for value, shown in zip(row, formats, strict=True)]
+        )
     if len(table.columns):
         last = get_column_letter(len(table.columns))
         sheet.auto_filter.ref = f"A1:{last}{len(table) + 1}"
+
+
+def _column_format(values: pd.Series, *, plain: bool, date_format: str) -> dict[type, str]:
+    """The number format of each kind of value in a column."""
+    formats = {dt.date: date_format, dt.datetime: f"{date_format} hh:mm:ss"}
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return formats
+    if plain:
+        return {**formats, float: PLAIN_NUMBER_FORMAT, int: PLAIN_NUMBER_FORMAT}
+    shown = number_format(fewest_decimals(values))
+    return {**formats, float: shown, int: shown}
 
 
 def _csv_text(value):
@@ -182,7 +266,7 @@ def _plain(value):
     return value
 
 
-def _xlsx_cell(sheet, value):
+def _xlsx_cell(sheet, value, formats: dict[type, str]):
     """``value`` as openpyxl appends it: plain, or a cell with a type or format forced."""
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -192,8 +276,13 @@ def _xlsx_cell(sheet, value):
         cell.data_type = "s"
         cell.quotePrefix = True
         return cell
-    if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
+    if isinstance(value, Formatted):
+        cell = WriteOnlyCell(sheet, value=_plain(value.value))
+        cell.number_format = value.number_format
         return cell
-    return value
+    kind = dt.datetime if isinstance(value, dt.datetime) else type(value)
+    if isinstance(value, bool) or kind not in formats:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = formats[kind]
+    return cell

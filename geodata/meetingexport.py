@@ -20,9 +20,9 @@ from geodata.cameraio import camera_table, with_registry_cameras
 from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.errors import InputError
-from geodata.exports import atomic_path, write_workbook
+from geodata.exports import Formatted, atomic_path, number_format, write_workbook
 from geodata.htmlmap import write_html
-from geodata.i18n import text
+from geodata.i18n import catalogue, text
 from geodata.meetingreport import CampaignPart, write_report
 from geodata.printmap import SIZES, map_figure, save_figure
 from geodata.registry import Registry
@@ -131,7 +131,12 @@ def export_for_meeting(
             purpose=purpose,
             target=f"meeting-xlsx:{path}",
         )
-        write_workbook(workbook_sheets(summary, cameras, lang, part, wards), path)
+        write_workbook(
+            workbook_sheets(summary, cameras, lang, part, wards),
+            path,
+            plain=plain_columns(lang),
+            date_format=text("book.date_format", lang),
+        )
     report(1.0)
 
 
@@ -144,14 +149,16 @@ def workbook_sheets(
 ) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: summary, wards, routes, gaps, campaign sites, cameras."""
     names = _ward_names(summary, wards)
-    figures = views.overview_figures(summary, views.camera_health(cameras), lang)
+    figures = views.headline_values(summary, views.camera_health(cameras))
     sheets = {
         text("book.summary", lang): pd.DataFrame(
             {
                 text("book.figure", lang): [
-                    text(key, lang, min_m=f"{summary.gap_min_m:g}") for key in figures
+                    text(key, lang, min_m=summary.gap_min_m) for key in figures
                 ],
-                text("book.value", lang): list(figures.values()),
+                text("book.value", lang): [
+                    Formatted(value, _figure_format(key)) for key, value in figures.items()
+                ],
             }
         ),
         text("book.wards", lang): _rows_of(
@@ -166,8 +173,41 @@ def workbook_sheets(
         shown[text("plan.column.lon", lang)] = campaign.targets["lon"].round(7).to_numpy()
         sheets[text("book.targets", lang)] = shown
     in_wards = cameras if not names else cameras[cameras["ward_name"].isin(names)]
-    sheets[text("book.cameras", lang)] = in_wards.reset_index(drop=True)
+    sheets[text("book.cameras", lang)] = camera_sheet(in_wards.reset_index(drop=True), lang)
     return sheets
+
+
+def camera_sheet(cameras: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The export camera table (:func:`geodata.cameraio.camera_table`) as people read it:
+    headers, statuses, camera types and yes/no in ``lang``; numbers and dates kept as such."""
+    shown = cameras.copy()
+    shown["status"] = shown["status"].map(lambda s: text(f"status.{s}", lang))
+    shown["camera_type"] = shown["camera_type"].map(
+        lambda t: text(f"type.{t}", lang), na_action="ignore"
+    )
+    for column in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = shown[column].map(
+                lambda yes: text("book.yes" if yes else "book.no", lang), na_action="ignore"
+            )
+    return shown.rename(columns={c: _camera_header(c, lang) for c in shown.columns})
+
+
+def plain_columns(lang: str) -> tuple[str, ...]:
+    """The workbook's columns whose numbers are names (ids, ranks, versions)."""
+    keys = ("book.camera.id", "book.camera.version", *planviews.PLAIN_KEYS)
+    return tuple(text(key, lang) for key in keys)
+
+
+def _camera_header(column: str, lang: str) -> str:
+    key = f"camera_field.{column}"
+    return text(key, lang) if key in catalogue(lang) else text(f"book.camera.{column}", lang)
+
+
+def _figure_format(key: str) -> str:
+    if key in views.SHARE_FIGURES:
+        return "0.0%"
+    return number_format(views.FIGURE_DECIMALS.get(key, 0))
 
 
 def _rows_of(table: pd.DataFrame, names: tuple[str, ...], lang: str) -> pd.DataFrame:

@@ -18,6 +18,8 @@ SITE_COLUMNS = ("rank", "ward", "address", "template", "bearing_deg", "fov_deg",
 SITE_COLUMNS += ("gain_m", "lat", "lon")
 TARGET_COLUMNS = ("rank", "ward_name", "address", "template", "bearing_deg", "gain_m", "status")
 TARGET_COLUMNS += ("camera_id", "note", "updated_by")
+PLAIN_KEYS = ("plan.column.rank", "plan.column.camera_id")
+"""Headers of the columns whose numbers are names (written without grouping in a workbook)."""
 
 
 def proposals(result: Recommendation) -> pd.DataFrame:
@@ -117,7 +119,12 @@ def targets_xlsx(table: pd.DataFrame, lang: str) -> bytes:
     shown[text("plan.column.lon", lang)] = table["lon"].round(7).to_numpy()
     with tempfile.TemporaryDirectory(prefix="cctv-targets-") as folder:
         path = Path(folder) / "targets.xlsx"
-        write_xlsx(shown, path, sheet_name=text("plan.targets", lang)[:31])
+        write_xlsx(
+            shown,
+            path,
+            sheet_name=text("plan.targets", lang)[:31],
+            plain=tuple(text(key, lang) for key in PLAIN_KEYS),
+        )
         return path.read_bytes()
 
 

@@ -6,12 +6,19 @@ recommended sites when given), a legend, a metric scale bar, a north arrow and a
 ("demo — approximate geometry" on the demo). Text is set in DejaVu Sans, which matplotlib ships
 and which has every Vietnamese letter; PDFs embed it as TrueType so that the text can be
 searched and copied. The same input gives the same bytes.
+
+Every text is drawn as written: names from data may hold ``$`` (which matplotlib would
+otherwise read as the start of a formula), so :func:`literal` turns math parsing off on every
+text of a page. Numbers and dates are written in the reader's locale (:mod:`geodata.i18n`).
+Colours come from :mod:`geodata.palette`. Campaign sites are numbered badges (white on dark,
+ringed in the colour of their status) so that they can be read on paper.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,22 +29,15 @@ import shapely
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.table import Table
+from matplotlib.text import Text
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from coverage.fov import active_cameras, fov_polygons
-from geodata.i18n import text
+from geodata import palette
+from geodata.i18n import number, percent, text
 from geodata.summary import CoverageSummary
-from geodata.webmap import (
-    COVERED_COLOUR,
-    GAP_COLOUR,
-    HOTSPOT_COLOUR,
-    PROPOSAL_COLOURS,
-    ROAD_COLOUR,
-    STATUS_COLOURS,
-    UNCOVERED_COLOUR,
-    WARD_COLOUR,
-    cones,
-)
+from geodata.webmap import cones
 
 PIXELS = {"a4": ((3508, 2480), 300), "a3": ((4961, 3508), 300), "phone": ((1080, 1920), 200)}
 """PNG size in pixels and dots per inch: A4 and A3 landscape at 300 dpi, a phone screen."""
@@ -52,6 +52,12 @@ STYLE = {
 PREVIEW_DPI = 80
 PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": "cctv-coverage", "Creator": None}
 PNG_METADATA = {"Software": "cctv-coverage"}
+BADGE_POINTS = 8
+"""Font size of a campaign site's rank badge."""
+LEGEND_CHARACTERS = 32
+"""A legend label longer than this wraps."""
+MUTED = "#455a64"
+"""Secondary text: the source line, figure labels, page numbers."""
 
 
 def map_figure(
@@ -85,7 +91,8 @@ def map_figure(
         axes = figure.add_axes((0.02, 0.16, 0.96, 0.72) if portrait else (0.02, 0.07, 0.70, 0.82))
         draw_map(axes, summary, lang=lang, wards=wards, proposals=proposals)
         _title(figure, summary, lang, when, wards, scale=0.8 if portrait else 1.0)
-        handles = legend_handles(lang, proposals is not None and len(proposals) > 0)
+        statuses = () if proposals is None else tuple(proposals["status"])
+        handles = legend_handles(lang, summary.dataset.cameras["status"], statuses)
         if portrait:
             figure.legend(
                 handles=handles,
@@ -110,9 +117,19 @@ def map_figure(
             0.012,
             source_line(summary, lang),
             fontsize=6 if portrait else 7,
-            color="#455a64",
+            color=MUTED,
             wrap=True,
         )
+    return literal(figure)
+
+
+def literal(figure: Figure) -> Figure:
+    """``figure`` with every text drawn as written (a ``$`` is a dollar sign, never math)."""
+    cells = [
+        cell.get_text() for table in figure.findobj(Table) for cell in table.get_celld().values()
+    ]
+    for artist in [*figure.findobj(Text), *cells]:
+        artist.set_parse_math(False)
     return figure
 
 
@@ -129,28 +146,30 @@ def draw_map(
     dataset = summary.dataset
     all_wards = dataset.wards
     framed = all_wards[all_wards["ward_code"].astype(str).isin(wards)] if wards else all_wards
-    all_wards.plot(ax=axes, facecolor="#eceff1", edgecolor=WARD_COLOUR, linewidth=0.6)
-    dataset.roads.plot(ax=axes, color=ROAD_COLOUR, linewidth=0.3)
+    all_wards.plot(ax=axes, facecolor=palette.WARD_FILL, edgecolor=palette.WARD, linewidth=0.6)
+    dataset.roads.plot(ax=axes, color=palette.ROAD, linewidth=0.3)
     if len(dataset.hotspots):
         dataset.hotspots.plot(
-            ax=axes, facecolor=HOTSPOT_COLOUR, alpha=0.18, edgecolor=HOTSPOT_COLOUR, linewidth=0.8
+            ax=axes,
+            facecolor=palette.HOTSPOT,
+            alpha=0.18,
+            edgecolor=palette.HOTSPOT,
+            linewidth=0.8,
         )
     if len(summary.gaps):
-        summary.gaps.plot(ax=axes, color=GAP_COLOUR, linewidth=3.5, alpha=0.35)
-    for seen, colour in ((False, UNCOVERED_COLOUR), (True, COVERED_COLOUR)):
+        summary.gaps.plot(ax=axes, color=palette.GAP, linewidth=3.5, alpha=0.6)
+    for seen, colour in ((False, palette.UNCOVERED), (True, palette.COVERED)):
         pieces = summary.routes.pieces(seen=seen)
         if len(pieces):
             pieces.plot(ax=axes, color=colour, linewidth=1.4)
     cameras = active_cameras(dataset.cameras)
     if len(cameras):
         gpd.GeoSeries(fov_polygons(cameras).to_numpy(), crs=dataset.crs).plot(
-            ax=axes, facecolor=STATUS_COLOURS["active"], alpha=0.25, linewidth=0
+            ax=axes, facecolor=palette.STATUS["active"], alpha=0.25, linewidth=0
         )
     if len(dataset.cameras):
-        colours = dataset.cameras["status"].map(STATUS_COLOURS).fillna(STATUS_COLOURS["removed"])
+        colours = dataset.cameras["status"].map(palette.STATUS).fillna(palette.UNKNOWN_STATUS)
         dataset.cameras.plot(ax=axes, color=colours.to_numpy(), markersize=0.8)
-    if proposals is not None and len(proposals):
-        _draw_proposals(axes, proposals, dataset.crs)
     if labels:
         for point, name in zip(
             shapely.point_on_surface(all_wards.geometry.to_numpy()),
@@ -164,8 +183,10 @@ def draw_map(
                 va="center",
                 fontsize=7,
                 fontweight="bold",
-                color="#263238",
+                color=palette.OUTLINE,
             )
+    if proposals is not None and len(proposals):
+        _draw_proposals(axes, proposals, dataset.crs)
     west, south, east, north = framed.total_bounds
     margin = 0.03 * max(east - west, north - south)
     axes.set_xlim(west - margin, east + margin)
@@ -173,7 +194,14 @@ def draw_map(
     axes.set_aspect("equal")
     axes.set_axis_off()
     axes.add_artist(
-        ScaleBar(1.0, "m", location="lower left", box_alpha=0.8, font_properties={"size": 7})
+        ScaleBar(
+            1.0,
+            "m",
+            location="lower left",
+            box_alpha=0.8,
+            font_properties={"size": 7},
+            scale_formatter=lambda value, unit: text("print.scale", lang, value=value, unit=unit),
+        )
     )
     axes.annotate(
         "N",
@@ -184,29 +212,52 @@ def draw_map(
         va="center",
         fontsize=10,
         fontweight="bold",
-        arrowprops={"arrowstyle": "-|>", "color": "#263238", "lw": 1.5},
+        arrowprops={"arrowstyle": "-|>", "color": palette.OUTLINE, "lw": 1.5},
     )
 
 
-def legend_handles(lang: str, with_proposals: bool) -> list:
-    """The legend's entries, labelled in ``lang``."""
+def legend_handles(
+    lang: str, camera_statuses: pd.Series | None = None, site_statuses: tuple[str, ...] = ()
+) -> list:
+    """The legend's entries, labelled in ``lang``: the layers, the cameras by the statuses in
+    ``camera_statuses``, and the campaign sites by colour for the statuses in ``site_statuses``."""
     handles = [
-        Line2D([], [], color=COVERED_COLOUR, lw=2, label=text("map.layer.covered", lang)),
-        Line2D([], [], color=UNCOVERED_COLOUR, lw=2, label=text("map.layer.uncovered", lang)),
-        Line2D([], [], color=GAP_COLOUR, lw=5, alpha=0.45, label=text("map.layer.gaps", lang)),
-        Patch(facecolor=HOTSPOT_COLOUR, alpha=0.3, label=text("map.layer.hotspots", lang)),
-        Patch(facecolor=STATUS_COLOURS["active"], alpha=0.3, label=text("map.layer.views", lang)),
-        Patch(facecolor="#eceff1", edgecolor=WARD_COLOUR, label=text("map.layer.wards", lang)),
+        Line2D([], [], color=palette.COVERED, lw=2, label=text("map.layer.covered", lang)),
+        Line2D([], [], color=palette.UNCOVERED, lw=2, label=text("map.layer.uncovered", lang)),
+        Line2D([], [], color=palette.GAP, lw=5, alpha=0.6, label=text("map.layer.gaps", lang)),
+        Patch(facecolor=palette.HOTSPOT, alpha=0.3, label=text("map.layer.hotspots", lang)),
+        Patch(facecolor=palette.STATUS["active"], alpha=0.3, label=text("map.layer.views", lang)),
+        Patch(
+            facecolor=palette.WARD_FILL, edgecolor=palette.WARD, label=text("map.layer.wards", lang)
+        ),
     ]
-    if with_proposals:
-        handles.append(
-            Patch(
-                facecolor=PROPOSAL_COLOURS["proposed"],
-                alpha=0.6,
-                label=text("map.layer.proposals", lang),
-            )
-        )
+    shown = set(() if camera_statuses is None else camera_statuses)
+    for status, colour in palette.STATUS.items():
+        if status in shown:
+            label = text("print.camera_status", lang, status=text(f"status.{status}", lang))
+            handles.append(_marker(colour, label, edge=colour))
+    for colour in dict.fromkeys(palette.PROPOSAL[s] for s in site_statuses):
+        names = [
+            text(f"target.{s}", lang)
+            for s in dict.fromkeys(site_statuses)
+            if palette.PROPOSAL[s] == colour
+        ]
+        handles.append(_marker(palette.OUTLINE, text("print.sites", lang, statuses=names), colour))
     return handles
+
+
+def _marker(colour: str, label: str, edge: str) -> Line2D:
+    return Line2D(
+        [],
+        [],
+        linestyle="",
+        marker="o",
+        markersize=7,
+        markerfacecolor=colour,
+        markeredgecolor=edge,
+        markeredgewidth=2,
+        label=textwrap.fill(label, LEGEND_CHARACTERS),
+    )
 
 
 def source_line(summary: CoverageSummary, lang: str) -> str:
@@ -254,7 +305,7 @@ def _title(figure, summary, lang, when, wards, *, scale) -> None:
     figure.text(
         0.02,
         0.925,
-        f"{area} · {text('print.date', lang, date=f'{when:%d/%m/%Y}')}",
+        f"{area} · {text('print.date', lang, date=when)}",
         fontsize=10 * scale,
         va="top",
         color="#37474f",
@@ -265,32 +316,39 @@ def _figures_box(figure, summary, lang) -> None:
     """The headline figures beside the map."""
     routes = summary.routes
     rows = [
-        (text("print.cameras", lang), f"{len(active_cameras(summary.dataset.cameras)):,}"),
-        (text("print.key_routes", lang), f"{routes.length_m / 1000:,.1f} km"),
-        (text("kpi.covered_share", lang), f"{routes.share:.1%}"),
-        (text("kpi.gaps", lang, min_m=f"{summary.gap_min_m:g}"), f"{len(summary.gaps):,}"),
+        (text("print.cameras", lang), number(len(active_cameras(summary.dataset.cameras)), lang)),
+        (text("print.key_routes", lang), text("print.km", lang, km=routes.length_m / 1000)),
+        (text("kpi.covered_share", lang), percent(routes.share, lang)),
+        (text("kpi.gaps", lang, min_m=summary.gap_min_m), number(len(summary.gaps), lang)),
     ]
     y = 0.36
     for label, value in rows:
-        figure.text(0.74, y, label, fontsize=8, color="#455a64")
+        figure.text(0.74, y, label, fontsize=8, color=MUTED)
         figure.text(0.98, y, value, fontsize=9, fontweight="bold", ha="right")
         y -= 0.035
 
 
 def _draw_proposals(axes, proposals: pd.DataFrame, crs) -> None:
+    """Each site's field of view in its status colour, and its rank as a badge on top."""
     shapes = cones(proposals, crs)
-    colours = np.array([PROPOSAL_COLOURS[s] for s in shapes["status"]])
-    shapes.plot(ax=axes, color=colours, alpha=0.55, linewidth=0.3, edgecolor="#4a148c")
+    colours = np.array([palette.PROPOSAL[s] for s in shapes["status"]])
+    shapes.plot(ax=axes, color=colours, alpha=0.5, linewidth=0.6, edgecolor=palette.OUTLINE)
     points = gpd.GeoSeries(gpd.points_from_xy(proposals["lon"], proposals["lat"]), crs=4326)
     points = points.to_crs(crs)
-    for point, rank in zip(points, proposals["rank"], strict=True):
+    for point, rank, status in zip(points, proposals["rank"], proposals["status"], strict=True):
         axes.annotate(
             str(rank),
             (point.x, point.y),
-            fontsize=5,
+            fontsize=BADGE_POINTS,
+            fontweight="bold",
             ha="center",
-            va="bottom",
-            color="#4a148c",
-            xytext=(0, 2),
-            textcoords="offset points",
+            va="center",
+            color="#ffffff",
+            zorder=6,
+            bbox={
+                "boxstyle": "circle,pad=0.25",
+                "facecolor": palette.OUTLINE,
+                "edgecolor": palette.PROPOSAL[status],
+                "linewidth": 2,
+            },
         )

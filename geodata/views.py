@@ -18,6 +18,7 @@ from pandas.io.formats.style import Styler
 
 from coverage.network import OUTSIDE_WARDS
 from geodata import i18n, palette
+from geodata.exports import fewest_decimals
 from geodata.i18n import text
 from geodata.registry import missing_bearing
 from geodata.summary import CoverageSummary
@@ -54,18 +55,34 @@ def hotspot_share(summary: CoverageSummary) -> float:
     return float(spots["covered_m2"].sum()) / area if area > 0 else 0.0
 
 
-def overview_figures(summary: CoverageSummary, health: dict[str, int], lang: str) -> dict[str, str]:
-    """The headline figures, keyed by their catalogue label, written for ``lang``."""
+SHARE_FIGURES = frozenset({"kpi.covered_share", "kpi.hotspot_share"})
+"""The headline figures that are shares (0–1); the others are counts, but for km below."""
+FIGURE_DECIMALS = {"kpi.redundant_km": 1}
+"""Decimals of the headline figures that are not whole numbers (nor shares)."""
+
+
+def headline_values(summary: CoverageSummary, health: dict[str, int]) -> dict[str, float]:
+    """The headline figures as numbers (shares 0–1, lengths in km), keyed by catalogue label."""
     routes = summary.routes
     return {
-        "kpi.cameras_total": i18n.number(health["total"], lang),
-        "kpi.cameras_active": i18n.number(health["active"], lang),
-        "kpi.cameras_broken": i18n.number(health["broken"], lang),
-        "kpi.cameras_unverified": i18n.number(health["unverified"], lang),
-        "kpi.covered_share": i18n.percent(routes.share, lang),
-        "kpi.hotspot_share": i18n.percent(hotspot_share(summary), lang),
-        "kpi.redundant_km": i18n.number(routes.total_redundant_m / 1000, lang, digits=1),
-        "kpi.gaps": i18n.number(len(summary.gaps), lang),
+        "kpi.cameras_total": health["total"],
+        "kpi.cameras_active": health["active"],
+        "kpi.cameras_broken": health["broken"],
+        "kpi.cameras_unverified": health["unverified"],
+        "kpi.covered_share": routes.share,
+        "kpi.hotspot_share": hotspot_share(summary),
+        "kpi.redundant_km": routes.total_redundant_m / 1000,
+        "kpi.gaps": len(summary.gaps),
+    }
+
+
+def overview_figures(summary: CoverageSummary, health: dict[str, int], lang: str) -> dict[str, str]:
+    """The headline figures, keyed by their catalogue label, written for ``lang``."""
+    return {
+        key: i18n.percent(value, lang)
+        if key in SHARE_FIGURES
+        else i18n.number(value, lang, digits=FIGURE_DECIMALS.get(key, 0))
+        for key, value in headline_values(summary, health).items()
     }
 
 
@@ -85,6 +102,25 @@ def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> St
     ``lang`` writes them; empty cells are empty (never "None"). ``plain`` columns (numbers
     that are names: ids, ranks) are written as they are.
     """
+    formats = _formats(table, lang, plain)
+    return table.style.format(formats, na_rep="").format(
+        na_rep="", subset=[column for column in table.columns if column not in formats]
+    )
+
+
+def written(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every cell of ``table`` as the text :func:`styled` shows (for print)."""
+    formats = _formats(table, lang, plain)
+    return pd.DataFrame(
+        {
+            column: table[column].map(formats.get(column, _plain)).to_numpy(dtype=object)
+            for column in table.columns
+        },
+        columns=table.columns,
+    )
+
+
+def _formats(table: pd.DataFrame, lang: str, plain: tuple[str, ...]) -> dict:
     formats = {}
     for column in table.columns:
         values = table[column]
@@ -96,9 +132,7 @@ def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> St
             formats[column] = _number_format(values, lang)
         elif values.map(lambda v: isinstance(v, dt.date)).any():
             formats[column] = _date_format(lang)
-    return table.style.format(formats, na_rep="").format(
-        na_rep="", subset=[column for column in table.columns if column not in formats]
-    )
+    return formats
 
 
 def _plain(value) -> str:
@@ -109,18 +143,8 @@ def _plain(value) -> str:
     return str(value)
 
 
-def _decimals(values: pd.Series) -> int:
-    """The fewest decimals (up to 7) that write every value of ``values`` exactly."""
-    finite = values.to_numpy(dtype=float)
-    finite = finite[np.isfinite(finite)]
-    for digits in range(8):
-        if np.allclose(finite, np.round(finite, digits), rtol=0, atol=1e-9):
-            return digits
-    return 7
-
-
 def _number_format(values: pd.Series, lang: str):
-    digits = _decimals(values)
+    digits = fewest_decimals(values)
 
     def written(value) -> str:
         if value is None or (isinstance(value, float) and not np.isfinite(value)):

@@ -1,6 +1,8 @@
 """In a real browser: the standalone HTML map draws from a file with the network off, and the
 export page makes a file to download."""
 
+from pypdf import PdfReader
+
 from geodata.demo import build_demo
 from geodata.htmlmap import write_html
 from geodata.summary import summarise
@@ -45,4 +47,6 @@ def test_export_page_makes_a_report_to_download(app_url, browser_page, tmp_path)
     saved = tmp_path / "bao_cao.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+    report = "\n".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert "Theo điểm nóng" in report and "Trang 1/" in report
     page.screenshot(path=str(tmp_path / "export-page.png"), full_page=True)
