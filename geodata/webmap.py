@@ -240,13 +240,7 @@ def coverage_map(
     _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, _other_roads(dataset), "map.layer.roads", palette.ROAD, 1.5, lang)
     _add_hotspots(fmap, summary, lang)
-    for seen, key, colour in (
-        (False, "map.layer.uncovered", palette.UNCOVERED),
-        (True, "map.layer.covered", palette.COVERED),
-    ):
-        pieces = summary.routes.pieces(seen=seen)
-        pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
-        _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
+    # Gaps are wide bands under the route lines, which stay visible along them.
     gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
     _add_lines(
         fmap,
@@ -260,6 +254,13 @@ def coverage_map(
     )
     if chosen is not None:
         _add_chosen_gap(fmap, chosen, lang)
+    for seen, key, colour in (
+        (False, "map.layer.uncovered", palette.UNCOVERED),
+        (True, "map.layer.covered", palette.COVERED),
+    ):
+        pieces = summary.routes.pieces(seen=seen)
+        pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
+        _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
     _add_cameras(fmap, dataset.cameras, lang)
     if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
