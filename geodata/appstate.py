@@ -283,16 +283,16 @@ def current_map(
     gap_min_m: float = GAP_MIN_M,
     *,
     wards: tuple[str, ...] = (),
-    focus: tuple[float, float] | None = None,
+    gap: int | None = None,
 ):
     """The coverage map of :func:`current_summary`, labelled in ``lang``.
 
-    ``wards`` limits it to those ward names; ``focus`` (lat, lon) zooms in on a point. Built
-    anew each time (a quarter of a second): folium maps change when rendered, so a cached one
-    would break on its second page view.
+    ``wards`` limits it to those ward names; ``gap`` (a row of the gap table) is highlighted
+    and the map opens on it. Built anew each time (a quarter of a second): folium maps change
+    when rendered, so a cached one would break on its second page view.
     """
     summary = current_summary(actor, gap_min_m)
-    return coverage_map(summary, lang=lang, wards=tuple(wards), focus=focus)
+    return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)
 
 
 def signed_in(lang: str) -> Actor | None:

@@ -19,6 +19,8 @@ from branca.element import Template
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 
+from geodata import palette
+
 CONE_MIN_ZOOM = 16
 """From this zoom level on, the cones of the cameras in view are drawn."""
 CONE_ARC_STEP_DEG = 10.0
@@ -66,7 +68,12 @@ def script_json(value) -> str:
 
 
 class CameraMarkers(JSCSSMixin, Layer):
-    """Cameras as circle markers coloured by status, clustered when zoomed out, with popups.
+    """Cameras as circle markers coloured by status.
+
+    Interactive (the coverage maps): clustered when zoomed out, in neutral bubbles that give
+    the count (light, ringed in dark slate: never taken for a coverage colour or for a site's
+    dark rank badge), with a popup per camera. Not interactive (the registration map): light
+    dots, no clusters, no popups, that let every click through to the map.
 
     Parameters
     ----------
@@ -76,13 +83,16 @@ class CameraMarkers(JSCSSMixin, Layer):
         Colour per status index (one more for unknown statuses).
     labels : dict
         Escaped popup labels: ``camera_id``, ``camera_type``, ``ward``, ``status``,
-        ``bearing_deg``, ``fov_deg``, ``range_m``, and ``statuses`` (list, escaped).
+        ``bearing_deg``, ``fov_deg``, ``range_m``, ``statuses`` (list), ``kinds`` (escaped
+        kind → its name), and the language's ``decimal`` and ``group`` symbols.
     name : str
         The layer's name in the layer control.
+    clustered, interactive : bool
+        Cluster the markers when zoomed out; give them popups and clicks.
     """
 
     default_js: ClassVar = [("markerclusterjs", "")]
-    default_css: ClassVar = [("markerclustercss", ""), ("markerclusterdefaultcss", "")]
+    default_css: ClassVar = [("markerclustercss", "")]
 
     _template = Template(
         """
@@ -91,28 +101,57 @@ class CameraMarkers(JSCSSMixin, Layer):
             var rows = {{ this.rows_json }};
             var colours = {{ this.colours_json }};
             var labels = {{ this.labels_json }};
-            var group = L.markerClusterGroup({
-                chunkedLoading: true, maxClusterRadius: 45,
+            var interactive = {{ this.interactive|tojson }};
+            function decimal(x) { return String(x).replace(".", labels.decimal); }
+            function grouped(n) {
+                return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, labels.group);
+            }
+            function bubble(cluster) {
+                var count = cluster.getChildCount();
+                var size = count < 100 ? 30 : (count < 1000 ? 36 : 44);
+                return L.divIcon({
+                    html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:'
+                        + (size - 4) + 'px;border-radius:50%;box-sizing:border-box;'
+                        + 'background:{{ this.palette.HALO }};opacity:0.9;'
+                        + 'color:{{ this.palette.CLUSTER }};'
+                        + 'border:2px solid {{ this.palette.CLUSTER }};'
+                        + 'font:700 12px sans-serif;text-align:center;">'
+                        + grouped(count) + '</div>',
+                    className: "camera-cluster",
+                    iconSize: L.point(size, size)
+                });
+            }
+            var group = {{ this.clustered|tojson }} ? L.markerClusterGroup({
+                chunkedLoading: true, maxClusterRadius: 45, iconCreateFunction: bubble,
                 disableClusteringAtZoom: {{ this.uncluster_zoom }}
-            });
+            }) : L.featureGroup();
             var markers = [];
             rows.forEach(function (r) {
-                var colour = colours[r[5]];
                 var marker = L.circleMarker([r[0], r[1]], {
-                    radius: 4, weight: 1, color: "#263238", fillColor: colour, fillOpacity: 0.95
+                    radius: interactive ? 4 : 3, weight: 1, color: "{{ this.palette.OUTLINE }}",
+                    opacity: interactive ? 1 : 0.5, fillColor: colours[r[5]],
+                    fillOpacity: interactive ? 0.95 : 0.55,
+                    interactive: interactive, bubblingMouseEvents: true
                 });
-                marker.bindPopup(function () {
-                    return "<b>" + labels.camera_id + ":</b> " + r[6]
-                        + "<br><b>" + labels.camera_type + ":</b> " + r[7]
-                        + "<br><b>" + labels.status + ":</b> " + labels.statuses[r[5]]
-                        + "<br><b>" + labels.ward + ":</b> " + r[8]
-                        + "<br><b>" + labels.bearing_deg + ":</b> " + r[2]
-                        + "<br><b>" + labels.fov_deg + ":</b> " + r[3]
-                        + "<br><b>" + labels.range_m + ":</b> " + r[4];
-                });
+                if (interactive) {
+                    marker.bindPopup(function () {
+                        return "<b>" + labels.camera_id + ":</b> " + r[6]
+                            + "<br><b>" + labels.camera_type + ":</b> "
+                            + (labels.kinds[r[7]] || r[7])
+                            + "<br><b>" + labels.status + ":</b> " + labels.statuses[r[5]]
+                            + "<br><b>" + labels.ward + ":</b> " + r[8]
+                            + "<br><b>" + labels.bearing_deg + ":</b> " + decimal(r[2])
+                            + "<br><b>" + labels.fov_deg + ":</b> " + decimal(r[3])
+                            + "<br><b>" + labels.range_m + ":</b> " + decimal(r[4]);
+                    });
+                }
                 markers.push(marker);
             });
-            group.addLayers(markers);
+            if (group.addLayers) {
+                group.addLayers(markers);
+            } else {
+                markers.forEach(function (m) { group.addLayer(m); });
+            }
             group.cameraRows = rows;
             group.statusColours = colours;
             return group;
@@ -121,13 +160,25 @@ class CameraMarkers(JSCSSMixin, Layer):
         """
     )
 
-    def __init__(self, records, colours, labels, *, name: str):
+    def __init__(
+        self,
+        records,
+        colours,
+        labels,
+        *,
+        name: str,
+        clustered: bool = True,
+        interactive: bool = True,
+    ):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "CameraMarkers"
         self.rows_json = script_json(records)
         self.colours_json = script_json(list(colours))
         self.labels_json = script_json(labels)
         self.uncluster_zoom = DISABLE_CLUSTERING_AT_ZOOM
+        self.clustered = clustered
+        self.interactive = interactive
+        self.palette = palette
 
 
 class CameraCones(Layer):
@@ -193,3 +244,44 @@ class CameraCones(Layer):
         self.arc_step = CONE_ARC_STEP_DEG
         self.max_cones = MAX_CONES
         self.removed_index = removed_index
+
+
+class SiteBadges(Layer):
+    """Recommended or campaign sites as rank badges (HTML markers) with a tooltip and a popup.
+
+    Parameters
+    ----------
+    sites : list of (lat, lon, badge, tooltip, popup)
+        Position in degrees, and HTML already escaped: the badge, its tooltip and its popup.
+    pane : str
+        The map pane the badges are drawn in.
+    name : str
+        The layer's name in the layer control.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var group = L.featureGroup();
+            {{ this.sites_json }}.forEach(function (s) {
+                L.marker([s[0], s[1]], {
+                    pane: {{ this.pane|tojson }},
+                    icon: L.divIcon({
+                        html: s[2], className: "site-badge", iconSize: [28, 28],
+                        iconAnchor: [14, 14]
+                    })
+                }).bindTooltip(s[3]).bindPopup(s[4], {maxWidth: 260}).addTo(group);
+            });
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sites, *, pane: str, name: str):
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "SiteBadges"
+        self.sites_json = script_json([list(site) for site in sites])
+        self.pane = pane

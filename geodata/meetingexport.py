@@ -21,7 +21,7 @@ from geodata.dataset import Dataset
 from geodata.demo import build_demo
 from geodata.errors import InputError
 from geodata.exports import Formatted, atomic_path, number_format, write_workbook
-from geodata.htmlmap import write_html
+from geodata.htmlmap import map_heading, write_html
 from geodata.i18n import catalogue, text
 from geodata.meetingreport import CampaignPart, write_report
 from geodata.printmap import SIZES, map_figure, save_figure
@@ -121,7 +121,11 @@ def export_for_meeting(
     elif fmt == "html":
         names = _ward_names(summary, wards)
         with atomic_path(path) as temporary:
-            write_html(coverage_map(summary, lang=lang, wards=names, proposals=targets), temporary)
+            write_html(
+                coverage_map(summary, lang=lang, wards=names, proposals=targets),
+                temporary,
+                heading=map_heading(summary, lang=lang, when=when, wards=names),
+            )
     else:
         cameras = camera_table(registry, actor, with_owner=with_owner)
         registry.record_export(

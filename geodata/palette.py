@@ -22,12 +22,13 @@ PROPOSAL = {
     "proposed": PROPOSED,
     "contacted": PROPOSED,
     "agreed": PROPOSED,
-    "declined": "#999999",
+    "declined": "#CFD8DC",
     "installed": "#0072B2",
     "registered": "#0072B2",
 }
-"""Campaign sites by status: to do (sky blue), declined (grey), done (blue as an active camera);
-the map also writes each site's status in its label."""
+"""Campaign sites by status: to do (sky blue), declined (light grey), done (blue as an active
+camera). Sites are rank badges (a dark disc with a ring of this colour), never plain dots, so
+they are not taken for cameras; the map also writes each site's status in its popup."""
 PREVIEW = "#000000"
 """The camera being registered: its point and cone (black outline)."""
 WARD = "#37474F"
@@ -38,3 +39,8 @@ ROAD = "#9E9E9E"
 CLUSTER = "#455A64"
 """Cluster bubbles of many cameras (dark slate, never a coverage colour)."""
 OUTLINE = "#263238"
+"""Dark outlines: camera dots, the chosen gap's edge, rank badges' fill."""
+BADGE_TEXT = "#FFFFFF"
+"""Text on dark fills (rank badges, cluster bubbles)."""
+HALO = "#FFFFFF"
+"""The halo around map labels, so that they stay legible over any layer."""

@@ -21,14 +21,16 @@ import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_markercluster
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from branca.element import MacroElement, Template
+from folium.map import CustomPane
 from folium.plugins import Draw
 
 from coverage.fov import fov_polygons
-from geodata import settings
+from geodata import palette, settings
 from geodata.crs import to_wgs84, to_working
-from geodata.i18n import text
-from geodata.maplayers import CameraCones, CameraMarkers, camera_records
+from geodata.i18n import catalogue, number, percent, text
+from geodata.maplayers import CameraCones, CameraMarkers, SiteBadges, camera_records
 from geodata.summary import CoverageSummary
 
 STATIC_URL = "/app/static"
@@ -102,17 +104,11 @@ DRAW_TEXT_KEYS = {
 }
 """Where each text goes in ``L.drawLocal`` → its key in the text catalogue."""
 
-STATUS_COLOURS = {"active": "#1565c0", "broken": "#e65100", "removed": "#757575"}
-PROPOSAL_COLOURS = {
-    "proposed": "#6a1b9a",
-    "contacted": "#0277bd",
-    "agreed": "#00897b",
-    "declined": "#9e9e9e",
-    "installed": "#f9a825",
-    "registered": "#2e7d32",
-}
-COVERED_COLOUR, UNCOVERED_COLOUR, GAP_COLOUR = "#2e7d32", "#c62828", "#ff6f00"
-HOTSPOT_COLOUR, WARD_COLOUR, ROAD_COLOUR = "#8e24aa", "#37474f", "#9e9e9e"
+LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
+"""Ward names are drawn in a pane above markers and cluster bubbles (Leaflet's marker pane is
+600), and below tooltips (650) and popups (700); it takes no clicks."""
+SITE_PANE, SITE_PANE_Z = "sites", 645
+"""Rank badges of recommended and campaign sites, above the ward names."""
 MAX_ZOOM = 19
 DISPLAY_GRID_DEG = 1e-6
 """Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
@@ -162,15 +158,17 @@ def localise_assets(element) -> None:
         localise_assets(child)
 
 
-def base_map(bounds, *, centre: tuple[float, float] | None = None, zoom: int = 17) -> folium.Map:
-    """An empty map framing ``bounds`` (west, south, east, north in degrees), or ``centre``.
+def base_map(bounds) -> folium.Map:
+    """An empty map framing ``bounds`` (west, south, east, north in degrees).
 
-    No base tiles unless ``CCTV_TILE_URL`` is set; a metric scale bar.
+    No base tiles unless ``CCTV_TILE_URL`` is set; a metric scale bar; the panes for ward names
+    and site badges. A map that is hidden when the page opens (in a tab not yet chosen) frames
+    ``bounds`` when it is first shown (:class:`FitWhenShown`).
     """
     west, south, east, north = bounds
     fmap = folium.Map(
-        location=list(centre or ((south + north) / 2, (west + east) / 2)),
-        zoom_start=zoom if centre else 13,
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=13,
         tiles=None,
         prefer_canvas=True,
         # With no tile layer Leaflet has no zoom limit of its own; set one on the map itself.
@@ -181,8 +179,9 @@ def base_map(bounds, *, centre: tuple[float, float] | None = None, zoom: int = 1
         folium.TileLayer(tiles, attr=settings.tile_attribution() or " ", max_zoom=MAX_ZOOM).add_to(
             fmap
         )
-    if centre is None:
-        fmap.fit_bounds([[south, west], [north, east]])
+    FitWhenShown([[south, west], [north, east]]).add_to(fmap)
+    CustomPane(LABEL_PANE, z_index=LABEL_PANE_Z, pointer_events=False).add_to(fmap)
+    CustomPane(SITE_PANE, z_index=SITE_PANE_Z, pointer_events=True).add_to(fmap)
     MetricScale().add_to(fmap)
     return fmap
 
@@ -192,7 +191,7 @@ def coverage_map(
     *,
     lang: str,
     wards: tuple[str, ...] = (),
-    focus: tuple[float, float] | None = None,
+    gap: int | None = None,
     proposals: pd.DataFrame | None = None,
     frame_proposals: bool = False,
 ) -> folium.Map:
@@ -203,55 +202,100 @@ def coverage_map(
     summary : CoverageSummary
         What to draw (layers in the working CRS; projected to EPSG:4326 here).
     lang : str, keyword-only
-        Language of the layer names, legend and tooltips.
+        Language of the layer names, legend, tooltips and popups.
     wards : tuple of str, keyword-only
         Ward names to show (cameras, coverage and gaps in them; the map frames them); all when
         empty.
-    focus : (lat, lon), optional, keyword-only
-        A point to zoom in on (e.g. a gap).
+    gap : int, optional, keyword-only
+        Position of a gap in ``summary.gaps`` (the row of :func:`geodata.views.gap_table`):
+        drawn with a dark edge and a popup, and the map opens on it.
     proposals : pandas.DataFrame, optional, keyword-only
         Recommended cameras or campaign targets (``lat``, ``lon``, ``bearing_deg``, ``fov_deg``,
         ``range_m``, ``rank``, ``gain_m``, ``template``, ``status``, ``address``), drawn with
-        their views and coloured by status.
+        their views and a rank badge ringed in the colour of their status.
     frame_proposals : bool, keyword-only
         Open the map on the proposals (a campaign's sites) rather than on the wards.
+
+    Raises
+    ------
+    IndexError
+        When ``gap`` is not a row of ``summary.gaps``.
     """
     dataset = _in_wards(summary.dataset, wards)
     all_wards = to_wgs84(summary.dataset.wards)
     framed = all_wards[all_wards["ward_name"].isin(wards)] if wards else all_wards
     bounds = framed.total_bounds
-    if frame_proposals and proposals is not None and len(proposals):
+    has_proposals = proposals is not None and len(proposals) > 0
+    if frame_proposals and has_proposals:
         bounds = _padded_bounds(proposals["lon"], proposals["lat"])
-    fmap = base_map(bounds, centre=focus)
+    chosen = summary.gaps.iloc[[gap]] if gap is not None else None
+    if chosen is not None:
+        west, south, east, north = to_wgs84(chosen).total_bounds
+        bounds = _padded_bounds((west, east), (south, north))
+    fmap = base_map(bounds)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(fmap, _other_roads(dataset), "map.layer.roads", ROAD_COLOUR, 1.5, lang)
+    _add_lines(fmap, _other_roads(dataset), "map.layer.roads", palette.ROAD, 1.5, lang)
     _add_hotspots(fmap, summary, lang)
+    # Gaps are wide bands under the route lines, which stay visible along them.
+    gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
+    _add_lines(
+        fmap,
+        _gap_rows(gaps, lang),
+        "map.layer.gaps",
+        palette.GAP,
+        9,
+        lang,
+        tooltip=GAP_FIELDS,
+        opacity=0.6,
+    )
+    if chosen is not None:
+        _add_chosen_gap(fmap, chosen, lang)
     for seen, key, colour in (
-        (False, "map.layer.uncovered", UNCOVERED_COLOUR),
-        (True, "map.layer.covered", COVERED_COLOUR),
+        (False, "map.layer.uncovered", palette.UNCOVERED),
+        (True, "map.layer.covered", palette.COVERED),
     ):
         pieces = summary.routes.pieces(seen=seen)
         pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
         _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
-    gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
-    gaps = gaps.assign(length_m=gaps["length_m"].round(0))
-    _add_lines(
-        fmap,
-        gaps,
-        "map.layer.gaps",
-        GAP_COLOUR,
-        9,
-        lang,
-        tooltip=("route", "ward", "length_m"),
-        opacity=0.45,
-    )
     _add_cameras(fmap, dataset.cameras, lang)
-    if proposals is not None and len(proposals):
+    if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    Legend(lang).add_to(fmap)
+    entries = [*BACKGROUND_ENTRIES, *COVERAGE_ENTRIES]
+    if chosen is not None:
+        entries.append((_swatch_line(palette.GAP, 8, edge=palette.OUTLINE), "map.legend.gap"))
+    Legend(lang, [*entries, *_camera_entries()], _site_entries(proposals, lang)).add_to(fmap)
     localise_assets(fmap)
     return fmap
+
+
+GAP_FIELDS = ("route", "ward", "length_m")
+"""What a gap's tooltip and popup show."""
+
+
+def _gap_rows(gaps: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
+    """Gaps with their length written for ``lang`` (metres, no decimals)."""
+    return gaps.assign(length_m=[number(value, lang) for value in gaps["length_m"]])
+
+
+def _add_chosen_gap(fmap: folium.Map, chosen: gpd.GeoDataFrame, lang: str) -> None:
+    """The gap the user picked: a wide band in the gap colour with a dark edge, and a popup."""
+    data = _escaped(_gap_rows(chosen, lang), GAP_FIELDS)
+    layer = folium.FeatureGroup(name=text("map.legend.gap", lang))
+    for colour, weight in ((palette.OUTLINE, 16), (palette.GAP, 10)):
+        folium.GeoJson(
+            data,
+            style_function=lambda _, colour=colour, weight=weight: {
+                "color": colour,
+                "weight": weight,
+                "opacity": 1.0,
+            },
+            tooltip=_tooltip(GAP_FIELDS, lang),
+            popup=folium.GeoJsonPopup(
+                fields=list(GAP_FIELDS), aliases=[text(f"map.field.{c}", lang) for c in GAP_FIELDS]
+            ),
+        ).add_to(layer)
+    layer.add_to(fmap)
 
 
 def _padded_bounds(lons, lats, margin_deg: float = 0.002) -> tuple[float, float, float, float]:
@@ -264,41 +308,160 @@ def _padded_bounds(lons, lats, margin_deg: float = 0.002) -> tuple[float, float,
     )
 
 
+SWATCH = "display:inline-block;vertical-align:middle;margin-right:6px;box-sizing:border-box;"
+
+
+def _swatch_line(colour: str, height: int = 4, *, edge: str | None = None) -> str:
+    """A legend swatch for a line layer (``edge``: a dark edge, as the chosen gap has)."""
+    border = f"border:2px solid {edge};" if edge else ""
+    return (
+        f'<span style="{SWATCH}width:20px;height:{height}px;background:{colour};{border}"></span>'
+    )
+
+
+def _swatch_dot(colour: str) -> str:
+    """A legend swatch for a point layer (cameras)."""
+    return (
+        f'<span style="{SWATCH}width:10px;height:10px;border-radius:50%;background:{colour};'
+        f'border:1px solid {palette.OUTLINE};margin-left:5px;margin-right:11px;"></span>'
+    )
+
+
+def _swatch_box(edge: str, fill: str) -> str:
+    """A legend swatch for an area layer (wards, hotspots)."""
+    return (
+        f'<span style="{SWATCH}width:20px;height:12px;background:{fill};'
+        f'border:2px solid {edge};"></span>'
+    )
+
+
+def _swatch_badge(colour: str) -> str:
+    """A legend swatch for sites: a small rank badge ringed in the status colour."""
+    return (
+        f'<span style="{SWATCH}width:16px;height:16px;border-radius:4px;'
+        f"background:{palette.OUTLINE};border:3px solid {colour};margin-left:2px;"
+        f'margin-right:8px;"></span>'
+    )
+
+
+BACKGROUND_ENTRIES = [
+    (_swatch_box(palette.WARD, palette.WARD_FILL), "map.layer.wards"),
+    (_swatch_line(palette.ROAD, 2), "map.layer.roads"),
+]
+HOTSPOT_ENTRY = (_swatch_box(palette.HOTSPOT, palette.HOTSPOT + "33"), "map.layer.hotspots")
+COVERAGE_ENTRIES = [
+    (_swatch_line(palette.COVERED), "map.layer.covered"),
+    (_swatch_line(palette.UNCOVERED), "map.layer.uncovered"),
+    (_swatch_line(palette.GAP, 8), "map.layer.gaps"),
+    HOTSPOT_ENTRY,
+]
+
+
+def _camera_entries() -> list[tuple[str, str]]:
+    """Legend entries of the cameras, one per status."""
+    return [(_swatch_dot(colour), f"map.legend.camera.{s}") for s, colour in palette.STATUS.items()]
+
+
+def _site_entries(proposals: pd.DataFrame | None, lang: str) -> list[tuple[str, str]]:
+    """Legend entries (swatch, text) of the sites shown: one per colour, naming its statuses."""
+    if proposals is None or len(proposals) == 0:
+        return []
+    statuses = [s for s in palette.PROPOSAL if s in set(proposals["status"])]
+    if statuses == ["proposed"]:
+        return [(_swatch_badge(palette.PROPOSAL["proposed"]), text("map.layer.proposals", lang))]
+    by_colour: dict[str, list[str]] = {}
+    for status in statuses:
+        by_colour.setdefault(palette.PROPOSAL[status], []).append(text(f"target.{status}", lang))
+    return [
+        (_swatch_badge(colour), text("map.legend.sites", lang, statuses=names))
+        for colour, names in by_colour.items()
+    ]
+
+
 class Legend(MacroElement):
-    """A fixed legend box listing the map's colours (plain HTML, no external asset)."""
+    """A legend box listing every layer of the map with its swatch (plain HTML, no asset).
+
+    Lines get a line swatch, points a dot, areas a filled box, sites a badge. The box folds
+    away (its title stays) on a map narrower than 500 px, as on a phone.
+
+    Parameters
+    ----------
+    lang : str
+        Language of the title and the entries.
+    entries : list of (str, str)
+        Swatch HTML and catalogue key of each layer.
+    extra : list of (str, str), optional
+        Swatch HTML and text already written for ``lang`` (the sites).
+    """
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <div style="position: absolute; bottom: 24px; left: 10px; z-index: 9999;
-                    background: rgba(255,255,255,0.92); padding: 6px 10px; border-radius: 4px;
-                    font: 12px/1.5 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);">
-          <b>{{ this.title }}</b><br>
-          {% for colour, label in this.entries %}
-          <span style="display:inline-block;width:14px;height:4px;background:{{ colour }};
-                       vertical-align:middle;margin-right:6px;"></span>{{ label }}<br>
+        <details id="{{ this.get_name() }}" open
+                 style="position: absolute; bottom: 24px; left: 10px; z-index: 9999;
+                    background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
+                    font: 12px/1.6 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);
+                    max-height: 70%; overflow-y: auto; max-width: 75%;">
+          <summary style="font-weight: 600; cursor: pointer;">{{ this.title }}</summary>
+          {% for swatch, label in this.entries %}
+          <div class="legend-entry" style="white-space: nowrap;">{{ swatch }}{{ label }}</div>
           {% endfor %}
-        </div>
+        </details>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var box = document.getElementById({{ this.get_name()|tojson }});
+            var map = {{ this._parent.get_name() }};
+            var width = map.getContainer().clientWidth;
+            if (box && width > 0 && width < 500) { box.open = false; }
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, entries, extra=()):
         super().__init__()
         self._name = "Legend"
         self.title = html.escape(text("map.legend.title", lang))
-        self.entries = [
-            (colour, html.escape(text(key, lang)))
-            for colour, key in (
-                (COVERED_COLOUR, "map.layer.covered"),
-                (UNCOVERED_COLOUR, "map.layer.uncovered"),
-                (GAP_COLOUR, "map.layer.gaps"),
-                (HOTSPOT_COLOUR, "map.layer.hotspots"),
-                (STATUS_COLOURS["active"], "status.active"),
-                (STATUS_COLOURS["broken"], "status.broken"),
-                (STATUS_COLOURS["removed"], "status.removed"),
-            )
-        ]
+        self.entries = [(swatch, html.escape(text(key, lang))) for swatch, key in entries]
+        self.entries += [(swatch, html.escape(label)) for swatch, label in extra]
+
+
+class FitWhenShown(MacroElement):
+    """Frame ``bounds`` ([[south, west], [north, east]] in degrees) once the map has a size.
+
+    A map in a tab that is not chosen yet has no size when the page opens: framed then,
+    Leaflet would settle at the lowest zoom. Such a map is framed when it is first shown (and
+    never again, so the user's own view is kept).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, box = map.getContainer();
+            function shown() { return box.clientWidth > 0 && box.clientHeight > 0; }
+            if (shown() || typeof ResizeObserver === "undefined") {
+                map.fitBounds({{ this.bounds|tojson }});
+                return;
+            }
+            var watch = new ResizeObserver(function () {
+                if (shown()) {
+                    watch.disconnect();
+                    map.invalidateSize();
+                    map.fitBounds({{ this.bounds|tojson }});
+                }
+            });
+            watch.observe(box);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FitWhenShown"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
 
 
 class DrawTexts(MacroElement):
@@ -360,21 +523,25 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
     folium.GeoJson(
         data,
         style_function=lambda _: {
-            "color": WARD_COLOUR,
+            "color": palette.WARD,
             "weight": 1.5,
-            "fillColor": "#eceff1",
+            "fillColor": palette.WARD_FILL,
             "fillOpacity": 0.5,
         },
         tooltip=_tooltip(("ward", "code"), lang),
     ).add_to(layer)
     labels = shapely.point_on_surface(wards.geometry.to_numpy())
+    halo = ",".join(f"{x}px {y}px 2px {palette.HALO}" for x in (-1, 1) for y in (-1, 1))
     for point, name in zip(labels, data["ward"], strict=True):
         folium.Marker(
             [point.y, point.x],
             icon=folium.DivIcon(
-                html=f'<div style="font:600 11px sans-serif;color:#263238;white-space:nowrap;'
+                html=f'<div class="ward-label" style="font:600 12px sans-serif;'
+                f"color:{palette.WARD};white-space:nowrap;text-shadow:{halo};"
                 f'transform:translate(-50%,-50%);">{name}</div>'
             ),
+            interactive=False,
+            pane=LABEL_PANE,
         ).add_to(layer)
     layer.add_to(fmap)
 
@@ -395,7 +562,9 @@ def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None
     if len(spots) == 0:
         return
     shares = summary.hotspots["share"].to_numpy()
-    frame = spots.assign(hotspot=spots["hotspot_name"], share=[f"{s:.1%}" for s in shares])
+    frame = spots.assign(
+        hotspot=spots["hotspot_name"], share=[percent(share, lang) for share in shares]
+    )
     folium.GeoJson(
         _escaped(frame, ("hotspot", "share")),
         name=text("map.layer.hotspots", lang),
@@ -407,22 +576,23 @@ def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None
 def _hotspot_style(*, fill_opacity: float):
     """The style function of hotspot polygons."""
     style = {
-        "color": HOTSPOT_COLOUR,
+        "color": palette.HOTSPOT,
         "weight": 2,
-        "fillColor": HOTSPOT_COLOUR,
+        "fillColor": palette.HOTSPOT,
         "fillOpacity": fill_opacity,
     }
     return lambda _: style
 
 
 def _add_proposals(fmap: folium.Map, proposals: pd.DataFrame, crs, lang: str) -> None:
-    """Recommended cameras: their views, and a dot per camera, coloured by status."""
+    """Recommended cameras: their views, and a rank badge per site ringed in its status colour."""
     fields = ("rank", "gain_m", "template", "status", "address")
     shown = proposals.assign(
-        gain_m=proposals["gain_m"].round(1),
+        gain_m=[number(value, lang, digits=1) for value in proposals["gain_m"]],
+        template=[camera_kind(kind, lang) for kind in proposals["template"]],
         status=[text(f"target.{s}", lang) for s in proposals["status"]],
         address=proposals["address"].fillna(""),
-        colour=[PROPOSAL_COLOURS[s] for s in proposals["status"]],
+        colour=[palette.PROPOSAL[s] for s in proposals["status"]],
     )
     layer = folium.FeatureGroup(name=text("map.layer.proposals", lang))
     folium.GeoJson(
@@ -435,32 +605,69 @@ def _add_proposals(fmap: folium.Map, proposals: pd.DataFrame, crs, lang: str) ->
         },
         tooltip=_tooltip(fields, lang),
     ).add_to(layer)
+    aliases = [html.escape(text(f"map.field.{field}", lang)) for field in fields]
+    badges = []
     for row in shown.itertuples():
-        folium.CircleMarker(
-            [row.lat, row.lon],
-            radius=5,
-            color=row.colour,
-            fill=True,
-            fill_opacity=1.0,
-            tooltip=html.escape(f"#{row.rank} · {row.status}"),
-        ).add_to(layer)
+        values = [html.escape(str(getattr(row, field))) for field in fields]
+        popup = "<br>".join(
+            f"<b>{alias}:</b> {value}" for alias, value in zip(aliases, values, strict=True)
+        )
+        tooltip = f"#{values[0]} · {values[3]} · {values[2]}"
+        badges.append((row.lat, row.lon, rank_badge(row.rank, row.colour), tooltip, popup))
+    SiteBadges(badges, pane=SITE_PANE, name=text("map.layer.proposals", lang)).add_to(layer)
     layer.add_to(fmap)
 
 
-def _add_cameras(fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str) -> None:
-    """Clustered camera markers with popups, and their cones when zoomed in."""
+def rank_badge(rank, colour: str) -> str:
+    """The HTML of a site's rank badge: white bold digits (13 px) on a dark rounded square
+    ringed in ``colour``."""
+    return (
+        f'<div style="min-width:28px;height:28px;box-sizing:border-box;padding:0 4px;'
+        f"border-radius:6px;background:{palette.OUTLINE};border:3px solid {colour};"
+        f"color:{palette.BADGE_TEXT};font:700 13px/22px sans-serif;text-align:center;"
+        f'box-shadow:0 1px 3px rgba(0,0,0,.5);">{html.escape(str(rank))}</div>'
+    )
+
+
+def camera_kind(kind, lang: str) -> str:
+    """A camera kind (``dome``, ``bullet``…) as ``lang`` names it; an unknown kind as it is."""
+    key = f"map.kind.{kind}"
+    return text(key, lang) if key in catalogue(lang) else str(kind)
+
+
+def _add_cameras(
+    fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str, *, interactive: bool = True
+) -> None:
+    """Camera markers and their cones when zoomed in.
+
+    Interactive: clustered when zoomed out, with popups. Not interactive (the registration
+    map): light dots that take no click, so that a click on them places the new camera.
+    """
     if len(cameras) == 0:
         return
-    statuses = tuple(STATUS_COLOURS)
-    colours = [*STATUS_COLOURS.values(), "#000000"]
+    statuses = tuple(palette.STATUS)
+    colours = [*palette.STATUS.values(), palette.UNKNOWN_STATUS]
     labels = {
         key: html.escape(text(f"map.field.{key}", lang))
         for key in ("camera_id", "camera_type", "status", "bearing_deg", "fov_deg", "range_m")
     }
     labels["ward"] = html.escape(text("map.field.ward", lang))
     labels["statuses"] = [html.escape(text(f"status.{s}", lang)) for s in statuses] + ["?"]
+    labels["kinds"] = {
+        html.escape(str(kind)): html.escape(camera_kind(kind, lang))
+        for kind in cameras["camera_type"].unique()
+    }
+    labels["decimal"] = get_decimal_symbol(lang)
+    labels["group"] = get_group_symbol(lang)
     records = camera_records(to_wgs84(cameras), statuses)
-    markers = CameraMarkers(records, colours, labels, name=text("map.layer.cameras", lang))
+    markers = CameraMarkers(
+        records,
+        colours,
+        labels,
+        name=text("map.layer.cameras", lang),
+        clustered=interactive,
+        interactive=interactive,
+    )
     cones = CameraCones(
         markers, name=text("map.layer.views", lang), removed_index=statuses.index("removed")
     )
@@ -496,14 +703,14 @@ def _merged_by_route(pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"route": routes.astype(object)}, geometry=merged, crs=pieces.crs)
 
 
-PREVIEW_COLOUR = "#d81b60"
-
-
 def registration_map(dataset, *, lang: str, wards: frozenset[str] = frozenset()) -> folium.Map:
     """A map to place a camera: wards, roads and the registered cameras, framing ``wards``.
 
-    The map is the same from one rerun to the next (so the browser keeps the user's zoom and
-    position); the camera being entered is drawn by :func:`preview_layer`.
+    The registered cameras are light dots that take no click (no clusters, no popups): a
+    click anywhere, on a camera too, places the new camera. The map is the same from one rerun
+    to the next (so the browser keeps the user's zoom and position); the camera being entered
+    is drawn by :func:`preview_layer`, and :func:`returned_view` gives the view to open at
+    when the map has to be drawn anew.
 
     Parameters
     ----------
@@ -518,10 +725,22 @@ def registration_map(dataset, *, lang: str, wards: frozenset[str] = frozenset())
     own = all_wards[all_wards["ward_code"].isin(wards)] if wards else all_wards
     fmap = base_map((own if len(own) else all_wards).total_bounds)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(fmap, dataset.roads, "map.layer.roads", ROAD_COLOUR, 1.5, lang)
-    _add_cameras(fmap, dataset.cameras, lang)
+    _add_lines(fmap, dataset.roads, "map.layer.roads", palette.ROAD, 1.5, lang)
+    _add_cameras(fmap, dataset.cameras, lang, interactive=False)
+    preview = (_swatch_dot(palette.PREVIEW), "register.preview")
+    Legend(lang, [*BACKGROUND_ENTRIES, *_camera_entries(), preview]).add_to(fmap)
     localise_assets(fmap)
     return fmap
+
+
+def returned_view(returned: dict | None) -> tuple[tuple[float, float] | None, int | None]:
+    """The centre (lat, lon in degrees) and zoom the user left a map at, from what
+    ``st_folium`` returned (Leaflet's ``{"lat", "lng"}``); None for what it did not return."""
+    returned = returned or {}
+    centre = returned.get("center")
+    zoom = returned.get("zoom")
+    point = (float(centre["lat"]), float(centre["lng"])) if centre else None
+    return point, int(zoom) if zoom else None
 
 
 def preview_layer(preview: dict | None, crs, *, lang: str) -> folium.FeatureGroup:
@@ -530,15 +749,22 @@ def preview_layer(preview: dict | None, crs, *, lang: str) -> folium.FeatureGrou
     layer = folium.FeatureGroup(name=text("register.preview", lang))
     if not preview:
         return layer
-    style = {"color": PREVIEW_COLOUR, "weight": 2, "fillColor": PREVIEW_COLOUR, "fillOpacity": 0.3}
+    style = {
+        "color": palette.PREVIEW,
+        "weight": 2,
+        "fillColor": palette.PREVIEW,
+        "fillOpacity": 0.2,
+    }
     folium.GeoJson(to_wgs84(preview_cone(preview, crs)), style_function=lambda _: style).add_to(
         layer
     )
     folium.CircleMarker(
         [preview["lat"], preview["lon"]],
         radius=6,
-        color=PREVIEW_COLOUR,
+        color=palette.HALO,
+        weight=2,
         fill=True,
+        fill_color=palette.PREVIEW,
         fill_opacity=1.0,
     ).add_to(layer)
     return layer
@@ -554,14 +780,15 @@ def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
     wards = to_wgs84(dataset.wards)
     fmap = base_map(wards.total_bounds)
     _add_wards(fmap, wards, lang)
-    _add_lines(fmap, dataset.roads, "map.layer.roads", ROAD_COLOUR, 1.5, lang)
+    _add_lines(fmap, dataset.roads, "map.layer.roads", palette.ROAD, 1.5, lang)
     spots = to_wgs84(dataset.hotspots)
     editable = folium.GeoJson(
         gpd.GeoDataFrame({"hotspot": np.arange(len(spots))}, geometry=spots.geometry.values),
         name=text("map.layer.hotspots", lang),
         style_function=_hotspot_style(fill_opacity=0.2),
     ).add_to(fmap)
-    shape = {"allowIntersection": False, "shapeOptions": {"color": HOTSPOT_COLOUR}}
+    shape = {"allowIntersection": False, "shapeOptions": {"color": palette.HOTSPOT}}
+    Legend(lang, [*BACKGROUND_ENTRIES, HOTSPOT_ENTRY]).add_to(fmap)
     DrawTexts(lang).add_to(fmap)  # before the tools read them
     Draw(
         feature_group=editable,

@@ -7,7 +7,7 @@ from geodata import appstate, forms, views
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.importer import import_cameras
-from geodata.webmap import preview_layer, registration_map
+from geodata.webmap import preview_layer, registration_map, returned_view
 
 with appstate.page("register.title") as (lang, actor):
     st.title(text("register.title", lang))
@@ -27,13 +27,17 @@ with appstate.page("register.title") as (lang, actor):
         with map_column:
             st.caption(text("register.click_hint", lang))
             # The map itself stays the same between reruns (so it keeps the user's zoom); the
-            # preview cone travels as a layer of its own.
+            # preview cone travels as a layer of its own; drawn anew (a camera was registered),
+            # it opens where the user left it.
+            centre, zoom = returned_view(st.session_state.get("register_map"))
             clicked = st_folium(
                 registration_map(dataset, lang=lang, wards=actor.wards),
                 feature_group_to_add=preview_layer(
                     forms.preview(st.session_state), dataset.crs, lang=lang
                 ),
-                returned_objects=["last_clicked"],
+                center=centre,
+                zoom=zoom,
+                returned_objects=["last_clicked", "zoom", "center"],
                 use_container_width=True,
                 height=560,
                 key="register_map",

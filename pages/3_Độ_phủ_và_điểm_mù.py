@@ -56,10 +56,8 @@ with appstate.page("coverage.page_title") as (lang, actor):
     )
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(gaps):
-        gap = gaps.iloc[rows[0]]
-        focus = (float(gap[text("column.lat", lang)]), float(gap[text("column.lon", lang)]))
         st_folium(
-            appstate.current_map(actor, lang, float(gap_min_m), focus=focus),
+            appstate.current_map(actor, lang, float(gap_min_m), gap=rows[0]),
             returned_objects=[],
             use_container_width=True,
             height=480,

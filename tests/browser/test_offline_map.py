@@ -1,7 +1,13 @@
 """In a real browser: the overview map renders with no request leaving 127.0.0.1."""
 
+import datetime as dt
+import shutil
 from urllib.parse import urlparse
 
+from geodata.demo import build_demo
+from geodata.htmlmap import map_heading, write_html
+from geodata.summary import summarise
+from geodata.webmap import coverage_map
 from tests.browser.conftest import sign_in
 
 
@@ -43,3 +49,30 @@ def test_coverage_page_shows_the_tables(app_url, browser_page, tmp_path):
     page.screenshot(path=str(tmp_path / "coverage.png"), full_page=True)
     hosts = {urlparse(url).hostname for url in page.requested_urls if "://" in url}
     assert hosts - {None} == {"127.0.0.1"}
+
+
+def test_offline_html_map_shows_its_heading_above_the_map(browser_page, tmp_path):
+    summary = summarise(build_demo())
+    path = tmp_path / "ban_do.html"
+    heading = map_heading(summary, lang="vi", when=dt.date(2026, 12, 2))
+    write_html(coverage_map(summary, lang="vi"), path, heading=heading)
+    page = browser_page
+    page.goto(path.as_uri())
+    page.locator(".leaflet-container").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert page.title() == "Bản đồ độ phủ camera an ninh – Quận 2 (demo) – 02/12/2026"
+    header = page.locator("header.map-heading")
+    assert "ngày 02/12/2026" in header.inner_text() and "32,8 %" in header.inner_text()
+    top = header.bounding_box()
+    box = page.locator(".leaflet-container").bounding_box()
+    assert box["y"] >= top["y"] + top["height"] - 1  # the map starts below the heading
+    assert box["y"] + box["height"] <= 1100 + 1 and box["height"] > 800  # and fills the rest
+    assert page.locator("details .legend-entry").count() >= 9
+    page.screenshot(path=str(tmp_path / "offline-desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1000)
+    box = page.locator(".leaflet-container").bounding_box()
+    assert box["height"] > 400 and box["width"] == 390
+    page.screenshot(path=str(tmp_path / "offline-phone.png"))
+    for name in ("offline-desktop.png", "offline-phone.png"):
+        shutil.copy(tmp_path / name, f"/tmp/maps-{name}")
