@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ PAGES = (
     ("pages/4_Dữ_liệu.py", "nav.data"),
     ("pages/5_Kế_hoạch_lắp_đặt.py", "nav.plan"),
     ("pages/6_Xuất_bản_đồ_và_báo_cáo.py", "nav.export"),
+    ("pages/7_Nhật_ký.py", "nav.audit"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -63,13 +65,19 @@ def registry() -> Registry:
     """The camera registry (``DATABASE_URL`` or SQLite under data/), seeded on first start.
 
     With no users yet, the district user ``admin`` is created; its password is
-    ``ADMIN_PASSWORD`` or a generated one, written once to the terminal.
+    ``ADMIN_PASSWORD`` or a generated one, printed once to the terminal (standard error), never
+    to the log.
     """
     opened = Registry.open()
     ensure_seeded(opened, build_demo())
     generated = ensure_admin(opened, settings.admin_password())
     if generated:
-        log.warning("first start: created user %r with password %s", ADMIN_NAME, generated)
+        log.warning("first start: created user %r; its password is on the terminal", ADMIN_NAME)
+        print(
+            text("app.admin_created", settings.language(), name=ADMIN_NAME, password=generated),
+            file=sys.stderr,
+            flush=True,
+        )
     return opened
 
 
@@ -213,12 +221,15 @@ def page(title_key: str):
     Yields ``(lang, actor)``. A user error the body did not handle is shown under its heading;
     any other error is a bug: it is logged on the server with a short reference, and the user
     sees a message with that reference (``client.showErrorDetails`` hides Streamlit's own).
-    ``st.stop()`` and ``st.rerun()`` pass through.
+    An error while setting the page up (e.g. a weak ``ADMIN_PASSWORD`` on first start) is shown
+    the same way and stops the page. ``st.stop()`` and ``st.rerun()`` pass through.
     """
-    lang = st.session_state.get(LANGUAGE_KEY, settings.language())
+    lang = known_language(st.session_state.get(LANGUAGE_KEY))
+    body = False
     try:
         lang, actor = page_setup(title_key)
         show_flash(lang)
+        body = True
         yield lang, actor
     except USER_ERRORS as error:
         show_error(error, lang)
@@ -226,6 +237,8 @@ def page(title_key: str):
         reference = secrets.token_hex(4)
         log.exception("unexpected error on page %s (reference %s)", title_key, reference)
         st.error(text("error.unexpected", lang, reference=reference))
+    if not body:
+        st.stop()
 
 
 def figures(values: dict[str, str], *, per_row: int = 4) -> None:
@@ -358,6 +371,11 @@ def _user_box(actor: Actor, lang: str) -> None:
         st.rerun()
 
 
+def known_language(lang) -> str:
+    """``lang`` when the app speaks it, else the default (a forged widget value is ignored)."""
+    return lang if lang in LANGUAGE_NAMES else settings.language()
+
+
 def language() -> str:
     """The language chosen in the sidebar (default from settings), with the switch drawn.
 
@@ -365,15 +383,14 @@ def language() -> str:
     forgets a widget's state when the user moves to another page.
     """
     state = st.session_state
-    if LANGUAGE_KEY not in state:
-        state[LANGUAGE_KEY] = settings.language()
+    state[LANGUAGE_KEY] = known_language(state.get(LANGUAGE_KEY))
     st.sidebar.selectbox(
         text("app.language", state[LANGUAGE_KEY]),
         options=list(LANGUAGE_NAMES),
         index=list(LANGUAGE_NAMES).index(state[LANGUAGE_KEY]),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=LANGUAGE_WIDGET_KEY,
-        on_change=lambda: state.update({LANGUAGE_KEY: state[LANGUAGE_WIDGET_KEY]}),
+        on_change=lambda: state.update({LANGUAGE_KEY: known_language(state[LANGUAGE_WIDGET_KEY])}),
     )
     return state[LANGUAGE_KEY]
 
@@ -452,7 +469,7 @@ def page_setup(title_key: str) -> tuple[str, Actor]:
     Returns the language and the acting user; shows the sign-in form and stops the page when
     nobody is signed in.
     """
-    lang = st.session_state.get(LANGUAGE_KEY, settings.language())
+    lang = known_language(st.session_state.get(LANGUAGE_KEY))
     st.set_page_config(page_title=text(title_key, lang), layout="wide")
     static_assets()
     registry()

@@ -496,7 +496,7 @@ def import_osm(
     report = LoadReport() if report is None else report
     name = _document_name(source)
     table = read_osm_cameras(source, report=report)
-    known = {code.casefold() for code in registry.identity_index()["external_code"].dropna()}
+    known = {code.casefold() for code in registry.identity_index(actor)["external_code"].dropna()}
     longest = Camera.__table__.c.external_code.type.length
     rows, problems, seen, skipped = [], [], set(), 0
     for label, raw in table.iterrows():

@@ -109,7 +109,7 @@ def create_campaign(
     dataset = recommendation.dataset
     planned_m = _covered_m(recommendation, sites)
     now = utc_now()
-    with registry.session(write=True) as session:
+    with registry._db(write=True) as session:
         campaign = Campaign(
             name=name,
             ward_codes=",".join(sorted(set(wards))),
@@ -162,7 +162,7 @@ def campaigns(registry: Registry, actor: Actor) -> pd.DataFrame:
     ``planned_m``, ``created_by``, ``created_at``. Ward users see campaigns with a target in
     their wards, counted over those targets.
     """
-    with registry.session() as session:
+    with registry._db() as session:
         rows = session.execute(
             select(Campaign, CampaignTarget.ward_code, CampaignTarget.status).join(
                 CampaignTarget, CampaignTarget.campaign_id == Campaign.id
@@ -202,7 +202,7 @@ def campaigns(registry: Registry, actor: Actor) -> pd.DataFrame:
 
 def targets(registry: Registry, actor: Actor, campaign_id: int) -> pd.DataFrame:
     """The targets of a campaign the actor may see, by rank (:data:`TARGET_COLUMNS`)."""
-    with registry.session() as session:
+    with registry._db() as session:
         if session.get(Campaign, campaign_id) is None:
             raise NotFound("error.campaign.not_found", campaign=campaign_id)
         rows = session.scalars(
@@ -253,7 +253,7 @@ def set_target(
             "error.target.unknown_status", status=status, statuses=_statuses(TARGET_STATUSES)
         )
     try:
-        with registry.session(write=True) as session:
+        with registry._db(write=True) as session:
             target = session.get(CampaignTarget, target_id)
             if target is None:
                 raise NotFound("error.target.not_found", target=target_id)
@@ -342,7 +342,7 @@ def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
 def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
     """Each site's nearest known address: a registered camera's within ADDRESS_DISTANCE_M,
     else the household's address it was supplied with, else empty."""
-    with registry.session() as session:
+    with registry._db() as session:
         rows = session.execute(
             select(Camera.lat, Camera.lon, Camera.house_number, Camera.alley, Camera.street).where(
                 Camera.deleted_at.is_(None), Camera.street.is_not(None)

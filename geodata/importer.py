@@ -367,7 +367,7 @@ def import_cameras(
     wards = registry.ward_frame()
     rows.locate(wards, actor)
     _report(progress, 0.5)
-    rows.deduplicate(registry.identity_index(), wards)
+    rows.deduplicate(registry.identity_index(actor), wards)
     _report(progress, 0.6)
     camera_ids = () if dry_run else _registered(registry, actor, rows.accepted_values(), file)
     _report(progress, 1.0)
@@ -575,8 +575,12 @@ class _Rows:
     def deduplicate(self, index: pd.DataFrame, wards: gpd.GeoDataFrame) -> None:
         """Reject rows that are cameras of the registry, or of an accepted earlier row.
 
-        Only points with another point of the same owner in a neighbouring grid cell
-        (:func:`_near_same_owner`) are compared by place, one by one.
+        A registry camera the importing user may not read (``readable`` false in ``index``) is
+        never named: a row matching one is refused with a message that says only that, and only
+        when nothing else is wrong with the row (a row outside the user's wards, refused
+        anyway, does not tell whether an owner has a camera there). Only points with another
+        point of the same owner in a neighbouring grid cell (:func:`_near_same_owner`) are
+        compared by place, one by one.
         """
         points = _index_points(index, wards)
         known_x, known_y = shapely.get_x(points), shapely.get_y(points)
@@ -593,7 +597,7 @@ class _Rows:
             code, owner = clean.get("external_code"), owners[row]
             x, y = (self.x[row] if near[len(index) + row] else np.nan), self.y[row]
             match = known.match(code, owner, x, y)
-            if match is not None:
+            if match is not None and (match.readable or not self.problems[row]):
                 self.problems[row].append(self._match_problem(row, match, registered=True))
             if self.problems[row]:
                 continue
@@ -719,6 +723,8 @@ class _Rows:
     ) -> tuple[tuple[str, ...], Message]:
         """The problem of a row that is a camera known already (registered, or an earlier row)."""
         clean = self.clean[row]
+        if not match.readable:
+            return (), Message("import.problem.registered_elsewhere")
         if match.deleted:
             return ("external_code",), Message(
                 "import.problem.deleted_code",
@@ -739,11 +745,13 @@ class _Rows:
 
 
 class _Match(NamedTuple):
-    """A camera (registry id or file row) a row matches: by code, or by place at a distance."""
+    """A camera (registry id or file row) a row matches: by code, or by place at a distance;
+    ``readable``: whether the importing user may read it."""
 
     ident: int
     distance_m: float | None
     deleted: bool
+    readable: bool
 
 
 class _Identities:
@@ -754,46 +762,52 @@ class _Identities:
     """
 
     def __init__(self):
-        self._codes: dict[str, tuple[int, bool]] = {}
-        self._cells: dict[tuple, list[tuple[float, float, int, bool]]] = defaultdict(list)
+        self._codes: dict[str, tuple[int, bool, bool]] = {}
+        self._cells: dict[tuple, list[tuple[float, float, int, bool, bool]]] = defaultdict(list)
 
     @classmethod
     def of_index(cls, index: pd.DataFrame, owners: list[str], x, y) -> _Identities:
         """The cameras of a registry's identity index, with owner keys and points (metres)."""
         identities = cls()
-        for ident, code, deleted, owner, px, py in zip(
-            index["id"], index["external_code"], index["deleted"], owners, x, y, strict=True
+        columns = (index["id"], index["external_code"], index["deleted"], index["readable"])
+        for ident, code, deleted, readable, owner, px, py in zip(
+            *columns, owners, x, y, strict=True
         ):
             code = code if isinstance(code, str) else None
-            identities.add(int(ident), code, owner, px, py, deleted=bool(deleted))
+            identities.add(
+                int(ident), code, owner, px, py, deleted=bool(deleted), readable=bool(readable)
+            )
         return identities
 
-    def add(self, ident, code, owner, x, y, *, deleted: bool = False) -> None:
+    def add(
+        self, ident, code, owner, x, y, *, deleted: bool = False, readable: bool = True
+    ) -> None:
         """Record camera ``ident`` (x, y in metres; NaN: not to be found by place)."""
         if code is not None:
-            self._codes.setdefault(code.casefold(), (ident, deleted))
+            self._codes.setdefault(code.casefold(), (ident, deleted, readable))
         if math.isfinite(x):
             cell = (owner, x // DUPLICATE_DISTANCE_M, y // DUPLICATE_DISTANCE_M)
-            self._cells[cell].append((x, y, ident, code is not None))
+            self._cells[cell].append((x, y, ident, code is not None, readable))
 
     def match(self, code, owner, x, y) -> _Match | None:
         """The camera with this code, else the nearest one of ``owner`` at ``x``, ``y``."""
         if code is not None and code.casefold() in self._codes:
-            ident, deleted = self._codes[code.casefold()]
-            return _Match(ident, None, deleted)
+            ident, deleted, readable = self._codes[code.casefold()]
+            return _Match(ident, None, deleted, readable)
         if not math.isfinite(x):
             return None
         best = None
         column, row = x // DUPLICATE_DISTANCE_M, y // DUPLICATE_DISTANCE_M
         for dx, dy in _NEIGHBOURS:
-            for px, py, ident, coded in self._cells.get((owner, column + dx, row + dy), ()):
+            cell = self._cells.get((owner, column + dx, row + dy), ())
+            for px, py, ident, coded, readable in cell:
                 distance_m = math.hypot(px - x, py - y)
                 if (
                     (code is None or not coded)
                     and distance_m <= DUPLICATE_DISTANCE_M
                     and (best is None or distance_m < best.distance_m)
                 ):
-                    best = _Match(ident, distance_m, False)
+                    best = _Match(ident, distance_m, False, readable)
         return best
 
 

@@ -135,11 +135,16 @@ class Camera(Base):
 
 
 class AuditEntry(Base):
-    """One write or sensitive read: who, when, what, and the record before and after."""
+    """One write, sign-in or sensitive read: who, when, what, and the record before and after.
+
+    Append-only and hash-chained; owners' details kept apart in ``personal`` so that they can
+    be erased (see :mod:`geodata.audit`).
+    """
 
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(32))
@@ -147,6 +152,21 @@ class AuditEntry(Base):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
+    personal: Mapped[str | None] = mapped_column(Text)
+    personal_salt: Mapped[str | None] = mapped_column(String(32))
+    personal_digest: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditHead(Base):
+    """The newest audit entry's number and hash (one row, ``id`` 1): the chain's end."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Campaign(Base):

@@ -2,9 +2,11 @@
 
 Every call takes the acting user (:class:`geodata.access.Actor`) and is checked against their
 role and wards here, not only in the UI. Every write is one transaction that also writes an
-audit entry (who, when, action, before and after). Updates carry the version the caller read:
-when someone else saved in between, the update fails with :class:`ConflictError` and nothing is
-written.
+audit entry (who, when, action, before and after; chained and append-only, see
+:mod:`geodata.audit`), and so does every sign-in, failed or not. Updates carry the version the
+caller read: when someone else saved in between, the update fails with :class:`ConflictError`
+and nothing is written. Deleting a camera erases its owner's details, from the camera and from
+its audit entries.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
-import orjson
 import pandas as pd
 import shapely
 from argon2 import PasswordHasher
@@ -31,7 +32,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from geodata.access import SYSTEM, Actor
+from geodata import audit
+from geodata.access import SYSTEM, Actor, name_problems, password_problems, user_name
+from geodata.audit import BrokenEntry, write_audit
 from geodata.camerafields import (
     ADDRESS_KEY_FIELDS,
     FIELDS,
@@ -84,9 +87,10 @@ class Registry:
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
 
-    def session(self, *, write: bool = False):
+    def _db(self, *, write: bool = False):
         """A session of the registry's database, for the registry's companion services in
-        ``geodata`` (campaigns); with ``write``, one transaction committed when the block ends."""
+        ``geodata`` (campaigns), which check the actor themselves; never for pages. With
+        ``write``, one transaction committed when the block ends."""
         return self._session.begin() if write else self._session()
 
     @classmethod
@@ -101,18 +105,18 @@ class Registry:
     def add_user(
         self, actor: Actor, name: str, password: str, role: str, wards: Iterable[str] = ()
     ) -> Actor:
-        """Create a user; district users only (the command line acts as :data:`SYSTEM`)."""
+        """Create a user; district users only (the command line acts as :data:`SYSTEM`).
+
+        The name is kept in its canonical form and the password must be strong enough (the
+        rules: :mod:`geodata.access`).
+        """
         actor.require_district(Message("access.what.add_users"))
-        name, wards = nfc(name), frozenset(nfc(w) for w in wards)
-        problems = []
-        if not name:
-            problems.append(Message("user.problem.empty_name"))
+        name, wards = user_name(name), frozenset(nfc(w) for w in wards)
+        problems = name_problems(name) + password_problems(password, name=name)
         if role not in ROLES:
             problems.append(Message("user.problem.role", roles=", ".join(ROLES), role=role))
         if role == "ward" and not wards:
             problems.append(Message("user.problem.no_ward"))
-        if len(password) < 8:
-            problems.append(Message("user.problem.short_password"))
         with self._session.begin() as session:
             known = set(session.scalars(select(Ward.code)))
             unknown = sorted(wards - known) if known else []
@@ -142,26 +146,29 @@ class Registry:
         After :data:`SIGN_IN_FAILURES` failures for one name within :data:`SIGN_IN_WINDOW`,
         that name is refused for :data:`SIGN_IN_LOCK`, whatever the password, with the same
         message whether or not such a user exists; the attempts are kept in the database (so
-        the limit holds across app processes), the lock and each refused attempt are audited.
-        A name that does not exist costs the same password check as one that does.
+        the limit holds across app processes). Every attempt is audited under the name as
+        typed (canonical, see :func:`geodata.access.user_name`): ``sign_in``,
+        ``sign_in.failed``, ``sign_in.locked`` (the failure that locks) and ``sign_in.refused``.
+        A name that does not exist costs the same work as one that does: one password check.
         """
-        key = nfc(name).casefold()[:120]
+        key = _name_key(name)
         now = now or utc_now()
         with self._session.begin() as session:
             locked_until = _locked_until(session, key, now)
             if locked_until is not None:
-                _audit_sign_in(session, key, "sign_in.refused", now)
+                write_audit(session, key, "sign_in.refused", at=now)
             else:
-                user = session.scalar(select(User).where(User.name == nfc(name), User.active))
+                user = session.scalar(select(User).where(User.name == key, User.active))
                 accepted = _password_matches(user, password)
                 session.add(SignInAttempt(name_key=key, at=now, succeeded=accepted))
                 if accepted:
                     actor = Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+                    write_audit(session, key, "sign_in", at=now)
                 else:
                     session.flush()
                     locked_until = _locked_until(session, key, now)
-                    if locked_until is not None:
-                        _audit_sign_in(session, key, "sign_in.locked", now)
+                    failure = "sign_in.failed" if locked_until is None else "sign_in.locked"
+                    write_audit(session, key, failure, at=now)
         if locked_until is not None:
             minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
             raise PermissionDenied("error.sign_in.locked", minutes=minutes)
@@ -181,9 +188,9 @@ class Registry:
             When no active user has that name.
         """
         with self._session() as session:
-            user = session.scalar(select(User).where(User.name == nfc(name), User.active))
+            user = session.scalar(select(User).where(User.name == _name_key(name), User.active))
             if user is None:
-                raise NotFound("error.user.unknown", name=nfc(name))
+                raise NotFound("error.user.unknown", name=_name_key(name))
             return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
 
     def user_count(self) -> int:
@@ -312,21 +319,11 @@ class Registry:
                 for record, camera_id in zip(records, ids, strict=True):
                     record["id"] = camera_id
                 stamps = dict.fromkeys(("created_at", "updated_at"), str(now))  # once, not per row
-                _bulk_insert(
-                    session,
-                    AuditEntry.__table__,
-                    [
-                        {
-                            "at": now,
-                            "actor": actor.name,
-                            "action": action,
-                            "camera_id": record["id"],
-                            "after": _json({**record, **stamps}),
-                            "detail": detail,
-                        }
-                        for record in records
-                    ],
-                )
+                entries = [
+                    audit.entry(actor, action, r["id"], None, {**r, **stamps}, detail, at=now)
+                    for r in records
+                ]
+                _bulk_insert(session, AuditEntry.__table__, audit.chained(session, entries))
         names = self.ward_names()
         return [
             self._shown(actor, {**record, "ward_name": names.get(record["ward_code"])})
@@ -407,15 +404,23 @@ class Registry:
         )
 
     def delete(self, actor: Actor, camera_id: int, *, expected_version: int, reason: str) -> None:
-        """Soft-delete a camera: it leaves every list and figure but stays in the audit log."""
+        """Soft-delete a camera: it leaves every list and figure but stays in the audit log.
+
+        Its owner's name, phone and address are erased, from the camera and from its audit
+        entries (which stay, with a marker in their place: :func:`geodata.audit.erase_personal`).
+        """
         try:
             with self._session.begin() as session:
                 camera = self._writable(session, actor, camera_id, expected_version)
                 before = _row(camera)
                 camera.deleted_at = utc_now()
                 camera.updated_by, camera.updated_at = actor.name, camera.deleted_at
+                for name in audit.PERSONAL_FIELDS:
+                    setattr(camera, name, None)
+                camera.owner_key = ""
                 session.flush()
                 write_audit(session, actor, "camera.delete", camera_id, before, None, nfc(reason))
+                audit.erase_personal(session, camera_id)
         except StaleDataError as error:
             raise self._conflict(camera_id, expected_version) from error
 
@@ -491,13 +496,18 @@ class Registry:
         with self._session() as session:
             return session.scalar(select(func.count(Camera.id)).where(Camera.deleted_at.is_(None)))
 
-    def identity_index(self) -> pd.DataFrame:
-        """What tells cameras apart, for every camera whoever may see it: for duplicate checks.
+    def identity_index(self, actor: Actor) -> pd.DataFrame:
+        """What tells cameras apart, for the duplicate check of ``actor``'s import.
 
-        Columns ``id``, ``external_code``, ``owner_name``, ``lat``, ``lon`` (WGS 84 degrees) and
-        ``deleted`` (deleted cameras keep their external code, which stays unique). Never shown
-        to a user: it ignores the actor's view.
+        Columns ``id``, ``external_code``, ``owner_name``, ``lat``, ``lon`` (WGS 84 degrees),
+        ``deleted`` (deleted cameras keep their external code, which stays unique) and
+        ``readable``: whether ``actor`` may read the camera. Every camera is listed, since codes
+        are unique across wards and a camera may sit across a ward's edge; a camera that is not
+        readable must never be named to ``actor`` (neither its id, code nor owner). Viewers,
+        who import nothing, are refused.
         """
+        if actor.role == "viewer":
+            raise PermissionDenied("error.viewer.import", actor=actor.name)
         query = select(
             Camera.id,
             Camera.external_code,
@@ -505,46 +515,67 @@ class Registry:
             Camera.lat,
             Camera.lon,
             Camera.deleted_at.is_not(None).label("deleted"),
+            Camera.ward_code,
         ).order_by(Camera.id)
         with self._session() as session:
             rows = session.execute(query).all()
-        return pd.DataFrame(
-            rows, columns=["id", "external_code", "owner_name", "lat", "lon", "deleted"]
+        index = pd.DataFrame(
+            rows,
+            columns=["id", "external_code", "owner_name", "lat", "lon", "deleted", "ward_code"],
         )
+        index["readable"] = [actor.may_read(code) for code in index["ward_code"]]
+        return index.drop(columns="ward_code")
 
     def revision(self) -> int:
-        """A number that grows with every write (the newest audit entry's id), for caches."""
+        """A number that grows with every write (the newest audit entry's id), for caches.
+
+        Sign-ins are not writes: they leave it as it is.
+        """
+        query = (
+            select(AuditEntry.id)
+            .where(AuditEntry.action.not_in(audit.SIGN_IN_ACTIONS))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
         with self._session() as session:
-            return session.scalar(select(func.max(AuditEntry.id))) or 0
+            return session.scalar(query) or 0
 
     def audit_entries(
         self, actor: Actor, *, camera_id: int | None = None, limit: int = 500
     ) -> pd.DataFrame:
-        """The newest audit entries (district users see all; others their cameras' only)."""
+        """The newest audit entries, newest first (district users see all; others their
+        cameras' only).
+
+        Columns ``seq``, ``at``, ``actor``, ``action``, ``camera_id``, ``before``, ``after``
+        (records as JSON), ``detail`` and ``erased_at`` (when the owner details were erased;
+        they read :data:`geodata.audit.ERASED` since). Owner fields only for those who may
+        see them.
+        """
         if camera_id is None:
             actor.require_district(Message("access.what.audit_log"))
         else:
             self.get(actor, camera_id)
-        query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
         if camera_id is not None:
             query = query.where(AuditEntry.camera_id == camera_id)
         with self._session() as session:
-            entries = session.scalars(query).all()
-            return pd.DataFrame(
-                [
-                    {
-                        "at": e.at,
-                        "actor": e.actor,
-                        "action": e.action,
-                        "camera_id": e.camera_id,
-                        "before": e.before if actor.sees_owners else _masked(e.before),
-                        "after": e.after if actor.sees_owners else _masked(e.after),
-                        "detail": e.detail,
-                    }
-                    for e in entries
-                ],
-                columns=["at", "actor", "action", "camera_id", "before", "after", "detail"],
-            )
+            return audit.entries_frame(session.scalars(query).all(), owners=actor.sees_owners)
+
+    def verify_audit(self, actor: Actor) -> BrokenEntry | None:
+        """The first audit entry where the chain is broken, or None when the log is intact.
+
+        District users only. See :func:`geodata.audit.verify`.
+        """
+        actor.require_district(Message("access.what.audit_log"))
+        with self._session() as session:
+            return audit.verify(session)
+
+    def audit_fingerprint(self, actor: Actor) -> str:
+        """The hash of the newest audit entry: written down elsewhere, it shows a later
+        rewrite of the log up to that entry. District users only."""
+        actor.require_district(Message("access.what.audit_log"))
+        with self._session() as session:
+            return audit.head_hash(session)
 
     def record_export(
         self, actor: Actor, *, count: int, with_owner: bool, purpose: str, target: str
@@ -684,9 +715,9 @@ def _locked_until(session: Session, key: str, now: dt.datetime) -> dt.datetime |
     return start + SIGN_IN_LOCK
 
 
-def _audit_sign_in(session: Session, key: str, action: str, now: dt.datetime) -> None:
-    """Audit a locked or refused sign-in under the name that was typed."""
-    session.add(AuditEntry(at=now, actor=key, action=action, detail=None))
+def _name_key(name: str) -> str:
+    """A typed user name as looked up and audited: canonical, printable, at most 120 long."""
+    return "".join(ch for ch in user_name(name) if ch.isprintable())[:120]
 
 
 def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -801,43 +832,6 @@ def _row(camera: Camera) -> dict:
     return {name: getattr(camera, name) for name in RECORD_FIELDS if name != "ward_name"}
 
 
-def _json(record: dict | None) -> str | None:
-    """A record as the audit log keeps it: JSON of the fields that have a value."""
-    if record is None:
-        return None
-    kept = {name: value for name, value in record.items() if value is not None}
-    return orjson.dumps(kept, default=str, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def _masked(text: str | None) -> str | None:
-    if text is None:
-        return None
-    record = json.loads(text)
-    return _json({**record, **dict.fromkeys(set(OWNER_FIELDS) & set(record))})
-
-
-def write_audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    camera_id: int | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-    detail: str | None = None,
-):
-    """Add an audit entry to ``session``'s transaction: who, what, and the record before/after."""
-    session.add(
-        AuditEntry(
-            actor=actor.name,
-            action=action,
-            camera_id=camera_id,
-            before=_json(before),
-            after=_json(after),
-            detail=detail,
-        )
-    )
-
-
 @functools.lru_cache(maxsize=8)
 def _working_crs(bounds: tuple[float, float, float, float]):
     """The working CRS of wards with these bounds (degrees); cached: PROJ's lookup takes 0.15 s."""
@@ -862,4 +856,4 @@ def _wards_at(wards: gpd.GeoDataFrame, lats, lons) -> list[str | None]:
     return codes.tolist()
 
 
-__all__ = ["DUPLICATE_DISTANCE_M", "RECORD_FIELDS", "SYSTEM", "Registry"]
+__all__ = ["DUPLICATE_DISTANCE_M", "RECORD_FIELDS", "SYSTEM", "Registry", "write_audit"]

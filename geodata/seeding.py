@@ -9,9 +9,10 @@ import secrets
 import geopandas as gpd
 import numpy as np
 
-from geodata.access import SYSTEM, Actor
+from geodata.access import SYSTEM, Actor, password_problems
 from geodata.crs import to_wgs84
 from geodata.dataset import Dataset
+from geodata.errors import InputError
 from geodata.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,25 @@ def ensure_admin(registry: Registry, password: str | None = None) -> str | None:
     Returns
     -------
     str or None
-        The generated password, to be shown once; None when nothing was generated.
+        The generated password, to be shown once on the terminal (never logged); None when
+        nothing was generated.
+
+    Raises
+    ------
+    InputError
+        When ``password`` is too weak (:func:`geodata.access.password_problems`): nothing is
+        created, and the message names the setting, not the password.
     """
     if registry.user_count():
         return None
-    generated = None if password else secrets.token_urlsafe(12)
+    generated = None
+    if password:
+        problems = password_problems(password, name=ADMIN_NAME)
+        if problems:
+            raise InputError("error.admin_password", problems=problems)
+    else:
+        generated = secrets.token_urlsafe(12)
+        while password_problems(generated, name=ADMIN_NAME):  # rarely: e.g. no digit nor "-"
+            generated = secrets.token_urlsafe(12)
     registry.add_user(SEEDER, ADMIN_NAME, password or generated, "district")
     return generated

@@ -7,7 +7,7 @@ import pytest
 
 from tests.registry_fixtures import registry, registry_url  # noqa: F401  (shared fixtures)
 
-ADMIN_PASSWORD = "admin-test-password"
+ADMIN_PASSWORD = "district-test-pass-2026"
 """The password the app gives its first user ``admin`` during tests."""
 
 SHARED_GEODATA = Path(__file__).resolve().parent.parent.parent / "shared" / "geodata"

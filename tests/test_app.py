@@ -47,7 +47,7 @@ def test_every_page_runs_without_exception(path, lang):
     app = run_page(path, lang)
     assert_clean(app)
     titles = {"app.title", "coverage.page_title", "register.title", "map.page_title", "data.title"}
-    titles |= {"plan.title", "export.title"}
+    titles |= {"plan.title", "export.title", "audit.title"}
     assert app.title[0].value in {text(key, lang) for key in titles}
 
 

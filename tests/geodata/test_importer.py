@@ -544,8 +544,8 @@ def test_a_code_registered_meanwhile_fails_the_import_as_a_whole(registry, tmp_p
         DISTRICT,
         {"lat": 10.80, "lon": 106.75, "fov_deg": 60, "range_m": 30, "external_code": "AK-2"},
     )
-    empty_index = registry.identity_index().iloc[0:0]
-    monkeypatch.setattr(registry, "identity_index", lambda: empty_index)  # as if read before
+    empty_index = registry.identity_index(DISTRICT).iloc[0:0]
+    monkeypatch.setattr(registry, "identity_index", lambda actor: empty_index)  # read before
     with pytest.raises(ConflictError, match=r"mixed\.csv: nothing was imported: someone "):
         import_cameras(registry, DISTRICT, mixed_file(tmp_path))
     assert registry.count() == 1

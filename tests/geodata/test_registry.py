@@ -215,15 +215,15 @@ def test_replacing_boundaries_reassigns_cameras(registry):
 def test_users_sign_in_with_hashed_passwords(registry):
     registry.add_user(DISTRICT, "Lan", "mật-khẩu-dài", "ward", [AN_KHANH])
     actor = registry.authenticate("Lan", "mật-khẩu-dài")
-    assert actor == Actor("Lan", "ward", frozenset({AN_KHANH}))
+    assert actor == Actor("lan", "ward", frozenset({AN_KHANH})), "the name is kept canonical"
     with pytest.raises(PermissionDenied, match="wrong user name or password"):
         registry.authenticate("Lan", "wrong-password")
     with pytest.raises(InputError, match=r"unknown ward code.*99999"):
-        registry.add_user(DISTRICT, "Mai", "password1", "ward", ["99999"])
+        registry.add_user(DISTRICT, "Mai", "mật-khẩu-dài", "ward", ["99999"])
     with pytest.raises(InputError, match="exists already"):
-        registry.add_user(DISTRICT, "Lan", "password1", "viewer")
+        registry.add_user(DISTRICT, "Lan", "mật-khẩu-dài", "viewer")
     with pytest.raises(PermissionDenied, match="district only"):
-        registry.add_user(LAN, "Hoa", "password1", "viewer")
+        registry.add_user(LAN, "Hoa", "mật-khẩu-dài", "viewer")
 
 
 def test_reopening_migrates_idempotently_and_keeps_data(registry_url):
