@@ -365,7 +365,14 @@ def _separator(text: str) -> str:
 def _header_width(text: str, *, separator: str, name: str) -> int:
     """How many fields the header of a CSV text has, read on its own (quotes understood)."""
     try:
-        return next((len(fields) for fields in csv.reader(io.StringIO(text), delimiter=separator) if fields), 0)
+        return next(
+            (
+                len(fields)
+                for fields in csv.reader(io.StringIO(text), delimiter=separator)
+                if fields
+            ),
+            0,
+        )
     except csv.Error as err:
         logger.info("%s: not CSV: %s", name, err)
         raise UnreadableFile(
@@ -408,7 +415,9 @@ def _csv_frame(data: bytes, *, name: str) -> pd.DataFrame:
         ) from None
     _check_rows(len(frame), columns, name=name)
     blank = min(_blank_lines(full[len(text) :]), MAX_ROWS - len(frame))
-    if blank and frame.index.equals(pd.RangeIndex(len(frame))):  # not a column pandas made the index
+    if blank and frame.index.equals(
+        pd.RangeIndex(len(frame))
+    ):  # not a column pandas made the index
         frame = frame.reindex(pd.RangeIndex(len(frame) + blank))
     for position in range(frame.shape[1]):
         lengths = frame.iloc[:, position].str.len().to_numpy(dtype=float, na_value=0.0)

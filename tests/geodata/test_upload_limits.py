@@ -69,7 +69,10 @@ def sheet_xml(rows: int, *, columns: int = 1, dimension: bool = True) -> bytes:
         "</row>"
         for r in range(2, rows + 2)
     )
-    return worksheet(f'<row r="1">{header}</row>{body}', size=f"A1:{letters[-1]}{rows + 1}" if dimension else None)
+    return worksheet(
+        f'<row r="1">{header}</row>{body}',
+        size=f"A1:{letters[-1]}{rows + 1}" if dimension else None,
+    )
 
 
 def worksheet(rows: str, *, size: str | None) -> bytes:
@@ -86,7 +89,10 @@ def crafted_workbook(path, sheet: bytes, *, padding_bytes: int = 0):
     """A workbook openpyxl made, with its sheet replaced by ``sheet`` (and a padding member)."""
     template = path.with_name("template.xlsx")
     openpyxl.Workbook().save(template)
-    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for item in source.infolist():
             data = sheet if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
             out.writestr(item.filename, data)
@@ -124,7 +130,10 @@ def test_a_list_of_exactly_the_row_limit_is_read(tmp_path):
 
 def test_too_many_columns_in_a_workbook_are_refused(tmp_path):
     path = crafted_workbook(tmp_path / "wide.xlsx", sheet_xml(2, columns=201))
-    with pytest.raises(InputError, match=r"^wide\.xlsx: more than 200 columns \(row 1 has a value in column 201\); delete "):
+    with pytest.raises(
+        InputError,
+        match=r"^wide\.xlsx: more than 200 columns \(row 1 has a value in column 201\); delete ",
+    ):
         read_table(path)
 
 
@@ -149,14 +158,16 @@ def test_a_cell_longer_than_a_spreadsheet_cell_can_hold_is_refused(tmp_path, suf
         cells = "".join(
             f'<row r="{r}">'
             + "".join(
-                f'<c r="{c}{r}" t="inlineStr"><is><t>{text}</t></is></c>' for c, text in zip("AB", row)
+                f'<c r="{c}{r}" t="inlineStr"><is><t>{text}</t></is></c>'
+                for c, text in zip("AB", row, strict=True)
             )
             + "</row>"
             for r, row in enumerate(rows, start=1)
         )
         crafted_workbook(path, worksheet(cells, size="A1:B3"))
     with pytest.raises(
-        InputError, match=rf"^long\{suffix}: a cell of row 3 holds 40,000 characters, more than the 32,767 "
+        InputError,
+        match=rf"^long\{suffix}: a cell of row 3 holds 40,000 characters, more than the 32,767 ",
     ):
         read_table(path)
 
@@ -165,7 +176,9 @@ def test_a_csv_of_a_hundred_thousand_columns_is_refused_before_it_is_parsed(tmp_
     path = tmp_path / "wide.csv"
     path.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n" + "1," * 99_999 + "1\n")
     error, peak = peak_bytes(read_table, path)
-    assert str(error).startswith("wide.csv: more than 200 columns (row 1 has a value in column 100,000)")
+    assert str(error).startswith(
+        "wide.csv: more than 200 columns (row 1 has a value in column 100,000)"
+    )
     assert peak < 32 * MB  # the text and its header's names, no frame
 
 
@@ -183,7 +196,8 @@ def test_a_list_of_too_many_cells_is_refused(tmp_path):
     path = tmp_path / "cells.csv"
     path.write_text(",".join(f"c{i}" for i in range(150)) + "\n" + ("1," * 149 + "1\n") * 30_000)
     with pytest.raises(
-        InputError, match=r"^cells\.csv: 150 columns and [\d,]+ rows or more: more than the 4,000,000 cells"
+        InputError,
+        match=r"^cells\.csv: 150 columns and [\d,]+ rows or more: more than the 4,000,000 cells",
     ):
         read_table(path)
 
