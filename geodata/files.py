@@ -45,7 +45,9 @@ declares: empty cells and rows after the data cost nothing, and cells right of c
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import itertools
 import logging
 import os
 import re
@@ -103,7 +105,10 @@ MAX_CELL_CHARS = 32_767
 
 _MB = 1024 * 1024
 _UNSIZED_SHEET_BYTES = 8 * _MB
-"""The largest sheet read that does not state its size (:func:`_check_archive`)."""
+"""Sheets up to this size are read without counting their elements (:func:`_check_archive`)."""
+_UNSIZED_SHEET_ELEMENTS = 2 * (MAX_CELLS + MAX_ROWS)
+"""The most XML elements a sheet that does not state its size may hold: two a cell, one a
+row, and as many again for inline texts' elements (:func:`_check_archive`)."""
 _ZIPPED_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg", ".kml")
 _SEPARATORS = (",", ";", "\t")
 _SHAPEFILE_FIX = Message("file.fix.shapefile")
@@ -470,11 +475,12 @@ def _xlsx_frame(data: bytes, *, name: str) -> pd.DataFrame:
 
 def _check_archive(data: bytes, *, name: str) -> None:
     """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES`, or holds a
-    large sheet that does not state its size at its start.
+    large sheet that does not state its size at its start and holds too many XML elements.
 
-    Excel, LibreOffice and openpyxl write the size (``<dimension>``); when it is missing,
-    openpyxl's read-only mode parses the whole sheet to look for it when the workbook is
-    opened, and keeps every row's element until the end (several times the sheet's size).
+    Excel and LibreOffice write the size (``<dimension>``); openpyxl's write-only mode does
+    not. When it is missing, openpyxl's read-only mode parses the whole sheet to look for it
+    as the workbook is opened, and keeps each element it passed (some 30 bytes) until then:
+    such a sheet may hold as many elements as a list within :data:`MAX_CELLS` needs.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
@@ -487,12 +493,17 @@ def _check_archive(data: bytes, *, name: str) -> None:
                 limit_mb=MAX_UNPACKED_BYTES // _MB,
             )
         for member in members:
-            if member.file_size > _UNSIZED_SHEET_BYTES:
-                with archive.open(member) as part:
-                    head = part.read(4096)
-                if b"worksheet" in head and b"dimension" not in head:
-                    logger.info("%s: %s states no dimension", name, member.filename)
-                    raise UnreadableFile("error.file.bad_xlsx", file=name)
+            if member.file_size <= _UNSIZED_SHEET_BYTES:
+                continue
+            with archive.open(member) as part:
+                head = part.read(4096)
+                if b"worksheet" not in head or b"dimension" in head:
+                    continue
+                chunks = itertools.chain([head], iter(functools.partial(part.read, _MB), b""))
+                elements = sum(chunk.count(b"<") - chunk.count(b"</") for chunk in chunks)
+            if elements > _UNSIZED_SHEET_ELEMENTS:
+                logger.info("%s: %s states no size and holds %d elements", name, member, elements)
+                raise UnreadableFile("error.file.bad_xlsx", file=name)
 
 
 def _bounded_rows(rows: Iterable[tuple], *, name: str) -> list[list]:
@@ -513,9 +524,14 @@ def _bounded_rows(rows: Iterable[tuple], *, name: str) -> list[list]:
     kept: list[list] = []
     width = 0
     blank = 0  # blank rows since the last row with a value
+    gap = None  # openpyxl yields the rows missing from a sheet as one tuple, again and again
     for number, row in enumerate(rows, start=1):
+        if row is gap:
+            blank += 1
+            continue
         end = _filled_length(row, known=width)
         if not end:
+            gap = row
             blank += 1
             continue
         _check_columns(end, row=number, name=name)

@@ -115,11 +115,17 @@ def test_a_sheet_of_a_million_rows_is_refused_at_the_row_limit_in_bounded_memory
     assert peak < 100 * MB  # reading every row would take several GB
 
 
-def test_a_large_sheet_that_does_not_state_its_size_is_refused_unparsed(tmp_path):
-    path = crafted_workbook(tmp_path / "unsized.xlsx", sheet_xml(300_000, dimension=False))
+def test_a_sheet_that_does_not_state_its_size_is_read_unless_it_holds_too_many_elements(
+    tmp_path,
+):
+    sheet = sheet_xml(90_000, columns=5, dimension=False)  # as openpyxl's write-only mode
+    assert len(sheet) > 8 * MB
+    assert read_table(crafted_workbook(tmp_path / "written.xlsx", sheet)).shape == (90_000, 5)
+    cells = b'<row r="2">' + b"<c/>" * 9_000_000 + b"</row>"
+    path = crafted_workbook(tmp_path / "unsized.xlsx", worksheet(cells.decode(), size=None))
     error, peak = peak_bytes(read_table, path)
     assert str(error).startswith("unsized.xlsx cannot be read as an Excel workbook; open it in")
-    assert peak < 10 * MB  # openpyxl would keep every row's element while it looks for the size
+    assert peak < 10 * MB  # openpyxl would keep every element while it looks for the size
 
 
 def test_a_list_of_exactly_the_row_limit_is_read(tmp_path):
