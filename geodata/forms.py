@@ -265,13 +265,27 @@ def import_upload_key() -> str:
 
 
 def checked_import(registry, actor, upload):
-    """The dry run of an uploaded list, done once per uploaded file (not on every rerun)."""
+    """The dry run of an uploaded list, done once per uploaded file (not on every rerun).
+
+    The session keeps only its :meth:`~geodata.importer.ImportResult.preview`: counts, notes
+    and the first rejected rows, not every row of the list.
+    """
     kept = st.session_state.get(IMPORT_CHECK_KEY)
     if kept is None or kept[0] != upload.file_id:
         upload.seek(0)
-        kept = (upload.file_id, import_cameras(registry, actor, upload, dry_run=True))
+        kept = (upload.file_id, import_cameras(registry, actor, upload, dry_run=True).preview())
         st.session_state[IMPORT_CHECK_KEY] = kept
     return kept[1]
+
+
+def rejected_download(registry, actor, upload, lang: str):
+    """A function giving the rejected rows of an uploaded list as CSV, for a download button:
+    the list is checked again when the file is asked for, as the session keeps no rows."""
+
+    def rejected_rows() -> bytes:
+        return import_cameras(registry, actor, upload, dry_run=True).rejected_file(lang)
+
+    return rejected_rows
 
 
 def forget_import_check() -> None:

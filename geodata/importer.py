@@ -36,7 +36,8 @@ import itertools
 import logging
 import math
 import re
-from collections import defaultdict
+import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyproj import CRS
 
 from geodata.access import Actor
@@ -62,6 +62,7 @@ from geodata.camerafields import (
 )
 from geodata.crs import to_working, working_crs
 from geodata.errors import ConflictError, InputError, PermissionDenied
+from geodata.exports import write_csv, write_xlsx
 from geodata.files import read_table, source_name
 from geodata.i18n import Message, text
 from geodata.models import Camera
@@ -129,6 +130,9 @@ _LOCATION = ("lat", "lon")
 _LOCATION_WORDS = {"lat": "import.column.lat", "lon": "import.column.lon"}
 _WARD_BOX_MARGIN_DEG = 0.01
 """Points farther than this beyond the wards' bounding box are outside without projecting."""
+
+PREVIEW_ROWS = 200
+"""How many rejected rows :meth:`ImportResult.preview` keeps for a page to show."""
 
 _FIXED_FIELDS = ("lat", "lon", "bearing_deg", "fov_deg", "range_m", "status", "camera_type")
 """Fields with a fix of their own (``import.fix.<field>``); others get their kind's fix
@@ -254,11 +258,16 @@ class ImportResult:
     def write_rejected(self, path, *, lang: str) -> None:
         """Write :meth:`rejected_frame` to ``path`` for the ward to fix and import again.
 
+        Written as the exports are (:mod:`geodata.exports`): cells are data, never formulas
+        (in CSV a text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+        gets a leading apostrophe; in XLSX such a text is a text cell), and a file is replaced
+        only once it is complete.
+
         Parameters
         ----------
         path : str or pathlib.Path
             ``.csv`` (UTF-8 with BOM, which Excel opens with its diacritics) or ``.xlsx``
-            (characters a workbook cannot hold, such as control characters, become ``�``).
+            (characters a workbook cannot hold, such as control characters, are left out).
         lang : str, keyword-only
             The language of the headers and reasons.
 
@@ -269,13 +278,62 @@ class ImportResult:
         """
         path = Path(path)
         suffix = path.suffix.lower()
-        frame = self.rejected_frame(lang)
         if suffix == ".csv":
-            frame.to_csv(path, index=False, encoding="utf-8-sig")
+            write_csv(self.rejected_frame(lang), path)
         elif suffix == ".xlsx":
-            _workbook_safe(frame).to_excel(path, index=False, engine="openpyxl")
+            write_xlsx(
+                self.rejected_frame(lang), path, sheet_name=text("import.rejected_sheet", lang)
+            )
         else:
             raise InputError("error.import.rejected_suffix", file=path.name, suffix=suffix or "—")
+
+    def rejected_file(self, lang: str, *, suffix: str = ".csv") -> bytes:
+        """The content of :meth:`write_rejected`'s file, for a download."""
+        with tempfile.TemporaryDirectory(prefix="cctv-rejected-") as folder:
+            path = Path(folder) / f"rejected{suffix}"
+            self.write_rejected(path, lang=lang)
+            return path.read_bytes()
+
+    def preview(self, *, shown: int = PREVIEW_ROWS) -> ImportPreview:
+        """What a page keeps of a dry run: the counts, the notes and the first ``shown``
+        rejected rows, without their cells."""
+        rejected = [result for result in self.rows if not result.accepted]
+        notes = self.notes
+        if len(rejected) > shown:
+            notes += (Message("import.note.rejected_shown", shown=shown, count=len(rejected)),)
+        return ImportPreview(
+            file=self.file,
+            accepted=self.accepted,
+            rejected=len(rejected),
+            rows=tuple(
+                RowResult(row=r.row, accepted=False, reason=r.reason, values={}, raw={})
+                for r in rejected[:shown]
+            ),
+            notes=notes,
+        )
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """The part of an import check a page shows, small whatever the file's size.
+
+    Attributes
+    ----------
+    file : str
+        The file's name as the user gave it.
+    accepted, rejected : int
+        How many rows passed every check, and how many did not.
+    rows : tuple of RowResult
+        The first rejected rows (row number and reason; no cells).
+    notes : tuple of Message
+        The check's notes, and one saying how many rejected rows are not in :attr:`rows`.
+    """
+
+    file: str
+    accepted: int
+    rejected: int
+    rows: tuple[RowResult, ...]
+    notes: tuple[Message, ...]
 
 
 def map_headers(columns: Iterable) -> tuple[dict[str, str], list[str]]:
@@ -412,7 +470,7 @@ def _alias_key(column: str) -> str | None:
 def _checked_headers(columns, *, file: str) -> tuple[dict[str, str], list[str]]:
     """The header mapping of a file, refused when it cannot work; and the notes about it."""
     columns = [str(column) for column in columns]
-    repeated = sorted({column for column in columns if columns.count(column) > 1})
+    repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
     if repeated:
         raise InputError("error.import.repeated_headers", file=file, headers=_quoted(repeated))
     mapping, unknown = map_headers(columns)
@@ -935,15 +993,6 @@ def _registered(registry: Registry, actor: Actor, values: list[dict], file: str)
     return tuple(int(record["id"]) for record in records)
 
 
-def _workbook_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with characters a workbook cannot hold replaced by ``�``."""
-    return frame.map(
-        lambda value: (
-            ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
-        )
-    )
-
-
 def _report(progress: Callable[[float], None] | None, fraction: float) -> None:
     if progress is not None:
         progress(fraction)
@@ -951,6 +1000,8 @@ def _report(progress: Callable[[float], None] | None, fraction: float) -> None:
 
 __all__ = [
     "HEADER_ALIASES",
+    "PREVIEW_ROWS",
+    "ImportPreview",
     "ImportResult",
     "RowResult",
     "header_key",

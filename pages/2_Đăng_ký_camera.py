@@ -127,19 +127,21 @@ with appstate.page("register.title") as (lang, actor):
             st.info(
                 text("import.preview", lang, accepted=preview.accepted, rejected=preview.rejected)
             )
-            st.dataframe(
-                views.styled(views.import_preview(preview, lang), lang),
-                hide_index=True,
-                width="stretch",
-            )
+            if preview.rows:
+                st.dataframe(
+                    views.styled(views.import_preview(preview, lang), lang),
+                    hide_index=True,
+                    width="stretch",
+                )
             for note in preview.notes:
                 st.caption(views.literal(note.render(lang)))
             if preview.rejected:
                 st.download_button(
                     text("import.download_rejected", lang),
-                    data=preview.rejected_frame(lang).to_csv(index=False).encode("utf-8-sig"),
+                    data=forms.rejected_download(registry, actor, upload, lang),
                     file_name=f"rejected-{upload.name.rsplit('.', 1)[0]}.csv",
                     mime="text/csv",
+                    on_click="ignore",
                     key="download_rejected",
                 )
             if preview.accepted and st.button(

