@@ -148,7 +148,15 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
             safe[column] = values.map(_csv_text, na_action="ignore").astype(object)
     with atomic_path(path) as temporary:
-        safe.to_csv(temporary, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d %H:%M:%S")
+        # CRLF line ends (as Excel writes them) make the csv writer quote any cell holding a
+        # line break, a bare carriage return included, so no cell can start a row of its own.
+        safe.to_csv(
+            temporary,
+            index=False,
+            encoding="utf-8-sig",
+            date_format="%Y-%m-%d %H:%M:%S",
+            lineterminator="\r\n",
+        )
 
 
 def write_xlsx(
