@@ -184,8 +184,13 @@ class Registry:
             raise _lost(marker)
         if kept is not None:
             log.info("registry %s now in place of registry %s", identity.registry_id, kept)
-        with atomic_path(marker) as temporary:
-            temporary.write_text(identity.registry_id + "\n", encoding="utf-8")
+        try:
+            with atomic_path(marker) as temporary:
+                temporary.write_text(identity.registry_id + "\n", encoding="utf-8")
+        except OSError as error:  # a read-only folder: the registry still works, unguarded
+            log.warning(
+                "cannot write %s (%s): a deleted registry would not be noticed", marker, error
+            )
 
     # ----------------------------------------------------------------------------------- users
 
@@ -812,13 +817,16 @@ def _birth(sessions: _Sessions) -> _Identity:
         .order_by(AuditEntry.id)
         .limit(1)
     )
-    with sessions.begin() as session:
-        _lock_registrations(session)
+    with sessions() as session:
         entry = session.execute(query).first()
-        if entry is None:
-            write_audit(session, SYSTEM_ACTOR, REGISTRY_CREATED, detail=uuid.uuid4().hex)
-            session.flush()
-            entry = session.execute(query).first()
+    if entry is None:
+        with sessions.begin() as session:
+            _lock_registrations(session)
+            entry = session.execute(query).first()  # another process may have been quicker
+            if entry is None:
+                write_audit(session, SYSTEM_ACTOR, REGISTRY_CREATED, detail=uuid.uuid4().hex)
+                session.flush()
+                entry = session.execute(query).first()
     return _Identity(entry.id, entry.detail)
 
 

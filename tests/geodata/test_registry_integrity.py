@@ -1,12 +1,16 @@
 """Never the wrong camera, never twice, never half: the registry under concurrency, bad text,
 bad ward layers and a database file that disappears or breaks.
 
-Concurrency runs two real processes on one database (SQLite file and PostgreSQL schema); the
-file cases run on SQLite, whose database is a file in the data folder.
+Concurrency runs two real processes (``python -c``) on one database (SQLite file and PostgreSQL
+schema); the file cases run on SQLite, whose database is a file in the data folder.
 """
 
-import multiprocessing
+import json
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,6 +28,7 @@ from tests.geodata.test_importer import VI_HEADER, moved, vi_row, write_csv
 from tests.geodata.test_registry import IN_AN_KHANH, LAN, camera
 from tests.registry_fixtures import DISTRICT
 
+ROOT = Path(__file__).resolve().parents[2]
 OWNER, PHONE = "Trần Thị Bí Mật", "0912 345 678"
 HOUSEHOLDS = 200
 
@@ -31,21 +36,32 @@ HOUSEHOLDS = 200
 # ------------------------------------------------------------------------------ concurrency
 
 
-def _import_in_a_process(url: str, path: str, barrier, answers) -> None:
-    """Import ``path`` into ``url``; both processes finish their checks before either writes."""
+def import_at_once(url: str, path: str, meeting: str, name: str) -> None:
+    """Import ``path`` into ``url`` and print the outcome; run by each of two processes.
+
+    Both finish their duplicate checks before either writes: each leaves a file in the folder
+    ``meeting`` and waits until both files are there.
+    """
 
     def progress(fraction: float) -> None:
         if fraction == 0.6:  # duplicates checked, nothing written yet
-            barrier.wait(timeout=120)
+            (Path(meeting) / name).touch()
+            given_up = time.monotonic() + 120  # the other process failed: carry on, alone
+            while len(list(Path(meeting).iterdir())) < 2 and time.monotonic() < given_up:
+                time.sleep(0.05)
 
     registry = Registry.open(url)
     try:
         result = import_cameras(registry, DISTRICT, path, progress=progress)
-        answers.put(("imported", result.accepted))
+        print(json.dumps(["imported", result.accepted]))
     except DataError as error:
-        answers.put((error.kind, error.message.key))
+        print(json.dumps([error.kind, error.message.key]))
     finally:
         registry.engine.dispose()
+
+
+WORKER = "import sys; from tests.geodata.test_registry_integrity import import_at_once as run; "
+WORKER += "run(*sys.argv[1:])"
 
 
 def test_two_imports_of_one_list_at_once_register_each_household_once(
@@ -57,17 +73,18 @@ def test_two_imports_of_one_list_at_once_register_each_household_once(
     ]
     rows = [vi_row(i, where, **{"Mã camera": ""}) for i, where in enumerate(grid)]
     path = write_csv(tmp_path / "danh_sach.csv", VI_HEADER, rows)
-    spawn = multiprocessing.get_context("spawn")
-    barrier, answers = spawn.Barrier(2), spawn.Queue()
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
     workers = [
-        spawn.Process(target=_import_in_a_process, args=(registry_url, str(path), barrier, answers))
-        for _ in range(2)
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, registry_url, str(path), str(meeting), name],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
     ]
-    for worker in workers:
-        worker.start()
-    outcomes = sorted(answers.get(timeout=300) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=60)
+    outcomes = sorted(tuple(json.loads(worker.communicate(timeout=300)[0])) for worker in workers)
     assert registry.count() == HOUSEHOLDS
     assert outcomes == [
         ("conflict", "error.import.registered_meanwhile"),
