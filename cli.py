@@ -17,6 +17,7 @@
                          [--size a4|a3|phone] [--campaign ID] [--lang vi|en] [--date YYYY-MM-DD]
                          [--with-owner --purpose TEXT] [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
+    python cli.py backup --out FILE [--as USER]
 
 Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
 database of ``DATABASE_URL``, else the SQLite file in ``CCTV_DATA_DIR`` (default ``./data``); see
@@ -28,8 +29,10 @@ with their role and wards, and asks no password: whoever runs this command has a
 server's database already. ``users add`` takes the new user's password from the ``PASSWORD``
 environment variable, else asks for it twice.
 
-Exit status: 0 on success (an import that rejected some rows succeeded); 2 on bad input or a
-refused action, with one line on stderr naming the file, the row or feature and the problem.
+Exit status: 0 on success (an import that rejected some rows succeeded); 2 on bad input, a
+refused action or a failure of the disk or the database (full, read-only, missing, damaged),
+with one line on stderr naming the file, the row or feature and the problem, never a traceback
+and never a value of the registry (owners' names and phones).
 
 Messages (errors, notes, the one-line summaries) are in the language of ``CCTV_LANGUAGE``
 (Vietnamese unless it says ``en``); JSON keys and the import's ``accepted N, rejected M`` line
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import getpass
 import json
 import logging
@@ -215,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=_help("user_wards"),
     )
     adding.set_defaults(handler=run_add_user)
+
+    backup = commands.add_parser("backup", parents=[acting], help=_help("backup"))
+    backup.add_argument("--out", required=True, type=Path, help=_help("backup_out"))
+    backup.set_defaults(handler=run_backup)
     return parser
 
 
@@ -400,6 +408,14 @@ def run_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_backup(args: argparse.Namespace) -> int:
+    """The ``backup`` subcommand: a consistent copy of the SQLite registry, while it runs."""
+    with _registry() as registry:
+        registry.backup(_actor(registry, args.acting_as), args.out)
+    print(text("cli.backup_done", _lang(), path=str(args.out)))
+    return 0
+
+
 def _asked_password(name: str) -> str:
     try:
         first = getpass.getpass(text("cli.password", _lang(), name=name))
@@ -449,18 +465,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except USER_ERRORS as error:
-        print(text("cli.error", _lang(), message=_one_line(error.render(_lang()))), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        message = error.render(_lang())
     except OSError as error:
-        print(
-            text(
-                "cli.error",
-                _lang(),
-                message=f"{error.filename or ''}: {error.strerror or error}",
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+        message = _os_message(error)
+    except SQLAlchemyError as error:  # a refusal of the database no check foresaw
+        logging.getLogger(__name__).info("registry database: %s", type(error).__name__)
+        message = text("error.cli.database_failed", _lang())
+    print(text("cli.error", _lang(), message=_one_line(message)), file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "error.cli.disk_full",
+    errno.EDQUOT: "error.cli.disk_full",
+    errno.EFBIG: "error.cli.too_large",
+    errno.EACCES: "error.cli.no_permission",
+    errno.EPERM: "error.cli.no_permission",
+    errno.EROFS: "error.cli.no_permission",
+}
+"""Failures of the system's files a user can do something about → catalogue key."""
+
+
+def _os_message(error: OSError) -> str:
+    """An :class:`OSError` as one catalogue line, naming the file when the error does."""
+    key = _OS_ERRORS.get(error.errno)
+    reason = text(key, _lang()) if key else text("error.cli.os", _lang(), reason=error.strerror)
+    if error.filename is None:
+        return reason
+    return text("error.cli.in_file", _lang(), file=Path(error.filename).name, message=reason)
 
 
 def _one_line(message: str) -> str:

@@ -15,12 +15,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from geodata.errors import InputError
 from geodata.i18n import Message
 
 CAMERA_TYPES = ("bullet", "dome", "ptz", "other")
 STATUSES = ("active", "broken", "removed")
 ROLES = ("district", "ward", "viewer")
 MAX_RANGE_M = 500.0
+NOTES_MAX_LENGTH = 2000
+"""The longest free text (a camera's notes, a campaign target's note) the registry keeps."""
+REASON_MAX_LENGTH = 500
+"""The longest reason for a deletion the audit log keeps."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Field:
         Inclusive bounds of a number.
     choices : tuple of str
         Allowed values of a choice.
+    max_length : int, optional
+        The longest text the registry keeps, in characters (the database column's length).
     required : bool
         Whether a new camera must have it.
     owner : bool
@@ -49,6 +56,7 @@ class Field:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] = ()
+    max_length: int | None = None
     required: bool = False
     owner: bool = False
 
@@ -70,14 +78,14 @@ FIELDS = (
     Field("status", "choice", choices=STATUSES),
     Field("installed_on", "date"),
     Field("verified_on", "date"),
-    Field("house_number", "text"),
-    Field("alley", "text"),
-    Field("street", "text"),
-    Field("notes", "text"),
-    Field("external_code", "text"),
-    Field("owner_name", "text", owner=True),
-    Field("owner_phone", "phone", owner=True),
-    Field("owner_address", "text", owner=True),
+    Field("house_number", "text", max_length=64),
+    Field("alley", "text", max_length=120),
+    Field("street", "text", max_length=200),
+    Field("notes", "text", max_length=NOTES_MAX_LENGTH),
+    Field("external_code", "text", max_length=64),
+    Field("owner_name", "text", max_length=200, owner=True),
+    Field("owner_phone", "phone", max_length=40, owner=True),
+    Field("owner_address", "text", max_length=300, owner=True),
     Field("consent_share", "bool", owner=True),
     Field("consent_share_on", "date", owner=True),
     Field("consent_live", "bool", owner=True),
@@ -276,10 +284,73 @@ def _date(field: Field, raw):
 def _text(field: Field, raw):
     if isinstance(raw, float) and raw == int(raw):
         raw = int(raw)
-    return nfc(str(raw)), None
+    value = nfc(str(raw))
+    problem = text_problem(value, limit=field.max_length)
+    return (None, problem) if problem else (value, None)
+
+
+def text_problem(value, *, limit: int | None) -> Message | None:
+    """What keeps a text out of the registry: more than ``limit`` characters, or a NUL
+    (PostgreSQL refuses it, SQLite would keep it); None for a text that can be kept.
+
+    >>> str(text_problem("An\x00", limit=200)), text_problem(7, limit=1)
+    ('found a NUL character', None)
+    """
+    if not isinstance(value, str):
+        return None
+    if limit is not None and len(value) > limit:
+        return Message("problem.too_long", limit=limit, length=len(value))
+    if "\x00" in value:
+        return Message("problem.nul")
+    return None
+
+
+def stored_text(value: str | None, *, name: Message, limit: int) -> str | None:
+    """``value`` in NFC (None when empty) if the registry can keep it.
+
+    For free texts that are no camera field (a deletion's reason, a campaign target's note).
+
+    Raises
+    ------
+    InputError
+        Naming ``name`` when :func:`text_problem` finds a problem.
+    """
+    if value is None:
+        return None
+    value = nfc(value)
+    problem = text_problem(value, limit=limit)
+    if problem:
+        raise InputError("problem.in_field", field=name, problem=problem)
+    return value or None
+
+
+def rows_text_problems(rows: list[dict]) -> list[Message]:
+    """:func:`text_problem` of the text fields of many clean rows, as ``camera i of n`` problems.
+
+    Each distinct value is checked once (ward lists repeat streets and owners).
+    """
+    found: dict[int, list[Message]] = {}
+    for field in FIELDS:
+        if field.kind not in ("text", "phone"):
+            continue
+        values = [row.get(field.name) for row in rows]
+        problems = {value: text_problem(value, limit=field.max_length) for value in set(values)}
+        for number, value in enumerate(values, start=1):
+            if problems[value]:
+                found.setdefault(number, []).append(Problem(field.name, problems[value]).message())
+    return [
+        Message("problem.in_row", row=number, count=len(rows), problems=messages)
+        for number, messages in sorted(found.items())
+    ]
 
 
 def _phone(field: Field, raw):
+    value, problem = _phone_number(raw)
+    problem = problem or text_problem(value, limit=field.max_length)
+    return (None, problem) if problem else (value, None)
+
+
+def _phone_number(raw):
     if isinstance(raw, bool):
         return None, Message("problem.phone", found=_shown(raw))
     if isinstance(raw, int | float):

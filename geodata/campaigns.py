@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coverage.routes import route_coverage
 from geodata.access import Actor
-from geodata.camerafields import nfc
+from geodata.camerafields import NOTES_MAX_LENGTH, nfc, stored_text
 from geodata.crs import to_working
 from geodata.dataset import Dataset
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
@@ -94,6 +94,7 @@ def create_campaign(
         raise InputError("error.campaign.no_name")
     if len(name) > 200:
         raise InputError("error.campaign.long_name", length=len(name), limit=200)
+    stored_text(name, name=Message("integrity.field.campaign_name"), limit=200)  # a NUL
     sites = recommendation.sites.copy()
     if len(sites) == 0:
         raise InputError("error.campaign.no_sites")
@@ -252,6 +253,8 @@ def set_target(
         raise InputError(
             "error.target.unknown_status", status=status, statuses=_statuses(TARGET_STATUSES)
         )
+    if note is not None:
+        note = stored_text(note, name=Message("integrity.field.note"), limit=NOTES_MAX_LENGTH) or ""
     try:
         with registry._db(write=True) as session:
             target = session.get(CampaignTarget, target_id)
@@ -276,7 +279,7 @@ def set_target(
                 target.camera_id = None
             target.status = status
             if note is not None:
-                target.note = nfc(note) or None
+                target.note = note or None
             target.updated_by, target.updated_at = actor.name, utc_now()
             session.flush()
             after = _target_record(target)

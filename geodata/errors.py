@@ -30,7 +30,7 @@ class DataError(ValueError):
 
     kind = "invalid"
     """What went wrong, for the heading: ``invalid``, ``unreadable``, ``denied``, ``conflict``,
-    ``not_found``."""
+    ``not_found``, ``storage``."""
 
     def __init__(self, key: str | Message, /, **params):
         self.message = key if isinstance(key, Message) else Message(key, **params)
@@ -72,6 +72,13 @@ class ConflictError(DataError):
     """Someone else changed the record since the caller read it; nothing was written."""
 
     kind = "conflict"
+
+
+class StorageError(DataError):
+    """The registry's database cannot be used: missing, replaced, damaged, full, read-only,
+    busy or unreachable; the message says what to do (often: restore the backup)."""
+
+    kind = "storage"
 
 
 class NotFound(DataError):

@@ -65,7 +65,6 @@ from geodata.errors import ConflictError, InputError, PermissionDenied
 from geodata.exports import write_csv, write_xlsx
 from geodata.files import read_table, source_name
 from geodata.i18n import Message, text
-from geodata.models import Camera
 from geodata.registry import DUPLICATE_DISTANCE_M, Registry
 
 log = logging.getLogger(__name__)
@@ -162,14 +161,9 @@ def _aliases() -> dict[str, str]:
 HEADER_ALIASES: dict[str, str] = _aliases()
 """Normalised header (:func:`header_key`) → camera field, English and Vietnamese."""
 
+_TEXT_FIXES = {"problem.too_long": "import.fix.shorten", "problem.nul": "import.fix.delete_nul"}
+"""The fix of a text the registry cannot keep (:func:`geodata.camerafields.text_problem`)."""
 _WHOLE_ADDRESS_KEYS = frozenset(header_key(name) for name in _WHOLE_ADDRESS_NAMES)
-_TEXT_LIMITS = {
-    field.name: Camera.__table__.columns[field.name].type.length
-    for field in FIELDS
-    if field.kind in ("text", "phone")
-    and getattr(Camera.__table__.columns[field.name].type, "length", None)
-}
-"""The longest text the registry keeps per field, in characters (PostgreSQL enforces it)."""
 
 
 @dataclass(frozen=True)
@@ -425,9 +419,13 @@ def import_cameras(
     wards = registry.ward_frame()
     rows.locate(wards, actor)
     _report(progress, 0.5)
-    rows.deduplicate(registry.identity_index(actor), wards)
+    index = registry.identity_index(actor)
+    rows.deduplicate(index, wards)
     _report(progress, 0.6)
-    camera_ids = () if dry_run else _registered(registry, actor, rows.accepted_values(), file)
+    checked_up_to = int(index["id"].max()) if len(index) else 0
+    camera_ids = (
+        () if dry_run else _registered(registry, actor, rows.accepted_values(), file, checked_up_to)
+    )
     _report(progress, 1.0)
     result = ImportResult(
         file=file,
@@ -697,7 +695,9 @@ class _Rows:
         """A problem of a cell or of a missing field, naming the file's column and the fix."""
         name = problem.field
         field = FIELD_BY_NAME[name]
-        if name in _FIXED_FIELDS:
+        if problem.what.key in _TEXT_FIXES:
+            fix = Message(_TEXT_FIXES[problem.what.key])
+        elif name in _FIXED_FIELDS:
             fix = Message(f"import.fix.{name}")
         elif field.kind in ("bool", "date"):
             fix = Message(f"import.fix.kind.{field.kind}")
@@ -720,37 +720,11 @@ class _Rows:
         problems = values.copy()
         for i, cell in enumerate(distinct):
             value, problem = parse_value(field, cell)
-            found = (
-                self._parse_problem(Problem(field.name, problem))
-                if problem
-                else self._text_problem(field, value)
-            )
-            if found:
-                problems[i] = found
+            if problem:
+                problems[i] = self._parse_problem(Problem(field.name, problem))
             else:
                 values[i] = value
         return values[codes].tolist(), problems[codes].tolist()
-
-    def _text_problem(self, field: Field, value) -> tuple[tuple[str, ...], Message] | None:
-        """A text longer than the registry keeps, or holding a NUL (PostgreSQL refuses it)."""
-        if not isinstance(value, str):
-            return None
-        limit = _TEXT_LIMITS.get(field.name)
-        if limit is not None and len(value) > limit:
-            return (field.name,), Message(
-                "import.problem",
-                column=self._label(field.name),
-                problem=Message("problem.too_long", limit=limit, length=len(value)),
-                fix=Message("import.fix.shorten"),
-            )
-        if "\x00" in value:
-            return (field.name,), Message(
-                "import.problem",
-                column=self._label(field.name),
-                problem=Message("problem.nul"),
-                fix=Message("import.fix.delete_nul"),
-            )
-        return None
 
     def _swapped_problems(self) -> None:
         """Replace the coordinate problems of rows whose latitude and longitude look swapped."""
@@ -982,15 +956,31 @@ def _ward_codes(wards: gpd.GeoDataFrame, points: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------------------------- writing
 
 
-def _registered(registry: Registry, actor: Actor, values: list[dict], file: str) -> tuple:
-    """Register the accepted rows in one transaction; their camera ids."""
+def _registered(
+    registry: Registry, actor: Actor, values: list[dict], file: str, checked_up_to: int
+) -> tuple:
+    """Register the accepted rows in one transaction; their camera ids.
+
+    ``checked_up_to`` is the newest camera the duplicate check saw: when others were registered
+    since, nothing is written (they may be this file's cameras).
+    """
     if not values:
         return ()
     try:
-        records = registry.register_many(actor, values, action="camera.import", detail=file)
-    except ConflictError:
-        raise ConflictError("error.import.code_taken_meanwhile", file=file) from None
+        records = registry.register_many(
+            actor, values, action="camera.import", detail=file, checked_up_to=checked_up_to
+        )
+    except ConflictError as error:
+        key = _IMPORT_CONFLICTS[error.message.key]
+        raise ConflictError(key, file=file, **error.message.params) from None
     return tuple(int(record["id"]) for record in records)
+
+
+_IMPORT_CONFLICTS = {
+    "error.camera.code_taken_meanwhile": "error.import.code_taken_meanwhile",
+    "error.camera.registered_meanwhile": "error.import.registered_meanwhile",
+}
+"""The registry's conflicts of a write, as the import says them (naming the file)."""
 
 
 def _report(progress: Callable[[float], None] | None, fraction: float) -> None:

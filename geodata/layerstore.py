@@ -2,7 +2,8 @@
 
 Saved under ``<data folder>/layers`` (GeoPackage files in the working CRS and a JSON file of key
 routes); when nothing is saved, the built-in demo is used. Each file is written atomically, so an
-interrupted save leaves the previous layer in place.
+interrupted save leaves the previous layer in place; new ward boundaries are saved together with
+the registry's (:func:`save_wards`), both or neither.
 """
 
 from __future__ import annotations
@@ -50,11 +51,41 @@ def current(demo: Dataset) -> Dataset:
 
 
 def save_layer(name: str, frame: gpd.GeoDataFrame) -> None:
-    """Save an uploaded (already validated) layer: ``wards``, ``roads`` or ``hotspots``."""
-    if name not in LAYERS:
-        raise KeyError(f"unknown layer {name!r}; layers are {', '.join(LAYERS)}")
+    """Save an uploaded (already validated) layer: ``roads`` or ``hotspots`` (wards go with the
+    registry's: :func:`save_wards`)."""
+    if name not in LAYERS or name == "wards":
+        raise KeyError(f"unknown layer {name!r}; save_layer saves roads and hotspots")
     with atomic_path(layer_dir() / f"{name}.gpkg") as path:
         frame.to_file(path, driver="GPKG", engine="pyogrio")
+
+
+def save_wards(registry, actor, wards: gpd.GeoDataFrame, *, boundary_set: str) -> int:
+    """Replace the ward boundaries: the saved layer and the registry's, both or neither.
+
+    The layer is written to a temporary file first, the registry replaces its wards (and
+    re-assigns the cameras) in one transaction, and only once that committed does the file
+    take the place of the saved layer. Returns how many cameras moved to another ward.
+
+    Parameters
+    ----------
+    registry : geodata.registry.Registry
+        The registry whose wards are replaced (see its ``replace_wards``).
+    actor : geodata.access.Actor
+        Who replaces them (district users only).
+    wards : GeoDataFrame
+        The loaded ward layer (``ward_code``, ``ward_name``, polygons), in the working CRS.
+    boundary_set : str, keyword-only
+        A name for these boundaries (the uploaded file's name).
+
+    Raises
+    ------
+    InputError
+        When the registry refuses the wards (a code given twice, a text too long); nothing
+        changed.
+    """
+    with atomic_path(layer_dir() / "wards.gpkg") as path:
+        wards.to_file(path, driver="GPKG", engine="pyogrio")
+        return registry.replace_wards(actor, wards, boundary_set=boundary_set)
 
 
 def save_key_routes(names) -> None:

@@ -17,9 +17,13 @@ import json
 import logging
 import math
 import secrets
-from collections.abc import Iterable
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +31,7 @@ import pandas as pd
 import shapely
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,16 +44,21 @@ from geodata.camerafields import (
     FIELDS,
     OWNER_FIELDS,
     OWNER_KEY_FIELDS,
+    REASON_MAX_LENGTH,
     ROLES,
     STATUSES,
     clean_camera,
     field_label,
     nfc,
+    rows_text_problems,
     search_key,
+    stored_text,
+    text_problem,
 )
 from geodata.crs import to_working, working_crs
-from geodata.db import engine_for, migrate
-from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.db import SQLiteFile, engine_for, migrate, sqlite_path, storage_error, writer
+from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied, StorageError
+from geodata.exports import atomic_path
 from geodata.i18n import Message
 from geodata.models import AuditEntry, Camera, SignInAttempt, User, UserWard, Ward, utc_now
 
@@ -73,6 +82,9 @@ RECORD_FIELDS = (
 
 _HASHER = PasswordHasher()
 
+SYSTEM_ACTOR = Actor(SYSTEM, "district")
+"""The application acting on its own (the registry's creation, seeding the demo)."""
+
 
 class Registry:
     """The camera registry on one database.
@@ -85,7 +97,9 @@ class Registry:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._session = sessionmaker(engine, expire_on_commit=False)
+        path = sqlite_path(engine.url)
+        self._session = _Sessions(engine, SQLiteFile.of(path) if path else None)
+        self._session.identity = _birth(self._session)
 
     def _db(self, *, write: bool = False):
         """A session of the registry's database, for the registry's companion services in
@@ -95,10 +109,92 @@ class Registry:
 
     @classmethod
     def open(cls, url: str | None = None) -> Registry:
-        """Connect to ``url`` (default: ``DATABASE_URL`` or the SQLite file) and migrate it."""
+        """Connect to ``url`` (default: ``DATABASE_URL`` or the SQLite file) and migrate it.
+
+        A SQLite registry keeps its id in a file next to the database (:func:`marker_path`).
+        When that file tells that a registry was kept here but the database is missing, or is
+        a new one that was never used, nothing is created over it.
+
+        Raises
+        ------
+        StorageError
+            When the database is missing or damaged, or cannot be reached.
+        """
         engine = engine_for(url)
-        migrate(engine)
-        return cls(engine)
+        path = sqlite_path(engine.url)
+        marker = marker_path(path) if path else None
+        if marker is not None and marker.exists() and not path.exists():
+            engine.dispose()
+            raise _lost(marker)
+        try:
+            migrate(engine)
+            registry = cls(engine)
+            if marker is not None:
+                registry._keep_marker(marker)
+        except BaseException:
+            engine.dispose()
+            raise
+        return registry
+
+    def was_used(self) -> bool:
+        """Whether anything was ever written: a user, a ward, a camera or any audit entry.
+
+        Only a registry that was never used may be filled with the demo
+        (:func:`geodata.seeding.ensure_seeded`).
+        """
+        with self._session() as session:
+            return bool(
+                session.scalar(
+                    select(
+                        exists().where(AuditEntry.action != REGISTRY_CREATED)
+                        | exists(select(User.id))
+                        | exists(select(Ward.code))
+                        | exists(select(Camera.id))
+                    )
+                )
+            )
+
+    def backup(self, actor: Actor, path) -> None:
+        """Copy the whole SQLite registry, consistently while it is in use, to the file ``path``.
+
+        District users only; audited. Written atomically (a failed backup leaves no file). A
+        PostgreSQL registry is backed up with its own tools (``pg_dump``).
+        """
+        actor.require_district(Message("access.what.backup"))
+        if self._session.file is None:
+            raise InputError("error.backup.not_sqlite")
+        with self._session.begin() as session:
+            write_audit(session, actor, "registry.backup")
+        source = self.engine.raw_connection()
+        try:
+            with atomic_path(Path(path)) as temporary:
+                target = sqlite3.connect(temporary)
+                try:
+                    source.driver_connection.backup(target)
+                finally:
+                    target.close()
+        except sqlite3.Error as error:
+            raise storage_error(error) or error from None
+        finally:
+            source.close()
+
+    def _keep_marker(self, marker: Path) -> None:
+        """Write this registry's id next to its file, or refuse a new one in a used one's place."""
+        kept = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+        identity = self._session.identity
+        if kept == identity.registry_id:
+            return
+        if kept is not None and not self.was_used():
+            raise _lost(marker)
+        if kept is not None:
+            log.info("registry %s now in place of registry %s", identity.registry_id, kept)
+        try:
+            with atomic_path(marker) as temporary:
+                temporary.write_text(identity.registry_id + "\n", encoding="utf-8")
+        except OSError as error:  # a read-only folder: the registry still works, unguarded
+            log.warning(
+                "cannot write %s (%s): a deleted registry would not be noticed", marker, error
+            )
 
     # ----------------------------------------------------------------------------------- users
 
@@ -211,6 +307,10 @@ class Registry:
             A name for these boundaries (e.g. "2021 merger"), kept with each ward.
         """
         actor.require_district(Message("access.what.replace_wards"))
+        boundary_set = nfc(boundary_set.replace("\x00", ""))[: Ward.boundary_set.type.length]
+        problems = _ward_problems(wards)
+        if problems:
+            raise InputError("error.ward_layer.invalid", file=boundary_set, problems=problems)
         degrees = wards.to_crs("EPSG:4326")
         with self._session.begin() as session:
             session.query(Ward).delete()
@@ -281,16 +381,34 @@ class Registry:
         return self.register_many(actor, [clean], action="camera.register")[0]
 
     def register_many(
-        self, actor: Actor, rows: list[dict], *, action: str = "camera.import", detail: str = ""
+        self,
+        actor: Actor,
+        rows: list[dict],
+        *,
+        action: str = "camera.import",
+        detail: str = "",
+        checked_up_to: int | None = None,
     ) -> list[dict]:
         """Register already-checked cameras in one transaction (all or nothing).
 
-        Each row is a clean dict (see :func:`geodata.camerafields.clean_camera`). Every row's
-        ward is assigned from its location; the whole call is refused when any row lies outside
-        the actor's wards.
+        Each row is a clean dict (see :func:`geodata.camerafields.clean_camera`); its texts are
+        checked again (:func:`geodata.camerafields.rows_text_problems`). Every row's ward is
+        assigned from its location; the whole call is refused when any row lies outside the
+        actor's wards. Registrations are serialised: the transaction holds the registry's write
+        lock (SQLite) or its registration lock (PostgreSQL) from before it reads until it
+        commits.
+
+        Parameters
+        ----------
+        checked_up_to : int, optional, keyword-only
+            The newest camera id the caller's duplicate check saw (0: none). When cameras were
+            registered since, :class:`ConflictError` and nothing is written: they may be these.
         """
         if actor.role == "viewer":
             raise PermissionDenied("error.viewer.register", actor=actor.name)
+        problems = rows_text_problems(rows)
+        if problems:
+            raise InputError("error.camera.new_values", problems=problems)
         wards = _wards_at(self._ward_table, [r["lat"] for r in rows], [r["lon"] for r in rows])
         for row, ward in zip(rows, wards, strict=True):
             actor.require_write(
@@ -312,6 +430,13 @@ class Registry:
         ]
         keys = _search_keys(records)
         with _codes_unique(), self._session.begin() as session:
+            _lock_registrations(session)
+            if checked_up_to is not None:
+                since = session.scalar(
+                    select(func.count(Camera.id)).where(Camera.id > checked_up_to)
+                )
+                if since:
+                    raise ConflictError("error.camera.registered_meanwhile", count=since)
             if records:
                 ids = _insert_cameras(
                     session, [{**r, **k} for r, k in zip(records, keys, strict=True)]
@@ -409,6 +534,9 @@ class Registry:
         Its owner's name, phone and address are erased, from the camera and from its audit
         entries (which stay, with a marker in their place: :func:`geodata.audit.erase_personal`).
         """
+        reason = stored_text(
+            reason, name=Message("integrity.field.reason"), limit=REASON_MAX_LENGTH
+        )
         try:
             with self._session.begin() as session:
                 camera = self._writable(session, actor, camera_id, expected_version)
@@ -419,7 +547,7 @@ class Registry:
                     setattr(camera, name, None)
                 camera.owner_key = ""
                 session.flush()
-                write_audit(session, actor, "camera.delete", camera_id, before, None, nfc(reason))
+                write_audit(session, actor, "camera.delete", camera_id, before, None, reason)
                 audit.erase_personal(session, camera_id)
         except StaleDataError as error:
             raise self._conflict(camera_id, expected_version) from error
@@ -662,6 +790,123 @@ def _codes_unique():
         raise ConflictError("error.camera.code_taken_meanwhile") from None
 
 
+REGISTRY_CREATED = "registry.created"
+"""The audit action of a registry's first entry, whose detail is the registry's id."""
+REGISTRATION_LOCK = 0x43435456
+"""The PostgreSQL advisory lock key that serialises registrations ("CCTV")."""
+
+
+def marker_path(database: Path) -> Path:
+    """The file next to a SQLite registry that keeps its id: it tells that a registry was here."""
+    return database.with_name(database.name + ".registry-id")
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """The registry's id and the audit entry that holds it (read at open)."""
+
+    entry_id: int
+    registry_id: str
+
+
+class _Sessions:
+    """The registry's sessions: reads, and write transactions (``begin``) that hold the write
+    lock on SQLite and first check that the database is still the one the registry opened."""
+
+    identity: _Identity | None = None
+
+    def __init__(self, engine: Engine, file: SQLiteFile | None):
+        self.file = file
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+
+    def __call__(self) -> Session:
+        if self.file is not None:
+            self.file.check()
+        return self._read()
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """One write transaction, committed when the block ends without an error."""
+        if self.file is not None:
+            self.file.check()
+        with self._write.begin() as session:
+            if self.identity is not None:
+                kept = session.scalar(
+                    select(AuditEntry.detail).where(AuditEntry.id == self.identity.entry_id)
+                )
+                if kept != self.identity.registry_id:
+                    raise StorageError("error.storage.replaced")
+            yield session
+
+
+def _birth(sessions: _Sessions) -> _Identity:
+    """The registry's id: the detail of its first ``registry.created`` entry (written if none)."""
+    query = (
+        select(AuditEntry.id, AuditEntry.detail)
+        .where(AuditEntry.action == REGISTRY_CREATED)
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+    with sessions() as session:
+        entry = session.execute(query).first()
+    if entry is None:
+        with sessions.begin() as session:
+            _lock_registrations(session)
+            entry = session.execute(query).first()  # another process may have been quicker
+            if entry is None:
+                write_audit(session, SYSTEM_ACTOR, REGISTRY_CREATED, detail=uuid.uuid4().hex)
+                session.flush()
+                entry = session.execute(query).first()
+    return _Identity(entry.id, entry.detail)
+
+
+def _lost(marker: Path) -> StorageError:
+    log.info("%s tells that a registry was kept here; its database is missing or new", marker)
+    return StorageError("error.storage.lost", marker=marker.name)
+
+
+def _lock_registrations(session: Session) -> None:
+    """Hold the registration lock until ``session`` commits (SQLite: its write lock already)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(REGISTRATION_LOCK)))
+
+
+def _ward_problems(wards: gpd.GeoDataFrame) -> list[Message]:
+    """What keeps ward boundaries out of the registry: a code given to several wards, or a
+    code or name the registry cannot keep (features numbered from 1 in the layer's order)."""
+    codes = wards["ward_code"].astype(str).tolist()
+    problems = []
+    for code, features in _repeated(codes).items():
+        problems.append(
+            Message(
+                "ward_layer.problem.repeated_code",
+                code=code,
+                count=len(features),
+                features=[str(n) for n in features],
+            )
+        )
+    limits = {"ward_code": Ward.code.type.length, "ward_name": Ward.name.type.length}
+    for column, limit in limits.items():
+        for number, value in enumerate(wards[column].astype(str), start=1):
+            problem = text_problem(value, limit=limit)
+            if problem:
+                problems.append(
+                    Message(
+                        "ward_layer.problem.text", feature=number, column=column, problem=problem
+                    )
+                )
+    return problems
+
+
+def _repeated(values: list[str]) -> dict[str, list[int]]:
+    """Each value given more than once → its positions (from 1)."""
+    positions: dict[str, list[int]] = {}
+    for number, value in enumerate(values, start=1):
+        positions.setdefault(value, []).append(number)
+    return {value: numbers for value, numbers in positions.items() if len(numbers) > 1}
+
+
 SIGN_IN_FAILURES = 5
 """Failed sign-ins for one name, within :data:`SIGN_IN_WINDOW`, that lock the name."""
 SIGN_IN_WINDOW = dt.timedelta(minutes=15)
@@ -856,4 +1101,11 @@ def _wards_at(wards: gpd.GeoDataFrame, lats, lons) -> list[str | None]:
     return codes.tolist()
 
 
-__all__ = ["DUPLICATE_DISTANCE_M", "RECORD_FIELDS", "SYSTEM", "Registry", "write_audit"]
+__all__ = [
+    "DUPLICATE_DISTANCE_M",
+    "RECORD_FIELDS",
+    "SYSTEM",
+    "SYSTEM_ACTOR",
+    "Registry",
+    "write_audit",
+]

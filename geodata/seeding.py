@@ -1,4 +1,4 @@
-"""First start: fill an empty registry with the demo's ward boundaries and cameras."""
+"""First start: fill a registry that was never used with the demo's wards and cameras."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import secrets
 import geopandas as gpd
 import numpy as np
 
-from geodata.access import SYSTEM, Actor, password_problems
+from geodata.access import password_problems
 from geodata.crs import to_wgs84
 from geodata.dataset import Dataset
 from geodata.errors import InputError
-from geodata.registry import Registry
+from geodata.registry import SYSTEM_ACTOR, Registry
 
 log = logging.getLogger(__name__)
 
-SEEDER = Actor(SYSTEM, "district")
+SEEDER = SYSTEM_ACTOR
 
 
 DEMO_TODAY = dt.date(2026, 11, 1)
@@ -72,8 +72,13 @@ def demo_camera_rows(cameras: gpd.GeoDataFrame, *, seed: int = 0) -> list[dict]:
 
 
 def ensure_seeded(registry: Registry, demo: Dataset) -> bool:
-    """Load the demo wards and cameras into an empty registry; returns whether it did."""
-    if registry.ward_names() or registry.count():
+    """Load the demo wards and cameras into a registry that was never used; returns whether it
+    did.
+
+    A registry that ever held a user, a ward, a camera or an audit entry is never seeded again,
+    even when it holds nothing now (see :meth:`Registry.was_used`).
+    """
+    if registry.was_used():
         return False
     registry.replace_wards(SEEDER, demo.wards, boundary_set=demo.name)
     registry.register_many(

@@ -48,12 +48,13 @@ with appstate.page("data.title") as (lang, actor):
                     frame = loader(upload, crs=stated_crs or None, working=area.crs, report=report)
                     if name == "roads" and not anyway:
                         refuse_losing_key_routes(frame, area.key_routes, file=upload.name)
-                    layerstore.save_layer(name, frame)
                     if name == "wards":
-                        moved = appstate.registry().replace_wards(
-                            actor, frame, boundary_set=upload.name
+                        moved = layerstore.save_wards(
+                            appstate.registry(), actor, frame, boundary_set=upload.name
                         )
                         st.info(text("data.wards_moved", lang, count=moved))
+                    else:
+                        layerstore.save_layer(name, frame)
                 except USER_ERRORS as error:
                     appstate.show_error(error, lang)
                 else:
@@ -120,6 +121,6 @@ with appstate.page("data.title") as (lang, actor):
 
     st.subheader(text("data.reset_heading", lang))
     if st.button(text("data.reset", lang), key="reset_layers"):
-        layerstore.reset()
         appstate.restore_demo_wards(actor)
+        layerstore.reset()
         st.success(text("data.reset_done", lang))
