@@ -41,7 +41,7 @@ def bounded_detail(
     ----------
     frame : geopandas.GeoDataFrame
         A layer in a projected CRS in metres.
-    labels : sequence
+    labels : pandas.Series
         The features' labels as messages name them (same order as ``frame``).
     file : str
         The file's name, for the report and the error.
@@ -68,7 +68,7 @@ def bounded_detail(
             raise InputError(
                 "error.layer.too_detailed",
                 file=file,
-                feature=list(labels)[still[0]],
+                feature=labels.iloc[still[0]],
                 vertices=int(counts[still[0]]),
                 most=MAX_FEATURE_VERTICES,
             )

@@ -41,7 +41,9 @@ with appstate.page("data.title") as (lang, actor):
                 key=f"upload_{name}",
             )
             stated_crs = st.text_input(text("data.crs", lang), key=f"crs_{name}")
-            anyway = name == "roads" and st.checkbox(text("data.save_anyway", lang), key="anyway")
+            anyway = name == "roads" and st.checkbox(
+                text("data.save_anyway", lang), key="save_roads_anyway"
+            )
             if upload is not None and st.button(text("data.load", lang), key=f"load_{name}"):
                 report = LoadReport()
                 try:

@@ -5,14 +5,13 @@ map hidden in a tab opens on its sites when the tab is shown."""
 import re
 import shutil
 
-import pandas as pd
-
 from geodata.demo import build_demo
 from geodata.htmlmap import write_html
 from geodata.summary import summarise
 from geodata.webmap import coverage_map
 from tests.browser.conftest import sign_in
 from tests.browser.test_e2e import FOLIUM, go, leaflet_frame
+from tests.geodata.test_webmap_layers import campaign_sites
 
 ZOOM = 15
 """A zoom at which the coverage maps gather the demo's cameras in cluster bubbles."""
@@ -102,20 +101,7 @@ def test_a_click_on_a_camera_places_the_new_camera_and_keeps_the_zoom(
 
 
 def test_a_campaign_map_hidden_in_a_tab_opens_on_its_sites(browser_page, tmp_path):
-    sites = pd.DataFrame(
-        {
-            "lat": [10.8010, 10.8030, 10.8050],
-            "lon": [106.7350, 106.7380, 106.7400],
-            "bearing_deg": [0.0, 90.0, 180.0],
-            "fov_deg": [80.0, 360.0, 80.0],
-            "range_m": [40.0, 15.0, 40.0],
-            "rank": [1, 2, 12],
-            "gain_m": [1234.5, 30.25, 12.0],
-            "template": ["bullet", "dome", "bullet"],
-            "status": ["proposed", "declined", "installed"],
-            "address": ["12 Xuân Thủy", None, "3 Thảo Điền"],
-        }
-    )
+    sites = campaign_sites()
     fmap = coverage_map(summarise(build_demo()), lang="vi", proposals=sites, frame_proposals=True)
     write_html(fmap, tmp_path / "campaign.html")
     (tmp_path / "tab.html").write_text(

@@ -28,8 +28,7 @@ def summary():
     return summarise(build_demo())
 
 
-@pytest.fixture(scope="module")
-def sites():
+def campaign_sites() -> pd.DataFrame:
     """Three campaign sites near Thảo Điền: to do, declined, done."""
     return pd.DataFrame(
         {
@@ -45,6 +44,11 @@ def sites():
             "address": ["12 Xuân Thủy", None, "3 Thảo Điền"],
         }
     )
+
+
+@pytest.fixture(scope="module")
+def sites():
+    return campaign_sites()
 
 
 @pytest.fixture(scope="module")
