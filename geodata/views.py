@@ -103,9 +103,25 @@ def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> St
     that are names: ids, ranks) are written as they are.
     """
     formats = _formats(table, lang, plain)
-    return table.style.format(formats, na_rep="").format(
-        na_rep="", subset=[column for column in table.columns if column not in formats]
+    # Streamlit's grid draws a missing value as "None" whatever the Styler says; plain columns
+    # are names, so they go as objects: whole numbers, and an empty text in the gaps.
+    names = {
+        column: table[column]
+        .map(_whole, na_action="ignore")
+        .astype(object)
+        .where(table[column].notna(), "")
+        for column in plain
+        if column in table.columns
+    }
+    return (
+        table.assign(**names)
+        .style.format(formats, na_rep="")
+        .format(na_rep="", subset=[column for column in table.columns if column not in formats])
     )
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def written(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> pd.DataFrame:

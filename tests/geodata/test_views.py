@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -132,3 +133,9 @@ def test_data_text_is_shown_literally_never_as_markdown():
     shown = views.literal(hostile)
     assert "![" not in shown and "](" not in shown and "<b>" not in shown
     assert shown.replace("\\", "") == hostile
+
+
+def test_a_plain_column_with_gaps_holds_no_missing_value_streamlit_would_write_as_none():
+    table = pd.DataFrame({"Camera": [np.nan, 5.0, 12.0], "Người dùng": ["admin", "lan", "hoa"]})
+    shown = views.styled(table, "vi", plain=("Camera",)).data
+    assert shown["Camera"].tolist() == ["", 5, 12]
