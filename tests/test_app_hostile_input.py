@@ -75,8 +75,7 @@ def hostile_ward_name():
 
     wards = build_demo().wards.copy()
     wards.loc[0, "ward_name"] = HOSTILE_WARD
-    layerstore.save_layer("wards", wards)
-    appstate.registry().replace_wards(ADMIN, wards, boundary_set="hostile")
+    layerstore.save_wards(appstate.registry(), ADMIN, wards, boundary_set="hostile")
     yield
     layerstore.reset()
     appstate.restore_demo_wards(ADMIN)

@@ -14,10 +14,8 @@ def test_recommend_and_save_a_campaign(app_url, browser_page, tmp_path):
     page.get_by_role("button", name="Tính đề xuất").click()
     page.get_by_text("Camera đề xuất", exact=True).wait_for(timeout=120_000)
     frame = leaflet_frame(page)
-    dots = frame.evaluate(
-        "() => Object.values(window).filter(v => v instanceof L.CircleMarker).length"
-    )
-    assert dots >= 20  # the 20 recommended cameras (and no other circle markers)
+    frame.locator(".site-badge").first.wait_for(state="attached", timeout=30_000)
+    assert frame.locator(".site-badge").count() >= 20  # the 20 recommended cameras as badges
     page.screenshot(path=str(tmp_path / "plan-recommended.png"), full_page=True)
 
     page.get_by_label("Tên chiến dịch").fill("Chiến dịch Cát Lái 2027")
