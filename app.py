@@ -3,8 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, views
 from geodata.i18n import text
+from geodata.reports import views
+from geodata.ui import appstate
 
 with appstate.page("app.title") as (lang, actor):
     st.title(text("app.title", lang))

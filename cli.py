@@ -60,20 +60,21 @@ from coverage.candidates import STEP_M
 from coverage.gaps import GAP_MIN_M
 from coverage.placement import SPACING_M
 from geodata import settings
-from geodata.access import SYSTEM, Actor
-from geodata.camerafields import ROLES
-from geodata.cameraio import EXPORT_FORMATS, export_cameras, registry_dataset
-from geodata.dataset import load_dataset
-from geodata.demo import build_demo
+from geodata.analysis.recommend import read_households, recommend
+from geodata.analysis.summary import summarise
 from geodata.errors import USER_ERRORS, InputError
-from geodata.exports import write_geojson
 from geodata.i18n import LANGUAGES, Message, text
-from geodata.meetingexport import FORMATS as MEETING_FORMATS
-from geodata.meetingexport import export_for_meeting
-from geodata.printmap import SIZES
-from geodata.recommend import read_households, recommend
-from geodata.registry import Registry
-from geodata.summary import summarise
+from geodata.io.exports import write_geojson
+from geodata.layers.camerafields import ROLES
+from geodata.layers.dataset import load_dataset
+from geodata.layers.demo import build_demo
+from geodata.maps.printmap import SIZES
+from geodata.registry.access import SYSTEM, Actor
+from geodata.registry.cameraio import EXPORT_FORMATS, export_cameras, registry_dataset
+from geodata.registry.importer import import_cameras
+from geodata.registry.service import Registry
+from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
+from geodata.reports.meetingexport import export_for_meeting
 
 EXIT_BAD_INPUT = 2
 ADMINISTRATOR = Actor(SYSTEM, "district")
@@ -336,10 +337,6 @@ def _area(args: argparse.Namespace):
 
 def run_import(args: argparse.Namespace) -> int:
     """The ``cameras import`` subcommand: prints ``accepted N, rejected M``."""
-    # Imported here: geodata.importer is written alongside this command, and ``report`` must
-    # run without it.
-    from geodata.importer import import_cameras
-
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
         result = import_cameras(registry, actor, args.file, dry_run=args.dry_run)

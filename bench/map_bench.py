@@ -5,8 +5,8 @@
 For each camera count, the demo district gets that many cameras (the demo's 2,000, repeated with
 a seeded jitter of a few metres), and two maps are written next to a local copy of Leaflet:
 
-* ``app``: the app's map (:func:`geodata.webmap.coverage_map`): cameras travel once as a compact
-  array, clustered when zoomed out, cones drawn by the browser only when zoomed in;
+* ``app``: the app's map (:func:`geodata.maps.webmap.coverage_map`): cameras travel once as a
+compact array, clustered when zoomed out, cones drawn by the browser only when zoomed in;
 * ``baseline``: what folium offers directly: every camera as a GeoJSON circle marker and every
   field of view as one GeoJSON polygon layer.
 
@@ -37,11 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import emit
 
 from coverage.fov import fov_polygons
-from geodata.crs import to_wgs84
-from geodata.demo import build_demo
-from geodata.summary import summarise
-from geodata.webmap import coverage_map, localise_assets
-from geodata.webmap import install_leaflet as install
+from geodata.analysis.summary import summarise
+from geodata.io.crs import to_wgs84
+from geodata.layers.demo import build_demo
+from geodata.maps.leaflet import install_leaflet as install
+from geodata.maps.leaflet import localise_assets
+from geodata.maps.webmap import coverage_map
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -2,20 +2,20 @@
 
     python bench/registry_bench.py [--rows 100000] [--postgres URL] [--json OUT] [--seed 0]
 
-A seeded list of household cameras is generated the way a ward keeps it: Vietnamese headers,
-points inside the demo wards (:func:`geodata.demo.build_demo`), about a third of the coordinates
+A seeded list of household cameras is generated the way a ward keeps it: Vietnamese headers, points
+inside the demo wards (:func:`geodata.layers.demo.build_demo`), about a third of the coordinates
 with comma decimals, and about 2 % of rows with a mistake a person makes (swapped coordinates, a
-field of view of 400, an unknown status, an empty latitude). It is written as CSV (UTF-8 with
-BOM) to a temporary folder and imported by a district user with
-:func:`geodata.importer.import_cameras` (reading, checking and committing) into a fresh SQLite
-registry, and into a fresh schema of the PostgreSQL server at ``--postgres`` when it answers
+field of view of 400, an unknown status, an empty latitude). It is written as CSV (UTF-8 with BOM)
+to a temporary folder and imported by a district user with
+:func:`geodata.registry.importer.import_cameras` (reading, checking and committing) into a fresh
+SQLite registry, and into a fresh schema of the PostgreSQL server at ``--postgres`` when it answers
 (the schema is dropped afterwards).
 
 Prints and writes ``{"rows", "backends": {name: {"seconds", "rows_per_s", "cpu_s", "check_s",
 "commit_s", "accepted", "rejected"} or {"skipped": reason}}}``: wall-clock ``seconds`` in all,
 this process's CPU time ``cpu_s`` (steadier on a busy machine; without the database server's),
 ``check_s`` reading and checking, ``commit_s`` the one transaction of
-:meth:`geodata.registry.Registry.register_many`.
+:meth:`geodata.registry.service.Registry.register_many`.
 """
 
 from __future__ import annotations
@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from figures import emit
 
-from geodata.access import SYSTEM, Actor
-from geodata.demo import build_demo
-from geodata.importer import import_cameras
-from geodata.registry import Registry
+from geodata.layers.demo import build_demo
+from geodata.registry.access import SYSTEM, Actor
+from geodata.registry.importer import import_cameras
+from geodata.registry.service import Registry
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DISTRICT = Actor(SYSTEM, "district")

@@ -1,4 +1,4 @@
-"""Benchmark of reading ward lists (:func:`geodata.files.read_table`), good and hostile.
+"""Benchmark of reading ward lists (:func:`geodata.io.files.read_table`), good and hostile.
 
     python bench/upload_bench.py [--json OUT] [--repeat N]
 
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import emit
 
 from geodata.errors import InputError
-from geodata.files import read_table
+from geodata.io.files import read_table
 
 HEADER = ["STT", "Mã camera", "Vĩ độ", "Kinh độ", "Hướng", "Góc nhìn", "Tầm xa", "Chủ hộ"]
 MB = 1024 * 1024

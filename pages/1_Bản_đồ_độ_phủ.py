@@ -3,8 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate
 from geodata.i18n import text
+from geodata.ui import appstate
 
 with appstate.page("map.page_title") as (lang, actor):
     st.title(text("map.page_title", lang))

@@ -3,11 +3,12 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, forms, views
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.importer import import_cameras
-from geodata.webmap import preview_layer, registration_map, returned_view
+from geodata.maps.webmap import preview_layer, registration_map
+from geodata.registry.importer import import_cameras
+from geodata.reports import views
+from geodata.ui import appstate, forms
 
 with appstate.page("register.title") as (lang, actor):
     st.title(text("register.title", lang))
@@ -29,14 +30,12 @@ with appstate.page("register.title") as (lang, actor):
             # The map itself stays the same between reruns (so it keeps the user's zoom); the
             # preview cone travels as a layer of its own; drawn anew (a camera was registered),
             # it opens where the user left it.
-            centre, zoom = returned_view(st.session_state.get("register_map"))
+            view = forms.map_view(st.session_state, "register_map", appstate.revision())
             clicked = st_folium(
-                registration_map(dataset, lang=lang, wards=actor.wards),
+                registration_map(dataset, lang=lang, wards=actor.wards, view=view),
                 feature_group_to_add=preview_layer(
                     forms.preview(st.session_state), dataset.crs, lang=lang
                 ),
-                center=centre,
-                zoom=zoom,
                 returned_objects=["last_clicked", "zoom", "center"],
                 use_container_width=True,
                 height=560,

@@ -5,8 +5,9 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, views
 from geodata.i18n import text
+from geodata.reports import views
+from geodata.ui import appstate
 
 with appstate.page("coverage.page_title") as (lang, actor):
     st.title(text("coverage.page_title", lang))

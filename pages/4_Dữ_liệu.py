@@ -3,14 +3,20 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, hotspotdraw, layers, layerstore, views
-from geodata.dataset import refuse_losing_key_routes
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.loadreport import LoadReport
-from geodata.webmap import hotspot_drawing_map
+from geodata.layers import layerstore
+from geodata.layers.dataset import refuse_losing_key_routes
+from geodata.layers.hotspots import load_hotspots
+from geodata.layers.loadreport import LoadReport
+from geodata.layers.roads import load_roads
+from geodata.layers.wards import load_wards
+from geodata.maps import hotspotdraw
+from geodata.maps.webmap import hotspot_drawing_map
+from geodata.reports import views
+from geodata.ui import appstate
 
-LOADERS = {"wards": layers.load_wards, "roads": layers.load_roads, "hotspots": layers.load_hotspots}
+LOADERS = {"wards": load_wards, "roads": load_roads, "hotspots": load_hotspots}
 
 with appstate.page("data.title") as (lang, actor):
     st.title(text("data.title", lang))

@@ -5,11 +5,14 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import appstate, campaigns, layerstore, planviews, views
+from geodata.analysis.recommend import MAX_PICKS, TEMPLATES, read_households, recommend
 from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import number, percent, text
-from geodata.recommend import MAX_PICKS, TEMPLATES, read_households, recommend
-from geodata.webmap import coverage_map
+from geodata.layers import layerstore
+from geodata.maps.webmap import coverage_map
+from geodata.registry import campaigns
+from geodata.reports import planviews, views
+from geodata.ui import appstate
 
 RESULT_KEY = "plan_result"
 TEMPLATE_NAMES = [template.name for template in TEMPLATES]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from geodata import appstate, campaigns
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.meetingexport import FORMATS, export_for_meeting
-from geodata.printmap import SIZES
+from geodata.maps.printmap import SIZES
+from geodata.registry import campaigns
+from geodata.reports.meetingexport import FORMATS, export_for_meeting
+from geodata.ui import appstate
 
 MIME = {
     "png": "image/png",

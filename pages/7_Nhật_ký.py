@@ -5,8 +5,10 @@ District users only; the registry refuses others (the page shows the refusal).
 
 import streamlit as st
 
-from geodata import appstate, audit, views
 from geodata.i18n import text
+from geodata.registry import audit
+from geodata.reports import views
+from geodata.ui import appstate
 
 with appstate.page("audit.title") as (lang, actor):
     st.title(text("audit.title", lang))

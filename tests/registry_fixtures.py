@@ -11,9 +11,9 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from geodata.access import SYSTEM, Actor
-from geodata.demo import build_demo
-from geodata.registry import Registry
+from geodata.layers.demo import build_demo
+from geodata.registry.access import SYSTEM, Actor
+from geodata.registry.service import Registry
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geodata.access import Actor
 from geodata.i18n import text
+from geodata.registry.access import Actor
 from tests.conftest import ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent

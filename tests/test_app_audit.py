@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from geodata import appstate
-from geodata.access import Actor
 from geodata.i18n import text
+from geodata.registry.access import Actor
+from geodata.ui import appstate
 from tests.test_app import ADMIN, assert_clean, run_page
 
 AUDIT_PAGE = "pages/7_Nhật_ký.py"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from geodata import appstate
-from geodata.access import Actor
 from geodata.i18n import text
+from geodata.registry.access import Actor
+from geodata.ui import appstate
 from tests.test_app import ADMIN, PLAN, assert_clean, register_page, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def test_an_unexpected_error_shows_a_reference_and_nothing_of_the_data(monkeypat
     def broken(*args, **kwargs):
         raise RuntimeError(f"lỗi lập trình với {SECRET_OWNER}, 0909 123 456")
 
-    monkeypatch.setattr("geodata.views.camera_health", broken)
+    monkeypatch.setattr("geodata.reports.views.camera_health", broken)
     app = run_page("app.py")
     assert not app.exception, "no traceback reaches the browser"
     (shown,) = errors(app)

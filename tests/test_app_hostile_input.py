@@ -9,8 +9,9 @@ import re
 
 import pytest
 
-from geodata import appstate, layerstore
 from geodata.i18n import text
+from geodata.layers import layerstore
+from geodata.ui import appstate
 from tests.test_app import ADMIN, PAGES, PLAN, assert_clean, register_page, run_page
 
 COVERAGE = next(p for p in PAGES if p.startswith("pages/3_"))
@@ -71,7 +72,7 @@ UNESCAPED = re.compile(r"(?<!\\)(!\[x|<img|\$1)")
 @pytest.fixture
 def hostile_ward_name():
     """A ward whose name is Markdown, HTML and LaTeX at once."""
-    from geodata.demo import build_demo
+    from geodata.layers.demo import build_demo
 
     wards = build_demo().wards.copy()
     wards.loc[0, "ward_name"] = HOSTILE_WARD

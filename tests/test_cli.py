@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 import cli
-from geodata.demo import KEY_ROUTES
+from geodata.layers.demo import KEY_ROUTES
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from geodata.demo import build_demo
-from geodata.registry import Registry
-from tests.geodata.test_importer import VI_HEADER, moved, vi_row, write_csv
+from geodata.layers.demo import build_demo
+from geodata.registry.service import Registry
+from tests.geodata.registry.test_importer import VI_HEADER, moved, vi_row, write_csv
 from tests.registry_fixtures import DISTRICT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from coverage.routes import route_coverage
-from geodata.dataset import load_dataset
-from geodata.summary import key_route_segments
+from geodata.analysis.summary import key_route_segments
+from geodata.layers.dataset import load_dataset
 from tests.test_cli import run_cli, write_small_area
 
 

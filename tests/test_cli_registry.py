@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 import cli
-from geodata.camerafields import OWNER_FIELDS
-from geodata.demo import build_demo
-from geodata.registry import Registry
+from geodata.layers.camerafields import OWNER_FIELDS
+from geodata.layers.demo import build_demo
+from geodata.registry.service import Registry
 from tests.registry_fixtures import DISTRICT
 from tests.test_cli import write_small_area
 
@@ -57,13 +57,6 @@ def registry(env):
     opened = Registry.open(env["DATABASE_URL"])
     yield opened
     opened.engine.dispose()
-
-
-@pytest.fixture
-def importer():
-    """Skip while geodata/importer.py (written alongside the CLI) does not exist yet."""
-    if not (ROOT / "geodata" / "importer.py").is_file():
-        pytest.skip("geodata/importer.py does not exist yet; `cameras import` needs it")
 
 
 def run_cli(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -151,7 +144,7 @@ def test_users_add_asks_twice_when_no_password_is_set(env, registry, monkeypatch
     assert registry.authenticate("hoa", PASSWORD).role == "viewer"
 
 
-def test_messages_are_vietnamese_unless_english_is_asked_for(env, tmp_path, importer):
+def test_messages_are_vietnamese_unless_english_is_asked_for(env, tmp_path):
     vietnamese = {**env, "CCTV_LANGUAGE": "vi"}
     out = tmp_path / "x.csv"
     done = run_cli(
@@ -213,7 +206,7 @@ def write_camera_list(path: Path) -> Path:
     return path
 
 
-def test_import_counts_and_reports_rejected_rows(env, registry, tmp_path, importer):
+def test_import_counts_and_reports_rejected_rows(env, registry, tmp_path):
     source = write_camera_list(tmp_path / "danh sách.csv")
     rejected = tmp_path / "rejected.csv"
     done = run_cli(env, "cameras", "import", str(source), "--report", str(rejected))
@@ -224,7 +217,7 @@ def test_import_counts_and_reports_rejected_rows(env, registry, tmp_path, import
     assert rows["external_code"].tolist() == ["AK-3"] and "fov_deg" in rows.loc[0, "Reason"]
 
 
-def test_import_dry_run_saves_nothing(env, registry, tmp_path, importer):
+def test_import_dry_run_saves_nothing(env, registry, tmp_path):
     source = write_camera_list(tmp_path / "cameras.csv")
     done = run_cli(env, "cameras", "import", str(source), "--dry-run")
     assert done.returncode == 0, done.stderr
@@ -232,7 +225,7 @@ def test_import_dry_run_saves_nothing(env, registry, tmp_path, importer):
     assert registry.count() == 0
 
 
-def test_import_as_a_viewer_is_refused(env, registry, tmp_path, importer):
+def test_import_as_a_viewer_is_refused(env, registry, tmp_path):
     registry.add_user(DISTRICT, "xem", PASSWORD, "viewer")
     source = write_camera_list(tmp_path / "cameras.csv")
     done = run_cli(env, "cameras", "import", str(source), "--as", "xem")
@@ -248,16 +241,14 @@ def test_import_as_a_viewer_is_refused(env, registry, tmp_path, importer):
         ("cameras.pdf", b"%PDF-1.4", ("cameras.pdf",)),
     ],
 )
-def test_unreadable_file_is_one_line_without_traceback(
-    env, tmp_path, importer, name, content, words
-):
+def test_unreadable_file_is_one_line_without_traceback(env, tmp_path, name, content, words):
     path = tmp_path / name
     path.write_bytes(content)
     done = run_cli(env, "cameras", "import", str(path))
     assert_one_line_error(done, *words)
 
 
-def test_missing_file_is_one_line(env, tmp_path, importer):
+def test_missing_file_is_one_line(env, tmp_path):
     done = run_cli(env, "cameras", "import", str(tmp_path / "nope.csv"))
     assert_one_line_error(done, "nope.csv")
 
@@ -406,3 +397,55 @@ def test_report_notes_cameras_left_out_for_want_of_a_bearing(env, registry, tmp_
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cameras"]["total"] == 0
     assert "note: registry: 1 camera(s) left out: no bearing_deg" in done.stderr
+
+
+def write_demo_area(folder: Path) -> dict[str, Path]:
+    """The demo's wards, roads and hotspots as GeoJSON files in degrees."""
+    demo = build_demo()
+    paths = {}
+    for layer in ("wards", "roads", "hotspots"):
+        paths[layer] = folder / f"{layer}.geojson"
+        getattr(demo, layer).to_crs(4326).to_file(paths[layer])
+    return paths
+
+
+def write_vietnamese_ward_list(path: Path, count: int = 400) -> Path:
+    """``count`` demo cameras as a ward would list them: Vietnamese headers, semicolons and
+    decimal commas, Vietnamese status words."""
+    cameras = build_demo().cameras.head(count).to_crs(4326)
+    status = {"active": "Hoạt động", "broken": "Hỏng", "removed": "Đã gỡ"}
+    table = pd.DataFrame(
+        {
+            "Mã camera": [f"Q2-{n:03d}" for n in range(len(cameras))],
+            "Vĩ độ": cameras.geometry.y.round(7),
+            "Kinh độ": cameras.geometry.x.round(7),
+            "Hướng": cameras["bearing_deg"].round(1),
+            "Góc nhìn": cameras["fov_deg"],
+            "Tầm xa": cameras["range_m"],
+            "Trạng thái": cameras["status"].map(status),
+        }
+    )
+    text = table.to_csv(sep=";", decimal=",", index=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_ward_list_reports_the_same_from_the_file_as_from_the_registry(env, tmp_path):
+    """`report --cameras ward_list.csv` reads the list the way `cameras import` does: the
+    figures from the file and from the registry it was imported into are the same."""
+    area = write_demo_area(tmp_path)
+    ward_list = write_vietnamese_ward_list(tmp_path / "ward_list.csv")
+    assert ",7" in ward_list.read_text(encoding="utf-8").splitlines()[1]  # comma decimals
+    key_routes = ",".join(build_demo().key_routes)
+    options = [f"--{layer}={path}" for layer, path in area.items()]
+    options.append(f"--key-routes={key_routes}")
+    from_file = run_cli(env, "report", *options, "--cameras", str(ward_list))
+    assert from_file.returncode == 0, from_file.stderr
+    imported = run_cli(env, "cameras", "import", str(ward_list))
+    assert imported.stdout.strip() == "accepted 400, rejected 0", imported.stderr
+    from_registry = run_cli(env, "report", *options)
+    assert from_registry.returncode == 0, from_registry.stderr
+    file_report, registry_report = json.loads(from_file.stdout), json.loads(from_registry.stdout)
+    assert file_report["cameras"]["total"] == 400
+    assert file_report["routes"]["covered_m"] > 1000
+    assert file_report == registry_report

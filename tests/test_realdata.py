@@ -9,8 +9,10 @@ import shapely
 from coverage.fov import fov_polygons
 from coverage.network import OUTSIDE_WARDS, road_segments
 from coverage.routes import route_coverage
-from geodata.crs import working_crs
-from geodata.layers import load_cameras, load_roads, load_wards
+from geodata.io.crs import working_crs
+from geodata.layers.cameras import load_cameras
+from geodata.layers.roads import load_roads
+from geodata.layers.wards import load_wards
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@ export page makes a file to download."""
 
 from pypdf import PdfReader
 
-from geodata.demo import build_demo
-from geodata.htmlmap import write_html
-from geodata.summary import summarise
-from geodata.webmap import coverage_map
+from geodata.analysis.summary import summarise
+from geodata.layers.demo import build_demo
+from geodata.maps.htmlmap import write_html
+from geodata.maps.webmap import coverage_map
 from tests.browser.conftest import sign_in
 from tests.browser.test_e2e import go
 

@@ -5,13 +5,13 @@ map hidden in a tab opens on its sites when the tab is shown."""
 import re
 import shutil
 
-from geodata.demo import build_demo
-from geodata.htmlmap import write_html
-from geodata.summary import summarise
-from geodata.webmap import coverage_map
+from geodata.analysis.summary import summarise
+from geodata.layers.demo import build_demo
+from geodata.maps.htmlmap import write_html
+from geodata.maps.webmap import coverage_map
 from tests.browser.conftest import sign_in
 from tests.browser.test_e2e import FOLIUM, go, leaflet_frame
-from tests.geodata.test_webmap_layers import campaign_sites
+from tests.geodata.maps.test_webmap_layers import campaign_sites
 
 ZOOM = 15
 """A zoom at which the coverage maps gather the demo's cameras in cluster bubbles."""

@@ -4,10 +4,10 @@ import datetime as dt
 import shutil
 from urllib.parse import urlparse
 
-from geodata.demo import build_demo
-from geodata.htmlmap import map_heading, write_html
-from geodata.summary import summarise
-from geodata.webmap import coverage_map
+from geodata.analysis.summary import summarise
+from geodata.layers.demo import build_demo
+from geodata.maps.htmlmap import map_heading, write_html
+from geodata.maps.webmap import coverage_map
 from tests.browser.conftest import sign_in
 
 

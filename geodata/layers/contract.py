@@ -1,0 +1,31 @@
+"""The columns every layer has once loaded, whatever file it came from.
+
+All four frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
+City). Their columns are fixed, whatever file they came from:
+
+============  ==================================================================================
+frame         columns (besides ``geometry``)
+============  ==================================================================================
+wards         ``ward_code`` (str), ``ward_name`` (str, NFC); Polygon or MultiPolygon
+roads         ``road_name`` (str, ``""`` when unnamed); LineString
+hotspots      ``hotspot_name`` (str), ``hotspot_kind`` (str), ``weight`` (float, > 0); Polygon or
+              MultiPolygon
+cameras       ``camera_id`` (str), ``camera_type`` (str), ``status`` (``active``, ``broken`` or
+              ``removed``), ``bearing_deg`` (compass, [0, 360)), ``fov_deg`` ((0, 360]),
+              ``range_m`` (> 0), ``ward_name`` (str as given, ``""`` when not given); Point
+============  ==================================================================================
+"""
+
+WARD_COLUMNS = ("ward_code", "ward_name")
+ROAD_COLUMNS = ("road_name",)
+HOTSPOT_COLUMNS = ("hotspot_name", "hotspot_kind", "weight")
+CAMERA_COLUMNS = (
+    "camera_id",
+    "camera_type",
+    "status",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "ward_name",
+)
+CAMERA_STATUSES = ("active", "broken", "removed")

@@ -1,0 +1,287 @@
+"""Leaflet layers for many cameras: clustered markers, and view cones drawn only when zoomed in.
+
+Twenty thousand cameras as folium markers or as a GeoJSON of cone polygons make a page of tens
+of megabytes that the browser struggles to draw. Here the cameras travel once, as a compact
+JSON array (position, bearing, field of view, range, status and escaped labels); the browser
+clusters the markers when zoomed out and draws the cones of the cameras in view only from
+:data:`CONE_MIN_ZOOM` on. The cones on the map are for display; every figure comes from the
+exact engine.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import ClassVar
+
+import geopandas as gpd
+from branca.element import Template
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+
+from geodata.maps import palette
+
+CONE_MIN_ZOOM = 16
+"""From this zoom level on, the cones of the cameras in view are drawn."""
+CONE_ARC_STEP_DEG = 10.0
+"""Arc vertex spacing of a drawn cone, in degrees."""
+MAX_CONES = 4000
+"""At most this many cones are drawn at once (the rest appear when zooming in further)."""
+DISABLE_CLUSTERING_AT_ZOOM = 17
+
+
+def camera_records(cameras: gpd.GeoDataFrame, statuses: tuple[str, ...]) -> list[list]:
+    """Compact rows for the browser from cameras in EPSG:4326, text HTML-escaped.
+
+    Each row: ``[lat, lon, bearing_deg, fov_deg, range_m, status index, id, type, ward]``.
+    """
+    points = cameras.geometry
+    return [
+        [
+            round(float(point.y), 7),
+            round(float(point.x), 7),
+            round(float(bearing), 1),
+            round(float(fov), 1),
+            round(float(reach), 1),
+            statuses.index(status) if status in statuses else len(statuses),
+            html.escape(str(camera_id)),
+            html.escape(str(kind)),
+            html.escape(str(ward)),
+        ]
+        for point, bearing, fov, reach, status, camera_id, kind, ward in zip(
+            points,
+            cameras["bearing_deg"],
+            cameras["fov_deg"],
+            cameras["range_m"],
+            cameras["status"],
+            cameras["camera_id"],
+            cameras["camera_type"],
+            cameras["ward_name"],
+            strict=True,
+        )
+    ]
+
+
+def script_json(value) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` element."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+class CameraMarkers(JSCSSMixin, Layer):
+    """Cameras as circle markers coloured by status.
+
+    Interactive (the coverage maps): clustered when zoomed out, in neutral bubbles that give
+    the count (light, ringed in dark slate: never taken for a coverage colour or for a site's
+    dark rank badge), with a popup per camera. Not interactive (the registration map): light
+    dots, no clusters, no popups, that let every click through to the map.
+
+    Parameters
+    ----------
+    records : list
+        Rows from :func:`camera_records`.
+    colours : list of str
+        Colour per status index (one more for unknown statuses).
+    labels : dict
+        Escaped popup labels: ``camera_id``, ``camera_type``, ``ward``, ``status``,
+        ``bearing_deg``, ``fov_deg``, ``range_m``, ``statuses`` (list), ``kinds`` (escaped
+        kind → its name), and the language's ``decimal`` and ``group`` symbols.
+    name : str
+        The layer's name in the layer control.
+    clustered, interactive : bool
+        Cluster the markers when zoomed out; give them popups and clicks.
+    """
+
+    default_js: ClassVar = [("markerclusterjs", "")]
+    default_css: ClassVar = [("markerclustercss", "")]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.rows_json }};
+            var colours = {{ this.colours_json }};
+            var labels = {{ this.labels_json }};
+            var interactive = {{ this.interactive|tojson }};
+            function decimal(x) { return String(x).replace(".", labels.decimal); }
+            function grouped(n) {
+                return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, labels.group);
+            }
+            function bubble(cluster) {
+                var count = cluster.getChildCount();
+                var size = count < 100 ? 30 : (count < 1000 ? 36 : 44);
+                return L.divIcon({
+                    html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:'
+                        + (size - 4) + 'px;border-radius:50%;box-sizing:border-box;'
+                        + 'background:{{ this.palette.HALO }};opacity:0.9;'
+                        + 'color:{{ this.palette.CLUSTER }};'
+                        + 'border:2px solid {{ this.palette.CLUSTER }};'
+                        + 'font:700 12px sans-serif;text-align:center;">'
+                        + grouped(count) + '</div>',
+                    className: "camera-cluster",
+                    iconSize: L.point(size, size)
+                });
+            }
+            var group = {{ this.clustered|tojson }} ? L.markerClusterGroup({
+                chunkedLoading: true, maxClusterRadius: 45, iconCreateFunction: bubble,
+                disableClusteringAtZoom: {{ this.uncluster_zoom }}
+            }) : L.featureGroup();
+            var markers = [];
+            rows.forEach(function (r) {
+                var marker = L.circleMarker([r[0], r[1]], {
+                    radius: interactive ? 4 : 3, weight: 1, color: "{{ this.palette.OUTLINE }}",
+                    opacity: interactive ? 1 : 0.5, fillColor: colours[r[5]],
+                    fillOpacity: interactive ? 0.95 : 0.55,
+                    interactive: interactive, bubblingMouseEvents: true
+                });
+                if (interactive) {
+                    marker.bindPopup(function () {
+                        return "<b>" + labels.camera_id + ":</b> " + r[6]
+                            + "<br><b>" + labels.camera_type + ":</b> "
+                            + (labels.kinds[r[7]] || r[7])
+                            + "<br><b>" + labels.status + ":</b> " + labels.statuses[r[5]]
+                            + "<br><b>" + labels.ward + ":</b> " + r[8]
+                            + "<br><b>" + labels.bearing_deg + ":</b> " + decimal(r[2])
+                            + "<br><b>" + labels.fov_deg + ":</b> " + decimal(r[3])
+                            + "<br><b>" + labels.range_m + ":</b> " + decimal(r[4]);
+                    });
+                }
+                markers.push(marker);
+            });
+            if (group.addLayers) {
+                group.addLayers(markers);
+            } else {
+                markers.forEach(function (m) { group.addLayer(m); });
+            }
+            group.cameraRows = rows;
+            group.statusColours = colours;
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        records,
+        colours,
+        labels,
+        *,
+        name: str,
+        clustered: bool = True,
+        interactive: bool = True,
+    ):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CameraMarkers"
+        self.rows_json = script_json(records)
+        self.colours_json = script_json(list(colours))
+        self.labels_json = script_json(labels)
+        self.uncluster_zoom = DISABLE_CLUSTERING_AT_ZOOM
+        self.clustered = clustered
+        self.interactive = interactive
+        self.palette = palette
+
+
+class CameraCones(Layer):
+    """The view cones of the cameras in view, drawn by the browser from zoom 16 on.
+
+    Parameters
+    ----------
+    markers : CameraMarkers
+        The marker layer whose cameras to draw (added to the map before this one).
+    name : str
+        The layer's name in the layer control.
+    removed_index : int
+        Status index from which cameras get no cone (removed and unknown).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.markers.get_name() }}.cameraRows;
+            var colours = {{ this.markers.get_name() }}.statusColours;
+            var group = L.layerGroup();
+            var map = {{ this._parent.get_name() }};
+            function cone(r) {
+                var lat = r[0], lon = r[1], bearing = r[2], fov = r[3], reach = r[4];
+                var perLat = 111320.0, perLon = 111320.0 * Math.cos(lat * Math.PI / 180);
+                var steps = Math.max(3, Math.ceil(fov / {{ this.arc_step }}));
+                var points = fov < 360 ? [[lat, lon]] : [];
+                for (var i = 0; i <= steps; i++) {
+                    var a = (bearing - fov / 2 + fov * i / steps) * Math.PI / 180;
+                    points.push([lat + reach * Math.cos(a) / perLat,
+                                 lon + reach * Math.sin(a) / perLon]);
+                }
+                return L.polygon(points, {
+                    color: colours[r[5]], weight: 1, fillOpacity: 0.2, interactive: false
+                });
+            }
+            function redraw() {
+                group.clearLayers();
+                if (!map.hasLayer(group) || map.getZoom() < {{ this.min_zoom }}) { return; }
+                var view = map.getBounds().pad(0.2), drawn = 0;
+                for (var i = 0; i < rows.length && drawn < {{ this.max_cones }}; i++) {
+                    if (rows[i][5] < {{ this.removed_index }}
+                        && view.contains([rows[i][0], rows[i][1]])) {
+                        group.addLayer(cone(rows[i]));
+                        drawn++;
+                    }
+                }
+            }
+            map.on("zoomend moveend overlayadd", redraw);
+            group.on("add", function () { setTimeout(redraw, 0); });
+            return group;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, markers: CameraMarkers, *, name: str, removed_index: int):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CameraCones"
+        self.markers = markers
+        self.min_zoom = CONE_MIN_ZOOM
+        self.arc_step = CONE_ARC_STEP_DEG
+        self.max_cones = MAX_CONES
+        self.removed_index = removed_index
+
+
+class SiteBadges(Layer):
+    """Recommended or campaign sites as rank badges (HTML markers) with a tooltip and a popup.
+
+    Parameters
+    ----------
+    sites : list of (lat, lon, badge, tooltip, popup)
+        Position in degrees, and HTML already escaped: the badge, its tooltip and its popup.
+    pane : str
+        The map pane the badges are drawn in.
+    name : str
+        The layer's name in the layer control.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var group = L.featureGroup();
+            {{ this.sites_json }}.forEach(function (s) {
+                L.marker([s[0], s[1]], {
+                    pane: {{ this.pane|tojson }},
+                    icon: L.divIcon({
+                        html: s[2], className: "site-badge", iconSize: [28, 28],
+                        iconAnchor: [14, 14]
+                    })
+                }).bindTooltip(s[3]).bindPopup(s[4], {maxWidth: 260}).addTo(group);
+            });
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sites, *, pane: str, name: str):
+        super().__init__(name=name, overlay=True, control=False, show=True)
+        self._name = "SiteBadges"
+        self.sites_json = script_json([list(site) for site in sites])
+        self.pane = pane

@@ -1,0 +1,8 @@
+"""The registry database and everything that reads or writes it.
+
+``db`` (engines, migrations in ``migrations/``), ``models``, ``access`` (who may see what),
+``audit`` (the hash-chained log), ``service`` (the :class:`~geodata.registry.service.Registry`:
+cameras, users, wards), ``importer`` (bulk import of camera lists), ``cameraio`` (exchange
+formats and OpenStreetMap), ``campaigns`` and ``seeding`` (the demo cameras). Never imports
+``maps``, ``reports``, ``ui`` or Streamlit. May import: ``analysis``, ``layers``, ``io``, the root.
+"""

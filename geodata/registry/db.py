@@ -1,0 +1,195 @@
+"""Database connections: SQLite by default, PostgreSQL by URL, migrated on open.
+
+The embedded default is a SQLite file in the data folder, in WAL mode with foreign keys on; set
+``DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) for PostgreSQL.
+Alembic migrations in ``geodata/registry/migrations`` are applied every time a database is opened.
+
+Safeguards of the SQLite file:
+
+- SQLite creates the file only on the engine's first connection; later connections open it
+  read-write only, so a file deleted while the app runs is never silently replaced by an empty
+  one.
+- Transactions are begun explicitly: ``BEGIN IMMEDIATE`` on a :func:`writer` engine, which
+  takes the database's write lock before the transaction reads anything (what it checks stays
+  true until it commits), plain ``BEGIN`` otherwise.
+- :class:`SQLiteFile` remembers which file the registry opened, so that writes into a file that
+  was deleted or replaced meanwhile are refused.
+
+Errors of the database that a user can do something about (missing, damaged, full disk,
+read-only, busy, unreachable server) are raised as :class:`~geodata.errors.StorageError` with a
+catalogue message; statement parameters are never shown in errors or logs (they hold owners'
+names and phones).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from geodata import settings
+from geodata.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+WRITE_OPTION = "registry_write"
+"""The execution option of a :func:`writer` engine."""
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """A SQLAlchemy engine for ``url`` (default: :func:`geodata.settings.database_url`)."""
+    url = url or settings.database_url()
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        options = {"creator": _connector(path)} if path else {"connect_args": {"timeout": 30}}
+        engine = create_engine(parsed, hide_parameters=True, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _sqlite_error)
+        return engine
+    engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _server_error)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for write transactions (on SQLite they take the write lock when they begin)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def sqlite_path(url) -> Path | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
+def _connector(path: Path):
+    """A DB-API connect function: the file may be created by the first connection only."""
+    created = path.exists()
+
+    def connect() -> sqlite3.Connection:
+        nonlocal created
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = "rw" if created else "rwc"
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode={mode}", uri=True, timeout=30, check_same_thread=False
+        )
+        created = True
+        return connection
+
+    return connect
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    connection.isolation_level = None  # transactions are begun by _sqlite_begin
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL's recommended level: never corrupts
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    write = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+_SQLITE_ERRORS = {
+    sqlite3.SQLITE_CANTOPEN: "error.storage.missing",
+    sqlite3.SQLITE_NOTADB: "error.storage.damaged",
+    sqlite3.SQLITE_CORRUPT: "error.storage.damaged",
+    sqlite3.SQLITE_FULL: "error.storage.full",
+    sqlite3.SQLITE_IOERR: "error.storage.io",
+    sqlite3.SQLITE_READONLY: "error.storage.read_only",
+    sqlite3.SQLITE_PERM: "error.storage.read_only",
+    sqlite3.SQLITE_BUSY: "error.storage.busy",
+    sqlite3.SQLITE_LOCKED: "error.storage.busy",
+}
+"""SQLite's primary result codes a user can do something about → catalogue key."""
+
+
+def _sqlite_error(context) -> None:
+    """A SQLite failure of the storage as a :class:`StorageError` (its details only logged)."""
+    path = sqlite_path(context.engine.url) if context.engine is not None else None
+    error = storage_error(context.original_exception, path=path)
+    if error is not None:
+        raise error from context.original_exception
+
+
+def storage_error(error: BaseException, *, path: Path | None = None) -> StorageError | None:
+    """The :class:`StorageError` of a failure of SQLite's storage (None for any other error).
+
+    A database file that exists but cannot be opened (``path``) is one that may not be written
+    here (a read-only file system or folder: WAL mode needs to write next to it).
+    """
+    code = getattr(error, "sqlite_errorcode", None)
+    key = _SQLITE_ERRORS.get(code & 0xFF) if isinstance(code, int) else None
+    if key == "error.storage.missing" and path is not None and path.exists():
+        key = "error.storage.read_only"
+    if key is None and type(error) is sqlite3.DatabaseError:  # "file is not a database"
+        key = "error.storage.damaged"
+    if key is None:
+        return None
+    log.info("registry database: %s (%s)", error, getattr(error, "sqlite_errorname", ""))
+    return StorageError(key)
+
+
+def _server_error(context) -> None:
+    """A lost or refused connection to the database server as a :class:`StorageError`."""
+    error = context.original_exception
+    if context.is_pre_ping:
+        return
+    if context.is_disconnect or isinstance(error, context.dialect.loaded_dbapi.OperationalError):
+        log.info("registry database server: %s", type(error).__name__)
+        raise StorageError("error.storage.unavailable") from error
+
+
+@dataclass(frozen=True)
+class SQLiteFile:
+    """Which file a registry opened: its device and inode, to tell it from a later one.
+
+    A file that was deleted, moved away or replaced (restored from a backup, copied over)
+    while the app runs is no longer the one its connections write into.
+    """
+
+    path: Path
+    device: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> SQLiteFile:
+        """The file now at ``path``."""
+        status = path.stat()
+        return cls(path, status.st_dev, status.st_ino)
+
+    def check(self) -> None:
+        """Raise :class:`StorageError` unless ``path`` is still this file."""
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            raise StorageError("error.storage.missing") from None
+        if (status.st_dev, status.st_ino) != (self.device, self.inode):
+            raise StorageError("error.storage.replaced")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database's schema up to the newest migration."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

@@ -1,0 +1,773 @@
+"""The camera registry: the only code that reads or writes the database.
+
+Every call takes the acting user (:class:`geodata.registry.access.Actor`) and is checked against
+their role and wards here, not only in the UI. Every write is one transaction that also writes an
+audit entry (who, when, action, before and after; chained and append-only, see
+:mod:`geodata.registry.audit`), and so does every sign-in, failed or not. Updates carry the version
+the caller read: when someone else saved in between, the update fails with :class:`ConflictError`
+and nothing is written. Deleting a camera erases its owner's details, from the camera and from its
+audit entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import sqlite3
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
+from geodata.i18n import Message
+from geodata.io.exports import atomic_path
+from geodata.layers.camerafields import (
+    OWNER_FIELDS,
+    REASON_MAX_LENGTH,
+    ROLES,
+    STATUSES,
+    clean_camera,
+    field_label,
+    nfc,
+    rows_text_problems,
+    search_key,
+    stored_text,
+)
+from geodata.registry import audit
+from geodata.registry.access import (
+    SYSTEM,
+    SYSTEM_ACTOR,
+    Actor,
+    name_problems,
+    password_problems,
+    user_name,
+)
+from geodata.registry.audit import BrokenEntry, write_audit
+from geodata.registry.db import SQLiteFile, engine_for, migrate, sqlite_path, storage_error
+from geodata.registry.models import AuditEntry, Camera, SignInAttempt, User, UserWard, Ward, utc_now
+from geodata.registry.records import (
+    RECORD_FIELDS,
+    blank_record,
+    bulk_insert,
+    camera_points,
+    camera_record,
+    codes_unique,
+    insert_cameras,
+    refuse_taken_code,
+    search_keys,
+)
+from geodata.registry.sessions import (
+    REGISTRY_CREATED,
+    Sessions,
+    lock_registrations,
+    lost_registry,
+    marker_path,
+    registry_identity,
+)
+from geodata.registry.signin import (
+    HASHER,
+    lock_end,
+    name_key,
+    password_matches,
+)
+from geodata.registry.wardassign import ward_problems, wards_at
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_DISTANCE_M = 3.0
+"""A camera of the same owner within this distance is the same camera."""
+
+
+class Registry:
+    """The camera registry on one database.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        An engine whose database is migrated (see :meth:`open`).
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        path = sqlite_path(engine.url)
+        self._session = Sessions(engine, SQLiteFile.of(path) if path else None)
+        self._session.identity = registry_identity(self._session)
+
+    def _db(self, *, write: bool = False):
+        """A session of the registry's database, for the registry's companion services in
+        ``geodata`` (campaigns), which check the actor themselves; never for pages. With
+        ``write``, one transaction committed when the block ends."""
+        return self._session.begin() if write else self._session()
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Registry:
+        """Connect to ``url`` (default: ``DATABASE_URL`` or the SQLite file) and migrate it.
+
+        A SQLite registry keeps its id in a file next to the database (:func:`marker_path`).
+        When that file tells that a registry was kept here but the database is missing, or is
+        a new one that was never used, nothing is created over it.
+
+        Raises
+        ------
+        StorageError
+            When the database is missing or damaged, or cannot be reached.
+        """
+        engine = engine_for(url)
+        path = sqlite_path(engine.url)
+        marker = marker_path(path) if path else None
+        if marker is not None and marker.exists() and not path.exists():
+            engine.dispose()
+            raise lost_registry(marker)
+        try:
+            migrate(engine)
+            registry = cls(engine)
+            if marker is not None:
+                registry._keep_marker(marker)
+        except BaseException:
+            engine.dispose()
+            raise
+        return registry
+
+    def was_used(self) -> bool:
+        """Whether anything was ever written: a user, a ward, a camera or any audit entry.
+
+        Only a registry that was never used may be filled with the demo
+        (:func:`geodata.registry.seeding.ensure_seeded`).
+        """
+        with self._session() as session:
+            return bool(
+                session.scalar(
+                    select(
+                        exists().where(AuditEntry.action != REGISTRY_CREATED)
+                        | exists(select(User.id))
+                        | exists(select(Ward.code))
+                        | exists(select(Camera.id))
+                    )
+                )
+            )
+
+    def backup(self, actor: Actor, path) -> None:
+        """Copy the whole SQLite registry, consistently while it is in use, to the file ``path``.
+
+        District users only; audited. Written atomically (a failed backup leaves no file). A
+        PostgreSQL registry is backed up with its own tools (``pg_dump``).
+        """
+        actor.require_district(Message("access.what.backup"))
+        if self._session.file is None:
+            raise InputError("error.backup.not_sqlite")
+        with self._session.begin() as session:
+            write_audit(session, actor, "registry.backup")
+        source = self.engine.raw_connection()
+        try:
+            with atomic_path(Path(path)) as temporary:
+                target = sqlite3.connect(temporary)
+                try:
+                    source.driver_connection.backup(target)
+                finally:
+                    target.close()
+        except sqlite3.Error as error:
+            raise storage_error(error) or error from None
+        finally:
+            source.close()
+
+    def _keep_marker(self, marker: Path) -> None:
+        """Write this registry's id next to its file, or refuse a new one in a used one's place."""
+        kept = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+        identity = self._session.identity
+        if kept == identity.registry_id:
+            return
+        if kept is not None and not self.was_used():
+            raise lost_registry(marker)
+        if kept is not None:
+            log.info("registry %s now in place of registry %s", identity.registry_id, kept)
+        try:
+            with atomic_path(marker) as temporary:
+                temporary.write_text(identity.registry_id + "\n", encoding="utf-8")
+        except OSError as error:  # a read-only folder: the registry still works, unguarded
+            log.warning(
+                "cannot write %s (%s): a deleted registry would not be noticed", marker, error
+            )
+
+    # ----------------------------------------------------------------------------------- users
+
+    def add_user(
+        self, actor: Actor, name: str, password: str, role: str, wards: Iterable[str] = ()
+    ) -> Actor:
+        """Create a user; district users only (the command line acts as :data:`SYSTEM`).
+
+        The name is kept in its canonical form and the password must be strong enough (the
+        rules: :mod:`geodata.registry.access`).
+        """
+        actor.require_district(Message("access.what.add_users"))
+        name, wards = user_name(name), frozenset(nfc(w) for w in wards)
+        problems = name_problems(name) + password_problems(password, name=name)
+        if role not in ROLES:
+            problems.append(Message("user.problem.role", roles=", ".join(ROLES), role=role))
+        if role == "ward" and not wards:
+            problems.append(Message("user.problem.no_ward"))
+        with self._session.begin() as session:
+            known = set(session.scalars(select(Ward.code)))
+            unknown = sorted(wards - known) if known else []
+            if unknown:
+                problems.append(
+                    Message(
+                        "user.problem.unknown_wards",
+                        codes=", ".join(unknown),
+                        known=", ".join(sorted(known)),
+                    )
+                )
+            if session.scalar(select(User.id).where(User.name == name)) is not None:
+                problems.append(Message("user.problem.exists", name=name))
+            if problems:
+                raise InputError("error.user.add", name=name, problems=problems)
+            user = User(name=name, password_hash=HASHER.hash(password), role=role)
+            user.wards = [UserWard(ward_code=code) for code in sorted(wards)]
+            session.add(user)
+            write_audit(
+                session, actor, "user.add", detail=f"{name} ({role}; {', '.join(sorted(wards))})"
+            )
+        return Actor(name, role, wards)
+
+    def authenticate(self, name: str, password: str, *, now: dt.datetime | None = None) -> Actor:
+        """The user ``name`` if ``password`` is theirs, else :class:`PermissionDenied`.
+
+        After :data:`SIGN_IN_FAILURES` failures for one name within :data:`SIGN_IN_WINDOW`,
+        that name is refused for :data:`SIGN_IN_LOCK`, whatever the password, with the same
+        message whether or not such a user exists; the attempts are kept in the database (so
+        the limit holds across app processes). Every attempt is audited under the name as
+        typed (canonical, see :func:`geodata.registry.access.user_name`): ``sign_in``,
+        ``sign_in.failed``, ``sign_in.locked`` (the failure that locks) and ``sign_in.refused``.
+        A name that does not exist costs the same work as one that does: one password check.
+        """
+        key = name_key(name)
+        now = now or utc_now()
+        with self._session.begin() as session:
+            locked_until = lock_end(session, key, now)
+            if locked_until is not None:
+                write_audit(session, key, "sign_in.refused", at=now)
+            else:
+                user = session.scalar(select(User).where(User.name == key, User.active))
+                accepted = password_matches(user, password)
+                session.add(SignInAttempt(name_key=key, at=now, succeeded=accepted))
+                if accepted:
+                    actor = Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+                    write_audit(session, key, "sign_in", at=now)
+                else:
+                    session.flush()
+                    locked_until = lock_end(session, key, now)
+                    failure = "sign_in.failed" if locked_until is None else "sign_in.locked"
+                    write_audit(session, key, failure, at=now)
+        if locked_until is not None:
+            minutes = max(1, math.ceil((locked_until - now).total_seconds() / 60))
+            raise PermissionDenied("error.sign_in.locked", minutes=minutes)
+        if not accepted:
+            raise PermissionDenied("error.sign_in")
+        return actor
+
+    def actor(self, name: str) -> Actor:
+        """The active user ``name`` as an :class:`Actor`, without their password.
+
+        For the command line, run by someone with access to the server's database (who could
+        change any row anyway); the app signs users in with :meth:`authenticate`.
+
+        Raises
+        ------
+        NotFound
+            When no active user has that name.
+        """
+        with self._session() as session:
+            user = session.scalar(select(User).where(User.name == name_key(name), User.active))
+            if user is None:
+                raise NotFound("error.user.unknown", name=name_key(name))
+            return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+
+    def user_count(self) -> int:
+        """How many users exist."""
+        with self._session() as session:
+            return session.scalar(select(func.count(User.id)))
+
+    # ----------------------------------------------------------------------------------- wards
+
+    def replace_wards(self, actor: Actor, wards: gpd.GeoDataFrame, *, boundary_set: str) -> int:
+        """Replace the ward boundaries and re-assign every camera's ward; returns how many moved.
+
+        Parameters
+        ----------
+        wards : GeoDataFrame
+            ``ward_code``, ``ward_name`` and polygons, in any CRS.
+        boundary_set : str
+            A name for these boundaries (e.g. "2021 merger"), kept with each ward.
+        """
+        actor.require_district(Message("access.what.replace_wards"))
+        boundary_set = nfc(boundary_set.replace("\x00", ""))[: Ward.boundary_set.type.length]
+        problems = ward_problems(wards)
+        if problems:
+            raise InputError("error.ward_layer.invalid", file=boundary_set, problems=problems)
+        degrees = wards.to_crs("EPSG:4326")
+        with self._session.begin() as session:
+            session.query(Ward).delete()
+            session.add_all(
+                Ward(
+                    code=str(code),
+                    name=str(name),
+                    boundary_wkb=shapely.to_wkb(geometry),
+                    boundary_set=boundary_set,
+                )
+                for code, name, geometry in zip(
+                    degrees["ward_code"], degrees["ward_name"], degrees.geometry, strict=True
+                )
+            )
+            session.flush()
+            rows = session.execute(
+                select(Camera.id, Camera.lat, Camera.lon, Camera.ward_code)
+            ).all()
+            new = wards_at(degrees, [r.lat for r in rows], [r.lon for r in rows])
+            moved: dict[str | None, list[int]] = {}
+            for row, code in zip(rows, new, strict=True):
+                if row.ward_code != code:
+                    moved.setdefault(code, []).append(row.id)
+            for code, ids in moved.items():
+                session.execute(
+                    update(Camera)
+                    .where(Camera.id.in_(ids))
+                    .values(ward_code=code, version=Camera.version + 1)
+                )
+            n_moved = sum(len(ids) for ids in moved.values())
+            write_audit(
+                session,
+                actor,
+                "wards.replace",
+                detail=f"{boundary_set}: {len(degrees)} wards, {n_moved} cameras moved",
+            )
+        self.__dict__.pop("_ward_table", None)
+        return n_moved
+
+    def ward_names(self) -> dict[str, str]:
+        """Ward code → name of the current boundaries."""
+        return dict(zip(self._ward_table["ward_code"], self._ward_table["ward_name"], strict=True))
+
+    def ward_codes_at(self, lats, lons) -> list[str | None]:
+        """The code of the current ward holding each point (degrees), None outside every ward."""
+        return wards_at(self._ward_table, lats, lons)
+
+    def ward_frame(self) -> gpd.GeoDataFrame:
+        """The current ward boundaries (``ward_code``, ``ward_name``) in EPSG:4326."""
+        return self._ward_table.copy()
+
+    @cached_property
+    def _ward_table(self) -> gpd.GeoDataFrame:
+        with self._session() as session:
+            rows = session.execute(select(Ward.code, Ward.name, Ward.boundary_wkb)).all()
+        return gpd.GeoDataFrame(
+            {"ward_code": [r[0] for r in rows], "ward_name": [r[1] for r in rows]},
+            geometry=gpd.GeoSeries(shapely.from_wkb([r[2] for r in rows]), crs="EPSG:4326"),
+        )
+
+    # --------------------------------------------------------------------------------- cameras
+
+    def register(self, actor: Actor, values: dict) -> dict:
+        """Register one camera; returns its record. Refused outside the actor's wards."""
+        clean = self._checked(values)
+        with self._session() as session:
+            refuse_taken_code(session, clean.get("external_code"))
+        return self.register_many(actor, [clean], action="camera.register")[0]
+
+    def register_many(
+        self,
+        actor: Actor,
+        rows: list[dict],
+        *,
+        action: str = "camera.import",
+        detail: str = "",
+        checked_up_to: int | None = None,
+    ) -> list[dict]:
+        """Register already-checked cameras in one transaction (all or nothing).
+
+        Each row is a clean dict (see :func:`geodata.layers.camerafields.clean_camera`); its texts
+        are checked again (:func:`geodata.layers.camerafields.rows_text_problems`). Every row's ward
+        is assigned from its location; the whole call is refused when any row lies outside the
+        actor's wards. Registrations are serialised: the transaction holds the registry's write lock
+        (SQLite) or its registration lock (PostgreSQL) from before it reads until it commits.
+
+        Parameters
+        ----------
+        checked_up_to : int, optional, keyword-only
+            The newest camera id the caller's duplicate check saw (0: none). When cameras were
+            registered since, :class:`ConflictError` and nothing is written: they may be these.
+        """
+        if actor.role == "viewer":
+            raise PermissionDenied("error.viewer.register", actor=actor.name)
+        problems = rows_text_problems(rows)
+        if problems:
+            raise InputError("error.camera.new_values", problems=problems)
+        wards = wards_at(self._ward_table, [r["lat"] for r in rows], [r["lon"] for r in rows])
+        for row, ward in zip(rows, wards, strict=True):
+            actor.require_write(
+                ward, Message("access.what.camera_at", lat=row["lat"], lon=row["lon"])
+            )
+        now = utc_now()
+        records = [
+            {
+                **blank_record(),
+                **row,
+                "ward_code": ward,
+                "version": 1,
+                "created_by": actor.name,
+                "created_at": now,
+                "updated_by": actor.name,
+                "updated_at": now,
+            }
+            for row, ward in zip(rows, wards, strict=True)
+        ]
+        keys = search_keys(records)
+        with codes_unique(), self._session.begin() as session:
+            lock_registrations(session)
+            if checked_up_to is not None:
+                since = session.scalar(
+                    select(func.count(Camera.id)).where(Camera.id > checked_up_to)
+                )
+                if since:
+                    raise ConflictError("error.camera.registered_meanwhile", count=since)
+            if records:
+                ids = insert_cameras(
+                    session, [{**r, **k} for r, k in zip(records, keys, strict=True)]
+                )
+                for record, camera_id in zip(records, ids, strict=True):
+                    record["id"] = camera_id
+                stamps = dict.fromkeys(("created_at", "updated_at"), str(now))  # once, not per row
+                entries = [
+                    audit.entry(actor, action, r["id"], None, {**r, **stamps}, detail, at=now)
+                    for r in records
+                ]
+                bulk_insert(session, AuditEntry.__table__, audit.chained(session, entries))
+        names = self.ward_names()
+        return [
+            self._shown(actor, {**record, "ward_name": names.get(record["ward_code"])})
+            for record in records
+        ]
+
+    def update(
+        self,
+        actor: Actor,
+        camera_id: int,
+        changes: dict,
+        *,
+        expected_version: int,
+        action: str = "camera.update",
+    ) -> dict:
+        """Change fields of a camera read at ``expected_version``; returns the new record."""
+        clean, problems = clean_camera(changes, partial=True)
+        if problems:
+            raise InputError(
+                "error.camera.values", camera=camera_id, problems=[p.message() for p in problems]
+            )
+        for name in ("lat", "lon", "fov_deg", "range_m"):
+            if name in clean and clean[name] is None:
+                raise InputError("error.camera.emptied", camera=camera_id, field=field_label(name))
+        if not actor.sees_owners and set(clean) & set(OWNER_FIELDS):
+            raise PermissionDenied(
+                "error.owner.change", actor=actor.name, role=Message(f"role.{actor.role}")
+            )
+        try:
+            with codes_unique(), self._session.begin() as session:
+                camera = self._writable(session, actor, camera_id, expected_version)
+                if clean.get("external_code") is not None:
+                    refuse_taken_code(session, clean["external_code"], but=camera_id)
+                before = camera_record(camera)
+                for name, value in clean.items():
+                    setattr(camera, name, value)
+                for name, value in search_keys([camera_record(camera)])[0].items():
+                    setattr(camera, name, value)
+                if {"lat", "lon"} & set(clean):
+                    camera.ward_code = wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
+                    actor.require_write(
+                        camera.ward_code, Message("access.what.new_location", camera=camera_id)
+                    )
+                camera.updated_by, camera.updated_at = actor.name, utc_now()
+                session.flush()
+                write_audit(session, actor, action, camera_id, before, camera_record(camera))
+                record = camera_record(camera)
+        except StaleDataError as error:
+            raise self._conflict(camera_id, expected_version) from error
+        return self._shown(
+            actor, {**record, "ward_name": self.ward_names().get(record["ward_code"])}
+        )
+
+    def set_status(
+        self, actor: Actor, camera_id: int, status: str, *, expected_version: int
+    ) -> dict:
+        """Mark a camera active, broken or removed."""
+        if status not in STATUSES:
+            raise InputError("error.camera.status", statuses=", ".join(STATUSES), status=status)
+        return self.update(
+            actor,
+            camera_id,
+            {"status": status},
+            expected_version=expected_version,
+            action="camera.status",
+        )
+
+    def verify(
+        self, actor: Actor, camera_id: int, *, expected_version: int, on: dt.date | None = None
+    ) -> dict:
+        """Record that the camera was checked on site (today unless ``on`` is given)."""
+        return self.update(
+            actor,
+            camera_id,
+            {"verified_on": on or dt.date.today()},
+            expected_version=expected_version,
+            action="camera.verify",
+        )
+
+    def delete(self, actor: Actor, camera_id: int, *, expected_version: int, reason: str) -> None:
+        """Soft-delete a camera: it leaves every list and figure but stays in the audit log.
+
+        Its owner's name, phone and address are erased, from the camera and from its audit
+        entries (which stay, with a marker in their place:
+        :func:`geodata.registry.audit.erase_personal`).
+        """
+        reason = stored_text(
+            reason, name=Message("integrity.field.reason"), limit=REASON_MAX_LENGTH
+        )
+        try:
+            with self._session.begin() as session:
+                camera = self._writable(session, actor, camera_id, expected_version)
+                before = camera_record(camera)
+                camera.deleted_at = utc_now()
+                camera.updated_by, camera.updated_at = actor.name, camera.deleted_at
+                for name in audit.PERSONAL_FIELDS:
+                    setattr(camera, name, None)
+                camera.owner_key = ""
+                session.flush()
+                write_audit(session, actor, "camera.delete", camera_id, before, None, reason)
+                audit.erase_personal(session, camera_id)
+        except StaleDataError as error:
+            raise self._conflict(camera_id, expected_version) from error
+
+    def get(self, actor: Actor, camera_id: int) -> dict:
+        """One camera's record (owner details only for those who may see them)."""
+        with self._session() as session:
+            camera = session.get(Camera, camera_id)
+            if camera is None or camera.deleted_at is not None:
+                raise NotFound("error.camera.not_found", camera=camera_id)
+            actor.require_read(camera.ward_code, Message("access.what.camera", camera=camera_id))
+            record = camera_record(camera)
+        return self._shown(
+            actor, {**record, "ward_name": self.ward_names().get(record["ward_code"])}
+        )
+
+    def cameras(
+        self,
+        actor: Actor,
+        *,
+        wards: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        types: Iterable[str] | None = None,
+        not_verified_since: dt.date | None = None,
+        text: str | None = None,
+        outside_wards: bool = False,
+    ) -> pd.DataFrame:
+        """The cameras the actor may see, filtered; one row per camera, ordered by id.
+
+        ``text`` matches the address (house number, alley, street) and, for those who may see
+        it, the owner's name and phone, case-insensitively. ``outside_wards`` keeps only cameras
+        outside every ward.
+        """
+        query = select(Camera).where(Camera.deleted_at.is_(None)).order_by(Camera.id)
+        if not actor.sees_all_wards:
+            query = query.where(Camera.ward_code.in_(sorted(actor.wards)))
+        if wards is not None:
+            query = query.where(Camera.ward_code.in_(list(wards)))
+        if outside_wards:
+            query = query.where(Camera.ward_code.is_(None))
+        if statuses is not None:
+            query = query.where(Camera.status.in_(list(statuses)))
+        if types is not None:
+            query = query.where(Camera.camera_type.in_(list(types)))
+        if not_verified_since is not None:
+            query = query.where(
+                or_(Camera.verified_on.is_(None), Camera.verified_on < not_verified_since)
+            )
+        if text:
+            pattern = f"%{search_key(text)}%"
+            columns = (
+                [Camera.address_key, Camera.owner_key]
+                if actor.sees_owners
+                else [Camera.address_key]
+            )
+            query = query.where(or_(*(column.like(pattern) for column in columns)))
+        with self._session() as session:
+            rows = [camera_record(camera) for camera in session.scalars(query)]
+        names = self.ward_names()
+        table = pd.DataFrame([self._shown(actor, r) for r in rows], columns=list(RECORD_FIELDS))
+        table["ward_name"] = table["ward_code"].map(names)
+        return table
+
+    def camera_frame(self, actor: Actor, **filters) -> gpd.GeoDataFrame:
+        """:meth:`cameras` as points in EPSG:4326 with the columns the coverage engine reads.
+
+        A camera whose direction is unknown (no bearing and a view narrower than 360°) is left
+        out: where it looks cannot be guessed. :func:`missing_bearing` counts them.
+        """
+        return camera_points(self.cameras(actor, **filters))
+
+    def count(self) -> int:
+        """How many cameras (not deleted) the registry holds, whoever may see them."""
+        with self._session() as session:
+            return session.scalar(select(func.count(Camera.id)).where(Camera.deleted_at.is_(None)))
+
+    def identity_index(self, actor: Actor) -> pd.DataFrame:
+        """What tells cameras apart, for the duplicate check of ``actor``'s import.
+
+        Columns ``id``, ``external_code``, ``owner_name``, ``lat``, ``lon`` (WGS 84 degrees),
+        ``deleted`` (deleted cameras keep their external code, which stays unique) and
+        ``readable``: whether ``actor`` may read the camera. Every camera is listed, since codes
+        are unique across wards and a camera may sit across a ward's edge; a camera that is not
+        readable must never be named to ``actor`` (neither its id, code nor owner). Viewers,
+        who import nothing, are refused.
+        """
+        if actor.role == "viewer":
+            raise PermissionDenied("error.viewer.import", actor=actor.name)
+        query = select(
+            Camera.id,
+            Camera.external_code,
+            Camera.owner_name,
+            Camera.lat,
+            Camera.lon,
+            Camera.deleted_at.is_not(None).label("deleted"),
+            Camera.ward_code,
+        ).order_by(Camera.id)
+        with self._session() as session:
+            rows = session.execute(query).all()
+        index = pd.DataFrame(
+            rows,
+            columns=["id", "external_code", "owner_name", "lat", "lon", "deleted", "ward_code"],
+        )
+        index["readable"] = [actor.may_read(code) for code in index["ward_code"]]
+        return index.drop(columns="ward_code")
+
+    def revision(self) -> int:
+        """A number that grows with every write (the newest audit entry's id), for caches.
+
+        Sign-ins are not writes: they leave it as it is.
+        """
+        query = (
+            select(AuditEntry.id)
+            .where(AuditEntry.action.not_in(audit.SIGN_IN_ACTIONS))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        with self._session() as session:
+            return session.scalar(query) or 0
+
+    def audit_entries(
+        self, actor: Actor, *, camera_id: int | None = None, limit: int = 500
+    ) -> pd.DataFrame:
+        """The newest audit entries, newest first (district users see all; others their
+        cameras' only).
+
+        Columns ``seq``, ``at``, ``actor``, ``action``, ``camera_id``, ``before``, ``after``
+        (records as JSON), ``detail`` and ``erased_at`` (when the owner details were erased;
+        they read :data:`geodata.registry.audit.ERASED` since). Owner fields only for those who may
+        see them.
+        """
+        if camera_id is None:
+            actor.require_district(Message("access.what.audit_log"))
+        else:
+            self.get(actor, camera_id)
+        query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+        if camera_id is not None:
+            query = query.where(AuditEntry.camera_id == camera_id)
+        with self._session() as session:
+            return audit.entries_frame(session.scalars(query).all(), owners=actor.sees_owners)
+
+    def verify_audit(self, actor: Actor) -> BrokenEntry | None:
+        """The first audit entry where the chain is broken, or None when the log is intact.
+
+        District users only. See :func:`geodata.registry.audit.verify`.
+        """
+        actor.require_district(Message("access.what.audit_log"))
+        with self._session() as session:
+            return audit.verify(session)
+
+    def audit_fingerprint(self, actor: Actor) -> str:
+        """The hash of the newest audit entry: written down elsewhere, it shows a later
+        rewrite of the log up to that entry. District users only."""
+        actor.require_district(Message("access.what.audit_log"))
+        with self._session() as session:
+            return audit.head_hash(session)
+
+    def record_export(
+        self, actor: Actor, *, count: int, with_owner: bool, purpose: str, target: str
+    ) -> None:
+        """Audit an export; one with owner details needs a stated purpose and owner rights."""
+        purpose = nfc(purpose or "")
+        if with_owner:
+            if not actor.sees_owners:
+                raise PermissionDenied(
+                    "error.owner.export", actor=actor.name, role=Message(f"role.{actor.role}")
+                )
+            if len(purpose) < 5:
+                raise InputError("error.owner.purpose")
+        with self._session.begin() as session:
+            write_audit(
+                session,
+                actor,
+                "export.owners" if with_owner else "export",
+                detail=json.dumps(
+                    {"count": count, "purpose": purpose, "target": target}, ensure_ascii=False
+                ),
+            )
+
+    # -------------------------------------------------------------------------------- helpers
+
+    def _checked(self, values: dict) -> dict:
+        clean, problems = clean_camera(values)
+        if problems:
+            raise InputError("error.camera.new_values", problems=[p.message() for p in problems])
+        return clean
+
+    def _writable(self, session: Session, actor: Actor, camera_id: int, expected_version: int):
+        camera = session.get(Camera, camera_id)
+        if camera is None or camera.deleted_at is not None:
+            raise NotFound("error.camera.not_found", camera=camera_id)
+        actor.require_write(camera.ward_code, Message("access.what.camera", camera=camera_id))
+        if camera.version != expected_version:
+            raise self._conflict(camera_id, expected_version, camera)
+        return camera
+
+    def _conflict(self, camera_id: int, expected: int, camera: Camera | None = None):
+        if camera is None:
+            with self._session() as session:
+                camera = session.get(Camera, camera_id)
+        return ConflictError(
+            "error.camera.conflict",
+            camera=camera_id,
+            by=camera.updated_by,
+            at=camera.updated_at,
+            version=camera.version,
+            expected=expected,
+        )
+
+    def _shown(self, actor: Actor, record: dict) -> dict:
+        if actor.sees_owners:
+            return record
+        return {**record, **dict.fromkeys(OWNER_FIELDS)}
+
+
+__all__ = [
+    "DUPLICATE_DISTANCE_M",
+    "SYSTEM",
+    "SYSTEM_ACTOR",
+    "Registry",
+    "write_audit",
+]

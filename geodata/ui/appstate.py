@@ -1,0 +1,488 @@
+"""What the app's pages share: the language switch, the dataset and its cached coverage.
+
+The one module of ``geodata`` that knows Streamlit: it wraps the loaders and the engine in
+Streamlit's caches so that every page, opened directly or not, gets the same objects without
+recomputing them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import streamlit as st
+
+from coverage.gaps import GAP_MIN_M
+from geodata import settings
+from geodata.analysis.summary import CoverageSummary, key_route_segments, summarise
+from geodata.errors import USER_ERRORS, DataError, PermissionDenied
+from geodata.i18n import Message, text
+from geodata.layers import layerstore
+from geodata.layers.dataset import Dataset
+from geodata.layers.demo import build_demo
+from geodata.maps.leaflet import install_leaflet
+from geodata.maps.printmap import preview_png
+from geodata.maps.webmap import coverage_map
+from geodata.registry import campaigns
+from geodata.registry.access import Actor
+from geodata.registry.cameraio import with_registry_cameras
+from geodata.registry.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
+from geodata.registry.service import Registry
+from geodata.reports.views import literal
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "lang"
+LANGUAGE_WIDGET_KEY = "lang_select"
+PAGES = (
+    ("app.py", "nav.overview"),
+    ("pages/1_Bản_đồ_độ_phủ.py", "nav.map"),
+    ("pages/2_Đăng_ký_camera.py", "nav.register"),
+    ("pages/3_Độ_phủ_và_điểm_mù.py", "nav.coverage"),
+    ("pages/4_Dữ_liệu.py", "nav.data"),
+    ("pages/5_Kế_hoạch_lắp_đặt.py", "nav.plan"),
+    ("pages/6_Xuất_bản_đồ_và_báo_cáo.py", "nav.export"),
+    ("pages/7_Nhật_ký.py", "nav.audit"),
+)
+"""Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> str:
+    """Copy Leaflet into the static folder once per server; returns the folder."""
+    return str(install_leaflet())
+
+
+ACTOR_KEY = "actor"
+LAST_SEEN_KEY = "last_seen"
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> Registry:
+    """The camera registry (``DATABASE_URL`` or SQLite under data/), seeded on first start.
+
+    With no users yet, the district user ``admin`` is created; its password is
+    ``ADMIN_PASSWORD`` or a generated one, printed once to the terminal (standard error), never
+    to the log.
+    """
+    opened = Registry.open()
+    ensure_seeded(opened, build_demo())
+    generated = ensure_admin(opened, settings.admin_password())
+    if generated:
+        log.warning("first start: created user %r; its password is on the terminal", ADMIN_NAME)
+        print(
+            text("app.admin_created", settings.language(), name=ADMIN_NAME, password=generated),
+            file=sys.stderr,
+            flush=True,
+        )
+    return opened
+
+
+def revision() -> tuple[int, int]:
+    """Changes whenever the registry or the saved layers change (the caches' key)."""
+    return registry().revision(), layerstore.revision()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def area(layer_revision: int) -> Dataset:
+    """The area's wards, roads, hotspots and key routes: the demo, or what was uploaded."""
+    return layerstore.current(build_demo())
+
+
+class UserViews:
+    """What has been worked out for each signed-in user (their cameras, coverage, previews),
+    for the data revision it was worked out at.
+
+    Shared by the user's sessions in this server process; a new revision replaces a user's
+    views, and :meth:`forget` drops them all when the user signs out or their session expires
+    (nothing about them stays in memory).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._views: dict[Actor, tuple[object, dict]] = {}
+
+    def get(self, actor: Actor, revisions, key, compute):
+        """The view ``key`` of ``actor`` at ``revisions``, worked out by ``compute()`` once."""
+        with self._lock:
+            kept = self._views.get(actor)
+            if kept is not None and kept[0] == revisions and key in kept[1]:
+                return kept[1][key]
+        value = compute()
+        with self._lock:
+            kept = self._views.get(actor)
+            if kept is None or kept[0] != revisions:
+                kept = (revisions, {})
+                self._views[actor] = kept
+            kept[1][key] = value
+        return value
+
+    def forget(self, actor: Actor) -> None:
+        """Drop every view of ``actor``."""
+        with self._lock:
+            self._views.pop(actor, None)
+
+    def holds(self, actor: Actor) -> bool:
+        """Whether any view of ``actor`` is kept."""
+        with self._lock:
+            return actor in self._views
+
+
+USER_VIEWS = UserViews()
+"""The views of this server process's users (one per process, like the caches)."""
+
+
+def _camera_table(actor: Actor, revisions: tuple[int, int]):
+    return USER_VIEWS.get(actor, revisions, "cameras", lambda: registry().cameras(actor))
+
+
+def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
+    return USER_VIEWS.get(
+        actor,
+        revisions,
+        "dataset",
+        lambda: with_registry_cameras(area(revisions[1]), _camera_table(actor, revisions)),
+    )
+
+
+def current_dataset(actor: Actor) -> Dataset:
+    """The area's layers with the registry cameras ``actor`` may see."""
+    return _dataset(actor, revision())
+
+
+def camera_table(actor: Actor):
+    """The registry's cameras that ``actor`` may see (a DataFrame), refreshed on every write."""
+    return _camera_table(actor, revision())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def key_segments(layer_revision: int):
+    """The area's key routes as segments split at ward boundaries."""
+    return key_route_segments(area(layer_revision))
+
+
+def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
+    return USER_VIEWS.get(
+        actor,
+        revisions,
+        ("summary", gap_min_m),
+        lambda: summarise(
+            _dataset(actor, revisions), gap_min_m=gap_min_m, segments=key_segments(revisions[1])
+        ),
+    )
+
+
+def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
+    """Coverage of what ``actor`` may see, recomputed whenever the registry or layers change."""
+    return _summary(actor, revision(), float(gap_min_m))
+
+
+def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -> bytes:
+    """The export page's map preview (PNG), drawn again only when its inputs or the data change."""
+    chosen = int(campaign_id) if campaign_id else None
+    revisions = revision()
+
+    def drawn() -> bytes:
+        targets = campaigns.targets(registry(), actor, chosen) if chosen else None
+        summary = _summary(actor, revisions, GAP_MIN_M)
+        return preview_png(summary, lang=lang, when=when, wards=tuple(wards), proposals=targets)
+
+    return USER_VIEWS.get(actor, revisions, ("preview", lang, when, tuple(wards), chosen), drawn)
+
+
+@contextmanager
+def loading(lang: str):
+    """A spinner while the block computes; a user error in it is shown and stops the page."""
+    try:
+        with st.spinner(text("app.loading", lang)):
+            yield
+    except USER_ERRORS as error:
+        show_error(error, lang)
+        st.stop()
+
+
+def show_error(error: DataError, lang: str) -> None:
+    """A user error as its reader reads it: the heading of its kind, then the message.
+
+    The message may hold text from data (names, addresses): it is shown literally, never as
+    Markdown.
+    """
+    heading = text(f"error.kind.{error.kind}", lang)
+    st.error(f"**{literal(heading)}**  \n{literal(error.render(lang))}")
+
+
+@contextmanager
+def page(title_key: str):
+    """Run a page: set it up (sidebar, sign-in), then its body, and never show a traceback.
+
+    Yields ``(lang, actor)``. A user error the body did not handle is shown under its heading;
+    any other error is a bug: it is logged on the server with a short reference, and the user
+    sees a message with that reference (``client.showErrorDetails`` hides Streamlit's own).
+    An error while setting the page up (e.g. a weak ``ADMIN_PASSWORD`` on first start) is shown
+    the same way and stops the page. ``st.stop()`` and ``st.rerun()`` pass through.
+    """
+    lang = known_language(st.session_state.get(LANGUAGE_KEY))
+    body = False
+    try:
+        lang, actor = page_setup(title_key)
+        show_flash(lang)
+        body = True
+        yield lang, actor
+    except USER_ERRORS as error:
+        show_error(error, lang)
+    except Exception:
+        reference = secrets.token_hex(4)
+        log.exception("unexpected error on page %s (reference %s)", title_key, reference)
+        st.error(text("error.unexpected", lang, reference=reference))
+    if not body:
+        st.stop()
+
+
+def figures(values: dict[str, str], *, per_row: int = 4) -> None:
+    """Headline figures (label → written value) as metrics, ``per_row`` to a row.
+
+    On a phone the rows wrap two to a row (see :data:`PAGE_STYLE`).
+    """
+    items = list(values.items())
+    for start in range(0, len(items), per_row):
+        columns = st.columns(per_row)
+        for column, (label, value) in zip(columns, items[start : start + per_row], strict=False):
+            column.metric(label, value)
+
+
+def no_key_route(dataset: Dataset, lang: str) -> bool:
+    """Say plainly when the area holds no key route (the saved names match no road); True then.
+
+    Pages then leave out what is measured on key routes instead of drawing empty charts.
+    """
+    if len(dataset.key_roads()):
+        return False
+    st.warning(text("coverage.no_key_routes", lang))
+    return True
+
+
+FLASH_KEY = "flash"
+
+
+def flash(key: str, **params) -> None:
+    """Keep a success message for the next run of the page (shown once, after ``st.rerun``)."""
+    st.session_state[FLASH_KEY] = Message(key, **params)
+
+
+def show_flash(lang: str) -> None:
+    """Show the message kept by :func:`flash`, once.
+
+    Its place is kept on every run (empty when there is nothing to say): an element that comes
+    and goes above the page's tabs would make the browser open the first tab again.
+    """
+    place = st.empty()
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message is not None:
+        place.success(literal(message.render(lang)))
+
+
+def restore_demo_wards(actor: Actor) -> int:
+    """Put the demo's ward boundaries back into the registry; returns cameras re-assigned."""
+    demo = build_demo()
+    return registry().replace_wards(actor, demo.wards, boundary_set=demo.name)
+
+
+def current_map(
+    actor: Actor,
+    lang: str,
+    gap_min_m: float = GAP_MIN_M,
+    *,
+    wards: tuple[str, ...] = (),
+    gap: int | None = None,
+):
+    """The coverage map of :func:`current_summary`, labelled in ``lang``.
+
+    ``wards`` limits it to those ward names; ``gap`` (a row of the gap table) is highlighted
+    and the map opens on it. Built anew each time (a quarter of a second): folium maps change
+    when rendered, so a cached one would break on its second page view.
+    """
+    summary = current_summary(actor, gap_min_m)
+    return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)
+
+
+def signed_in(lang: str) -> Actor | None:
+    """The signed-in user, or None; signs out after ``CCTV_SESSION_MINUTES`` of inactivity."""
+    state = st.session_state
+    actor = state.get(ACTOR_KEY)
+    if actor is None:
+        return None
+    if time.monotonic() - state.get(LAST_SEEN_KEY, 0.0) > settings.session_minutes() * 60:
+        sign_out()
+        st.info(text("auth.expired", lang))
+        return None
+    state[LAST_SEEN_KEY] = time.monotonic()
+    return actor
+
+
+def sign_out() -> None:
+    """Forget the signed-in user, what this session kept for them, and their cached views."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None:
+        USER_VIEWS.forget(actor)
+    language = st.session_state.get(LANGUAGE_KEY)
+    for key in list(st.session_state):
+        del st.session_state[key]
+    if language is not None:
+        st.session_state[LANGUAGE_KEY] = language
+
+
+def sign_in_form(lang: str) -> None:
+    """The sign-in form; on success remembers the user and reruns the page."""
+    st.title(text("app.title", lang))
+    with st.form("sign_in"):
+        st.subheader(text("auth.heading", lang))
+        name = st.text_input(text("auth.name", lang), key="sign_in_name")
+        password = st.text_input(
+            text("auth.password", lang), type="password", key="sign_in_password"
+        )
+        submitted = st.form_submit_button(text("auth.submit", lang))
+    if submitted:
+        try:
+            actor = registry().authenticate(name, password)
+        except PermissionDenied as error:
+            locked = error.message.key == "error.sign_in.locked"
+            st.error(literal(error.render(lang)) if locked else text("auth.failed", lang))
+            return
+        st.session_state[ACTOR_KEY] = actor
+        st.session_state[LAST_SEEN_KEY] = time.monotonic()
+        st.rerun()
+
+
+def _user_box(actor: Actor, lang: str) -> None:
+    names = registry().ward_names()
+    wards = ", ".join(names.get(code, code) for code in sorted(actor.wards))
+    st.sidebar.markdown(f"**{literal(text('auth.signed_in_as', lang))}** {literal(actor.name)}")
+    st.sidebar.caption(
+        literal(
+            f"{text('auth.role', lang)}: {text('role.' + actor.role, lang)}"
+            + (f" · {text('auth.wards', lang)}: {wards}" if wards else "")
+        )
+    )
+    if st.sidebar.button(text("auth.sign_out", lang), key="sign_out"):
+        sign_out()
+        st.rerun()
+
+
+def known_language(lang) -> str:
+    """``lang`` when the app speaks it, else the default (a forged widget value is ignored)."""
+    return lang if lang in LANGUAGE_NAMES else settings.language()
+
+
+def language() -> str:
+    """The language chosen in the sidebar (default from settings), with the switch drawn.
+
+    The choice lives in its own session key, not only in the widget's, because Streamlit
+    forgets a widget's state when the user moves to another page.
+    """
+    state = st.session_state
+    state[LANGUAGE_KEY] = known_language(state.get(LANGUAGE_KEY))
+    st.sidebar.selectbox(
+        text("app.language", state[LANGUAGE_KEY]),
+        options=list(LANGUAGE_NAMES),
+        index=list(LANGUAGE_NAMES).index(state[LANGUAGE_KEY]),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key=LANGUAGE_WIDGET_KEY,
+        on_change=lambda: state.update({LANGUAGE_KEY: known_language(state[LANGUAGE_WIDGET_KEY])}),
+    )
+    return state[LANGUAGE_KEY]
+
+
+PHONE_WIDTH_PX = 640
+"""Below this window width, Streamlit lays columns out one under the other (a phone)."""
+
+_PAGE_STYLE = """
+<style>
+/* Streamlit's own English words, in the user's language (the widgets offer no option). */
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+  font-size: 0;
+}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: %(upload)s; font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: %(limit)s; font-size: 0.8rem;
+}
+[data-key="__select_all__"] > div { font-size: 0; }
+[data-key="__select_all__"] > div::after { content: %(select_all)s; font-size: 0.875rem; }
+[role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
+[role="listbox"][data-empty="true"] [role="option"] span::after {
+  content: %(no_results)s; font-size: 0.875rem;
+}
+[data-testid="InputInstructions"] { display: none; }
+/* On a phone, headline figures two to a row instead of one. */
+@media (max-width: %(phone)dpx) {
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-direction: row; flex-wrap: wrap; gap: 0.5rem;
+  }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
+    > [data-testid="stColumn"] {
+    width: calc(50%% - 0.5rem) !important; flex: 1 1 calc(50%% - 0.5rem) !important;
+    min-width: calc(50%% - 0.5rem) !important;
+  }
+}
+</style>
+<script>
+/* On a phone, the sidebar closes once a page is chosen (it would cover the page). */
+if (!window.cctvSidebarCloses) {
+  window.cctvSidebarCloses = true;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest('[data-testid="stSidebar"] a');
+    if (!link || window.innerWidth >= %(phone)d) { return; }
+    setTimeout(function () {
+      var button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (button) { button.click(); }
+    }, 100);
+  }, true);
+}
+</script>
+"""
+
+
+def page_style(lang: str) -> str:
+    """The CSS and script every page carries: Streamlit's English words replaced by the
+    catalogue's (upload button, upload limits, "Select all", "No results", "Press Enter to
+    apply"), figures two to a row on a phone, and the sidebar closing on a phone once a page
+    is chosen."""
+    limit_mb = int(st.get_option("server.maxUploadSize"))
+    words = {
+        "upload": text("ui.upload", lang),
+        "limit": text("ui.upload_limit", lang, mb=limit_mb),
+        "select_all": text("ui.select_all", lang),
+        "no_results": text("ui.no_results", lang),
+    }
+    css = {name: json.dumps(word, ensure_ascii=False) for name, word in words.items()}
+    return _PAGE_STYLE % {**css, "phone": PHONE_WIDTH_PX}
+
+
+def page_setup(title_key: str) -> tuple[str, Actor]:
+    """Configure the page, draw the sidebar, require a signed-in user.
+
+    Returns the language and the acting user; shows the sign-in form and stops the page when
+    nobody is signed in.
+    """
+    lang = known_language(st.session_state.get(LANGUAGE_KEY))
+    st.set_page_config(page_title=text(title_key, lang), layout="wide")
+    static_assets()
+    registry()
+    lang = language()
+    st.sidebar.html(page_style(lang), unsafe_allow_javascript=True)
+    actor = signed_in(lang)
+    if actor is None:
+        sign_in_form(lang)
+        st.stop()
+    for path, key in PAGES:
+        st.sidebar.page_link(path, label=text(key, lang))
+    _user_box(actor, lang)
+    return lang, actor
