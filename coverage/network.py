@@ -25,6 +25,11 @@ OUTSIDE_WARDS = ""
 MIN_SEGMENT_M = 1e-6
 """Segments shorter than this (overlay residue at ward boundaries) are left out."""
 
+BOUNDARY_TOLERANCE_M = 1e-6
+"""Road within this distance (1 µm) of a ward's boundary counts as on it: a road drawn along a
+shared boundary goes to one ward even where rounding moved its coordinates a hair off the
+boundary. A road a millimetre off is on the side it is on; a crossing moves by at most this."""
+
 
 @dataclass(frozen=True, eq=False)
 class RoadSegments:
@@ -160,24 +165,39 @@ def _split_at_wards(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cut lines at ward boundaries: (pieces, road index of each, ward index of each).
 
-    Lines inside one ward are kept whole; the others are intersected with each ward they touch,
-    and what lies outside every ward gets the index ``len(ward_polygons)`` (outside).
+    Every metre of a line goes to exactly one ward, or outside every ward (the index
+    ``len(ward_polygons)``). A stretch that lies in several wards (on a boundary they share, or
+    where they overlap) goes to the first of them in the layer's order. A ward here reaches
+    :data:`BOUNDARY_TOLERANCE_M` beyond its boundary, so that a road along a shared boundary
+    is on it even where rounding moved it a hair. Lines within one ward that touch no other are
+    kept whole; the others are cut ward by ward, in that order, each ward taking what is left of
+    the line inside it.
     """
-    tree = shapely.STRtree(ward_polygons)
-    inside_line, inside_ward = tree.query(lines, predicate="within")
-    whole = np.zeros(lines.size, dtype=bool)
-    whole[inside_line] = True
+    reach = shapely.buffer(ward_polygons, BOUNDARY_TOLERANCE_M, quad_segs=1, join_style="mitre")
+    tree = shapely.STRtree(reach)
+    line, ward = tree.query(lines, predicate="intersects")
+    order = np.lexsort((ward, line))
+    line, ward = line[order], ward[order]
+    touched = np.bincount(line, minlength=lines.size)
+    alone = touched[line] == 1
+    whole = alone.copy()
+    whole[alone] = shapely.covered_by(lines[line[alone]], reach[ward[alone]])
+    pieces, road_index, ward_index = [lines[line[whole]]], [line[whole]], [ward[whole]]
 
-    cut_line, cut_ward = tree.query(lines, predicate="intersects")
-    crossing = ~whole[cut_line]
-    cut_line, cut_ward = cut_line[crossing], cut_ward[crossing]
-    inner = shapely.intersection(lines[cut_line], ward_polygons[cut_ward])
-
-    rest = np.flatnonzero(~whole)
-    outer = shapely.difference(lines[rest], shapely.union_all(ward_polygons))
-    pieces = np.concatenate([lines[inside_line], inner, outer])
-    road_index = np.concatenate([inside_line, cut_line, rest])
-    ward_index = np.concatenate(
-        [inside_ward, cut_ward, np.full(rest.size, ward_polygons.size, dtype=np.int64)]
-    )
-    return pieces, road_index, ward_index
+    cut = np.ones(lines.size, dtype=bool)
+    cut[line[whole]] = False
+    line, ward = line[~whole], ward[~whole]
+    rank = np.arange(line.size) - np.searchsorted(line, line)  # the line's n-th ward
+    rest = lines.copy()
+    for nth in range(int(rank.max()) + 1 if rank.size else 0):
+        chosen = rank == nth
+        mine, polygons = line[chosen], reach[ward[chosen]]
+        pieces.append(shapely.intersection(rest[mine], polygons))
+        road_index.append(mine)
+        ward_index.append(ward[chosen])
+        rest[mine] = shapely.difference(rest[mine], polygons)
+    outside = np.flatnonzero(cut)
+    pieces.append(rest[outside])
+    road_index.append(outside)
+    ward_index.append(np.full(outside.size, ward_polygons.size, dtype=np.int64))
+    return np.concatenate(pieces), np.concatenate(road_index), np.concatenate(ward_index)

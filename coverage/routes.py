@@ -189,10 +189,12 @@ def route_coverage(
 def seen_intervals(
     segments: RoadSegments, cameras: gpd.GeoDataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every (camera, segment, t_from, t_to) interval one camera sees, unmerged.
+    """Every (camera, segment, t_from, t_to) interval one camera sees.
 
     ``camera`` is the row number in ``cameras`` (whatever its status: the caller chooses which
-    cameras count); ``t_from < t_to`` are fractions of the segment.
+    cameras count); ``t_from < t_to`` are fractions of the segment. One camera's intervals on
+    one segment are disjoint (a wide sector's two pieces are merged where they overlap), so
+    counting intervals over a stretch counts cameras.
     """
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if len(cameras) == 0 or len(segments) == 0:
@@ -227,13 +229,26 @@ def seen_intervals(
     first_lo = np.where(convex, np.maximum(first_lo, right_lo), first_lo)
     first_hi = np.where(convex, np.minimum(first_hi, right_hi), first_hi)
     wide = ~full & ~convex
-    second_lo = np.maximum(disc_lo[wide], right_lo[wide])
-    second_hi = np.minimum(disc_hi[wide], right_hi[wide])
+    first_lo, first_hi = np.clip(first_lo, 0.0, 1.0), np.clip(first_hi, 0.0, 1.0)
+    second_lo = np.clip(np.maximum(disc_lo[wide], right_lo[wide]), 0.0, 1.0)
+    second_hi = np.clip(np.minimum(disc_hi[wide], right_hi[wide]), 0.0, 1.0)
+    # The two pieces of a wide sector overlap where both edges' half-planes hold: one camera
+    # sees that stretch once, so overlapping (or touching) pieces become one interval.
+    wide_lo, wide_hi = first_lo[wide], first_hi[wide]
+    joined = (
+        (wide_hi > wide_lo)
+        & (second_hi > second_lo)
+        & (second_lo <= wide_hi)
+        & (wide_lo <= second_hi)
+    )
+    first_lo[wide] = np.where(joined, np.minimum(wide_lo, second_lo), wide_lo)
+    first_hi[wide] = np.where(joined, np.maximum(wide_hi, second_hi), wide_hi)
+    second_hi = np.where(joined, second_lo, second_hi)  # left empty
 
     cam_all = np.concatenate([cam, cam[wide]])
     seg_all = np.concatenate([seg, seg[wide]])
-    lo_all = np.clip(np.concatenate([first_lo, second_lo]), 0.0, 1.0)
-    hi_all = np.clip(np.concatenate([first_hi, second_hi]), 0.0, 1.0)
+    lo_all = np.concatenate([first_lo, second_lo])
+    hi_all = np.concatenate([first_hi, second_hi])
     keep = hi_all > lo_all
     return cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
 

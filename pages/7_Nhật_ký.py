@@ -1,6 +1,7 @@
 """Nhật ký thao tác (audit log): every change, export and sign-in, and the check of its seal.
 
-District users only; the registry refuses others (the page shows the refusal).
+District users only: other users do not see it in the sidebar, and opened by its address the
+registry refuses them (the page shows the refusal).
 """
 
 import streamlit as st

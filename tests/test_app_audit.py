@@ -91,3 +91,15 @@ def test_a_forged_language_after_signing_in_is_ignored():
     switch.set_value("../../etc").run()
     assert_clean(app)
     assert app.title[0].value == text("app.title", "vi")
+
+
+def sidebar_links(app) -> list[str]:
+    return [link.proto.label for link in app.sidebar.get("page_link")]
+
+
+def test_only_district_users_see_the_data_and_log_pages_in_the_sidebar():
+    district = sidebar_links(run_page("app.py"))
+    ward = sidebar_links(run_page("app.py", actor=Actor("lan", "ward", frozenset({"27109"}))))
+    hidden = {text("nav.data", "vi"), text("nav.audit", "vi")}
+    assert hidden <= set(district) and len(district) == len(appstate.PAGES)
+    assert ward == [label for label in district if label not in hidden]

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import shapely.ops
 
 from coverage.fov import fov_polygons
 from coverage.network import OUTSIDE_WARDS, road_segments
@@ -82,3 +83,36 @@ def test_real_coverage_is_exact_and_adds_up_per_ward(real):
         shapely.intersection(roads.geometry.to_numpy(), wards.geometry.union_all())
     ).sum()
     assert inside["length_m"].sum() == pytest.approx(clipped_m, rel=1e-9)
+
+
+def test_every_metre_of_the_real_roads_belongs_to_one_ward_or_none(real):
+    wards, roads, cameras = real
+    segments = road_segments(roads, wards=wards)
+    by_ward = route_coverage(segments, cameras).by_ward()
+    assert segments.length_m.sum() == pytest.approx(roads.length.sum(), rel=1e-9)
+    assert by_ward["length_m"].sum() == pytest.approx(roads.length.sum(), rel=1e-9)
+
+
+def test_a_road_on_the_an_phu_thao_dien_boundary_counts_once(real):
+    wards, _roads, _cameras = real
+    an_phu, thao_dien = (
+        wards.loc[wards["ward_name"] == name].geometry.iloc[0] for name in ("An Phú", "Thảo Điền")
+    )
+    shared = shapely.line_merge(shapely.intersection(an_phu.boundary, thao_dien.boundary))
+    road_line = shapely.ops.substring(shared, 1000.0, 1322.5)
+    road = gpd.GeoDataFrame({"road_name": ["ranh giới"]}, geometry=[road_line], crs=wards.crs)
+    middle = road_line.interpolate(0.5, normalized=True)
+    camera = gpd.GeoDataFrame(
+        {"bearing_deg": [0.0], "fov_deg": [360.0], "range_m": [40.0], "status": ["active"]},
+        geometry=[middle],
+        crs=wards.crs,
+    )
+    result = route_coverage(road_segments(road, wards=wards), camera)
+    assert result.length_m == pytest.approx(322.5, abs=1e-6)
+    table = result.by_ward()
+    assert table["ward"].tolist() == ["Thảo Điền"]  # the first of the two in the file
+    alone = route_coverage(road_segments(road), camera)
+    assert result.total_covered_m == pytest.approx(alone.total_covered_m, abs=1e-6)
+    assert result.pieces(seen=False)["length_m"].sum() == pytest.approx(
+        322.5 - alone.total_covered_m, abs=1e-6
+    )

@@ -161,7 +161,43 @@ def load_wards(
         file=file,
         report=report,
     )
+    _check_overlaps(slim, file=file, report=report)
     return contract_columns(slim, WARD_COLUMNS)
+
+
+OVERLAP_REFUSED_SHARE = 0.01
+"""Two wards overlapping by this share of the smaller one are refused: a ward given twice, or
+two versions of the boundaries mixed in one file."""
+
+OVERLAP_NOTED_M2 = 0.01
+"""Overlaps smaller than this (square metres) are rounding, not worth a note."""
+
+
+def _check_overlaps(slim: gpd.GeoDataFrame, *, file: str, report: LoadReport) -> None:
+    """Refuse wards that overlap by :data:`OVERLAP_REFUSED_SHARE` of the smaller one or more;
+    note smaller overlaps (slivers where a boundary was drawn twice), whose roads and cameras
+    count in the ward that comes first in the file."""
+    polygons = slim.geometry.to_numpy()
+    first, second = shapely.STRtree(polygons).query(polygons, predicate="intersects")
+    pair = first < second
+    first, second = first[pair], second[pair]
+    area_m2 = shapely.area(shapely.intersection(polygons[first], polygons[second]))
+    smaller_m2 = np.minimum(shapely.area(polygons[first]), shapely.area(polygons[second]))
+    names = slim[LABEL].to_numpy()
+    overlaps = [
+        (names[a], names[b], area, area >= OVERLAP_REFUSED_SHARE * smaller)
+        for a, b, area, smaller in zip(first, second, area_m2, smaller_m2, strict=True)
+        if area >= OVERLAP_NOTED_M2
+    ]
+    refused = [
+        Message("ward_layer.overlap", first=a, second=b, area_m2=area)
+        for a, b, area, too_much in overlaps
+        if too_much
+    ]
+    if refused:
+        raise InputError("error.ward_layer.overlaps", file=file, count=len(refused), pairs=refused)
+    for a, b, area, _ in overlaps:
+        add_note(report, file, "load.note.ward_overlap", first=a, second=b, area_m2=area)
 
 
 def _note_missing_codes(

@@ -50,6 +50,10 @@ PAGES = (
     ("pages/7_Nhật_ký.py", "nav.audit"),
 )
 """Every page (path relative to the app's folder) and its catalogue label, in sidebar order."""
+
+DISTRICT_PAGES = frozenset({"pages/4_Dữ_liệu.py", "pages/7_Nhật_ký.py"})
+"""Pages only district users can use: the sidebar shows them to nobody else (opened by their
+address, they still refuse)."""
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -483,6 +487,7 @@ def page_setup(title_key: str) -> tuple[str, Actor]:
         sign_in_form(lang)
         st.stop()
     for path, key in PAGES:
-        st.sidebar.page_link(path, label=text(key, lang))
+        if actor.role == "district" or path not in DISTRICT_PAGES:
+            st.sidebar.page_link(path, label=text(key, lang))
     _user_box(actor, lang)
     return lang, actor

@@ -5,6 +5,8 @@ import math
 import geopandas as gpd
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coverage.errors import CRSError, InputError
 from coverage.network import road_segments
@@ -176,3 +178,26 @@ def test_missing_camera_column_is_named(straight_road):
     cameras = make_cameras((0, 0, 0, 360, 10)).drop(columns="range_m")
     with pytest.raises(InputError, match=r"lack the column.*range_m"):
         route_coverage(road_segments(straight_road), cameras)
+
+
+def test_one_wide_camera_is_never_redundant_with_itself(straight_road):
+    # Issue 12: a 200° camera 20 m from the road, facing it, 50 m range: both half-disc pieces
+    # see the whole chord (2 × √(50² − 20²) = 91.65 m); it was counted as two cameras.
+    result = route_coverage(road_segments(straight_road), make_cameras((0, 20, 180, 200, 50)))
+    assert result.total_covered_m == pytest.approx(2 * math.sqrt(50**2 - 20**2))
+    assert result.total_redundant_m == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    x=st.floats(-50, 50),
+    y=st.floats(-30, 30),
+    bearing=st.floats(0, 359.9),
+    fov=st.floats(1, 360),
+    reach=st.floats(1, 80),
+)
+def test_a_single_camera_sees_every_metre_once(x, y, bearing, fov, reach):
+    roads = make_roads([(-100, 0), (100, 0)], [(0, -100), (0, 100)])
+    result = route_coverage(road_segments(roads), make_cameras((x, y, bearing, fov, reach)))
+    assert result.total_redundant_m == 0.0
+    assert result.total_covered_m <= 4 * reach + 1e-9  # two straight roads through the disc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pandas as pd
 import pytest
 import shapely
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, box
 
 from geodata.errors import InputError, SchemaError
 from geodata.layers.contract import WARD_COLUMNS
@@ -158,4 +159,30 @@ def test_load_wards_reports_heights_it_drops(tmp_path):
     assert not wards.geometry.has_z.any()
     assert "wards.gpkg: dropped the heights (Z) of 2 feature(s); coverage is 2-D" in (
         report.lines()
+    )
+
+
+def test_load_wards_refuses_wards_that_overlap_by_much(tmp_path):
+    twice = WARDS.copy()
+    twice.loc[1, "geometry"] = box(106.735, 10.80, 106.745, 10.81)  # half of Thảo Điền again
+    with pytest.raises(
+        InputError,
+        match=r"wards\.geojson: wards overlap \(feature 1 \(Thảo Điền\) and feature 2 \(An Phú\) "
+        r"overlap by [\d,.]+ m²\); each place belongs to one ward",
+    ):
+        load_wards(write(twice, tmp_path, "geojson", stem="wards"))
+
+
+def test_load_wards_notes_a_sliver_and_gives_it_to_the_first_ward(tmp_path):
+    sliver = WARDS.copy()
+    sliver.loc[1, "geometry"] = box(106.74 - 1e-6, 10.80, 106.75, 10.81)  # 0.1 m into Thảo Điền
+    report = LoadReport()
+    wards = load_wards(write(sliver, tmp_path, "geojson", stem="wards"), report=report)
+    assert len(wards) == 2
+    assert len(report.lines()) == 1
+    assert re.fullmatch(
+        r"wards\.geojson: feature 1 \(Thảo Điền\) and feature 2 \(An Phú\) overlap by "
+        r"1\d\d\.\d m² \(a boundary drawn twice\); roads and cameras there count in feature 1 "
+        r"\(Thảo Điền\), the first in the file",
+        report.lines()[0],
     )
