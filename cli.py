@@ -70,7 +70,12 @@ from geodata.layers.dataset import load_dataset
 from geodata.layers.demo import build_demo
 from geodata.maps.printmap import SIZES
 from geodata.registry.access import SYSTEM, Actor
-from geodata.registry.cameraio import EXPORT_FORMATS, export_cameras, registry_dataset
+from geodata.registry.cameraio import (
+    EXPORT_FORMATS,
+    actor_summary,
+    export_cameras,
+    registry_dataset,
+)
 from geodata.registry.importer import import_cameras
 from geodata.registry.service import Registry
 from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
@@ -228,9 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    """The ``report`` subcommand."""
+    """The ``report`` subcommand: the figures of the ``--as`` user's area (a ward user's wards)."""
     dataset = _area(args)
-    summary = summarise(dataset, gap_min_m=args.gap_min_m)
+    if args.demo or args.cameras is not None:
+        summary = summarise(dataset, gap_min_m=args.gap_min_m)
+    else:
+        with _registry() as registry:
+            actor = _actor(registry, args.acting_as)
+            summary = actor_summary(registry, actor, dataset, gap_min_m=args.gap_min_m)
     routes = summary.routes
     _emit(
         summary.to_json(),

@@ -80,6 +80,21 @@ class RoadSegments:
             ]
         )
 
+    def subset(self, keep: np.ndarray) -> RoadSegments:
+        """The segments where ``keep`` (one boolean per segment) holds; names unchanged."""
+        return RoadSegments(
+            x0=self.x0[keep],
+            y0=self.y0[keep],
+            x1=self.x1[keep],
+            y1=self.y1[keep],
+            road=self.road[keep],
+            route_code=self.route_code[keep],
+            route_names=self.route_names,
+            ward_code=self.ward_code[keep],
+            ward_names=self.ward_names,
+            crs=self.crs,
+        )
+
     def points_at(self, index: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Coordinates (n, 2) at fraction ``t`` along segments ``index``; t = 0 and 1 are exact."""
         x = self.x0[index] + t * (self.x1[index] - self.x0[index])

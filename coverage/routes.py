@@ -103,6 +103,21 @@ class RouteCoverage:
             ["length_m", label], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
 
+    def subset(self, keep: np.ndarray) -> RouteCoverage:
+        """The figures of the segments where ``keep`` (one boolean per segment) holds: what any
+        camera sees of them, and nothing of the other segments (a ward's own roads)."""
+        keep = np.asarray(keep, dtype=bool)
+        position = np.cumsum(keep) - 1
+        seen = keep[self.seen_segment]
+        return RouteCoverage(
+            self.segments.subset(keep),
+            self.covered_m[keep],
+            self.redundant_m[keep],
+            position[self.seen_segment[seen]],
+            self.seen_from[seen],
+            self.seen_to[seen],
+        )
+
     @cached_property
     def unseen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The complement of the seen intervals: (segment, from, to) fractions, disjoint."""

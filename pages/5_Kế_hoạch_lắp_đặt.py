@@ -82,7 +82,7 @@ with appstate.page("plan.title") as (lang, actor):
                     households=read_households(households, dataset.crs) if households else None,
                     route_weights=planviews.route_weights(priorities, lang),
                     hotspot_weighting=weighting,
-                    segments=appstate.key_segments(layerstore.revision()),
+                    routes=summary.routes,
                     progress=lambda fraction: bar.progress(
                         fraction, text=text("plan.running", lang)
                     ),
@@ -204,17 +204,20 @@ with appstate.page("plan.title") as (lang, actor):
         )
         targets = campaigns.targets(registry, actor, int(campaign_id))
         chosen_campaign = listed[listed["id"] == campaign_id].iloc[0]
-        segments = appstate.key_segments(layerstore.revision())
-        figures = st.columns(3)
+        # A ward user's figures are their wards' (the campaign's "before" is the district's).
+        figures = st.columns(3 if actor.role != "ward" else 2)
         length_m = summary.routes.length_m or 1.0
-        figures[0].metric(
-            text("plan.metric.campaign_before", lang),
-            percent(chosen_campaign["covered_before_m"] / length_m, lang),
+        if actor.role != "ward":
+            figures[0].metric(
+                text("plan.metric.campaign_before", lang),
+                percent(chosen_campaign["covered_before_m"] / length_m, lang),
+            )
+        figures[-2].metric(text("plan.metric.now", lang), percent(summary.routes.share, lang))
+        installed_m = campaigns.coverage_if_installed(
+            summary.seeing_dataset(), targets, summary.routes.segments
         )
-        figures[1].metric(text("plan.metric.now", lang), percent(summary.routes.share, lang))
-        figures[2].metric(
-            text("plan.metric.all_installed", lang),
-            percent(campaigns.coverage_if_installed(dataset, targets, segments) / length_m, lang),
+        figures[-1].metric(
+            text("plan.metric.all_installed", lang), percent(installed_m / length_m, lang)
         )
         st.subheader(text("plan.progress", lang))
         st.dataframe(

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from geodata.i18n import text
 from geodata.registry.access import Actor
+from geodata.ui import appstate
 from tests.conftest import ADMIN_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,3 +209,17 @@ def test_ward_users_may_not_create_campaigns():
     app.button(key="plan_run").click().run()
     assert not app.exception
     assert any(text("plan.district_only", "vi") in i.value for i in app.info)
+
+
+def test_a_ward_users_overview_shows_their_wards_figures():
+    cat_lai = Actor("lan", "ward", frozenset({"27109"}))
+    app = run_page("app.py", actor=cat_lai)
+    assert_clean(app)
+    labels = {m.label: m.value for m in app.metric}
+    district = appstate.current_summary(ADMIN)
+    row = district.routes.by_ward().set_index("ward").loc["Cát Lái"]
+    share = vi_number(labels[text("kpi.covered_share", "vi")])
+    assert share == pytest.approx(100 * row["share"], abs=0.05)
+    assert abs(share - 100 * district.routes.share) > 1  # not the district's figure
+    cameras = appstate.camera_table(cat_lai)
+    assert labels[text("kpi.cameras_total", "vi")] == f"{len(cameras):,}".replace(",", ".")

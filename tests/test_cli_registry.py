@@ -30,7 +30,7 @@ def english_messages(monkeypatch):
 
 
 ROOT = Path(__file__).resolve().parent.parent
-AN_KHANH = "27106"
+AN_KHANH, CAT_LAI = "27106", "27109"
 IN_AN_KHANH = {"lat": 10.7812, "lon": 106.7200}
 PASSWORD = "mật khẩu đủ dài"
 
@@ -449,3 +449,26 @@ def test_a_ward_list_reports_the_same_from_the_file_as_from_the_registry(env, tm
     assert file_report["cameras"]["total"] == 400
     assert file_report["routes"]["covered_m"] > 1000
     assert file_report == registry_report
+
+
+def test_report_as_a_ward_user_gives_that_wards_row_of_the_district_report(env, tmp_path):
+    area = write_demo_area(tmp_path)
+    options = [f"--{layer}={path}" for layer, path in area.items()]
+    options.append("--key-routes=" + ",".join(build_demo().key_routes))
+    ward_list = write_vietnamese_ward_list(tmp_path / "ward_list.csv", count=2000)
+    assert run_cli(env, "cameras", "import", str(ward_list)).returncode == 0
+    env = {**env, "PASSWORD": PASSWORD}
+    assert (
+        run_cli(env, "users", "add", "catlai", "--role", "ward", "--ward", CAT_LAI).returncode == 0
+    )
+    district = json.loads(run_cli(env, "report", *options).stdout)
+    done = run_cli(env, "report", *options, "--as", "catlai")
+    assert done.returncode == 0, done.stderr
+    ward = json.loads(done.stdout)
+    row = next(r for r in district["routes"]["by_ward"] if r["ward"] == "Cát Lái")
+    assert ward["routes"]["by_ward"] == [row]
+    assert ward["routes"]["length_m"] == pytest.approx(row["length_m"], abs=0.01)
+    assert ward["routes"]["covered_m"] == pytest.approx(row["covered_m"], abs=0.01)
+    assert ward["routes"]["share"] == pytest.approx(row["share"], abs=1e-6)
+    assert {gap["ward"] for gap in ward["gaps"]} == {"Cát Lái"}
+    assert 0 < ward["cameras"]["total"] < district["cameras"]["total"]

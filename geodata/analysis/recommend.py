@@ -20,7 +20,7 @@ import shapely
 from coverage import candidates as cand
 from coverage import placement
 from coverage.network import RoadSegments
-from coverage.routes import route_coverage
+from coverage.routes import RouteCoverage, route_coverage
 from geodata.analysis.summary import key_route_segments
 from geodata.errors import InputError
 from geodata.i18n import Message
@@ -133,6 +133,7 @@ def recommend(
     route_weights: dict[str, float] | None = None,
     hotspot_weighting: bool = False,
     segments: RoadSegments | None = None,
+    routes: RouteCoverage | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Recommendation:
     """Recommend up to ``k`` new cameras (or as many as reach ``target_share``).
@@ -159,6 +160,10 @@ def recommend(
         Weigh key-route metres inside a hotspot by the hotspot's weight.
     segments : RoadSegments, optional, keyword-only
         Precomputed key-route segments (the app caches them).
+    routes : RouteCoverage, optional, keyword-only
+        What the existing cameras see of the key routes, already computed (the app's summary);
+        a ward's own routes (:meth:`~geodata.analysis.summary.CoverageSummary.within_wards`)
+        keep the recommendation to that ward. Its segments replace ``segments``.
     progress : callable, optional, keyword-only
         Called with the fraction done (0–1).
     """
@@ -169,10 +174,12 @@ def recommend(
     if target_share is not None and not 0 < target_share <= 1:
         raise InputError("error.recommend.share", share=target_share)
     report = progress or (lambda fraction: None)
+    if routes is not None:
+        segments = routes.segments
     segments = segments if segments is not None else key_route_segments(dataset)
     if not len(segments):
         raise InputError("coverage.no_key_routes")
-    routes = route_coverage(segments, dataset.cameras)
+    routes = routes if routes is not None else route_coverage(segments, dataset.cameras)
     report(0.2)
     sites = []
     if generated:

@@ -7,9 +7,11 @@ longitude here, and nowhere in the engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from coverage.gaps import GAP_MIN_M, coverage_gaps
 from coverage.hotspots import hotspot_coverage
@@ -28,6 +30,45 @@ class CoverageSummary:
     hotspots: gpd.GeoDataFrame
     gaps: gpd.GeoDataFrame
     gap_min_m: float
+    seeing: gpd.GeoDataFrame | None = None
+    """Every camera whose view counts, when more than the dataset's own (a ward's figures
+    count the neighbours' cameras that see its roads, without showing them)."""
+
+    def seeing_dataset(self) -> Dataset:
+        """The dataset with every camera whose view counts: for what-if figures."""
+        if self.seeing is None:
+            return self.dataset
+        return replace(self.dataset, cameras=self.seeing)
+
+    def within_wards(self, codes) -> CoverageSummary:
+        """The figures of the wards ``codes`` only, as the people of those wards see them.
+
+        Their key-route metres, seen by any camera (so they are the wards' own rows of the
+        district's figures), the hotspots that lie in them, their gaps, and the cameras that
+        stand in them (the only ones counted and drawn). The dataset keeps every ward (the
+        map's context) but only those hotspots and cameras.
+        """
+        wards = self.dataset.wards
+        chosen = wards["ward_code"].isin(sorted(codes)).to_numpy()
+        rows = np.flatnonzero(chosen)
+        cameras = self.dataset.cameras
+        own = cameras[cameras["ward_name"].isin(wards["ward_name"][chosen])]
+        routes = self.routes.subset(np.isin(self.routes.segments.ward_code, rows))
+        area = shapely.union_all(wards.geometry.to_numpy()[rows])
+        spots = self.dataset.hotspots.geometry.to_numpy()
+        inside = shapely.area(shapely.intersection(spots, area)) > 0
+        return CoverageSummary(
+            replace(
+                self.dataset,
+                cameras=own.reset_index(drop=True),
+                hotspots=self.dataset.hotspots[inside].reset_index(drop=True),
+            ),
+            routes,
+            self.hotspots[inside].reset_index(drop=True),
+            coverage_gaps(routes, wards=wards, min_length_m=self.gap_min_m),
+            self.gap_min_m,
+            seeing=self.seeing_dataset().cameras,
+        )
 
     def gaps_wgs84(self) -> gpd.GeoDataFrame:
         """The gaps in EPSG:4326 with ``lat``/``lon`` of their midpoints (for maps and files)."""

@@ -28,13 +28,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from coverage.gaps import GAP_MIN_M
+from geodata.analysis.summary import CoverageSummary, summarise
 from geodata.errors import InputError
 from geodata.i18n import Message
 from geodata.io.crs import to_working
 from geodata.io.exports import write_csv, write_geojson, write_geopackage, write_xlsx
 from geodata.layers.camerafields import FIELD_BY_NAME, OWNER_FIELDS
 from geodata.layers.dataset import Dataset, load_dataset
-from geodata.registry.access import Actor
+from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.osm import write_osm_geojson
 from geodata.registry.records import camera_points, missing_bearing
 from geodata.registry.service import Registry
@@ -206,3 +208,20 @@ def registry_dataset(registry: Registry, actor: Actor, **files) -> Dataset:
     if cameras.empty:
         dataset.report.add("registry", Message("load.note.no_cameras", actor=actor.name))
     return dataset
+
+
+def actor_summary(
+    registry: Registry, actor: Actor, dataset: Dataset, *, gap_min_m: float = GAP_MIN_M
+) -> CoverageSummary:
+    """The figures of ``actor``'s area on ``dataset`` (with the cameras ``actor`` may see).
+
+    A ward user's figures are their wards' own
+    (:meth:`~geodata.analysis.summary.CoverageSummary.within_wards`): their key routes as every
+    camera sees them, the neighbours' cameras that see a boundary road included (so they are
+    their wards' rows of the district's figures), their hotspots, gaps and cameras. Others see
+    the whole area.
+    """
+    if actor.role != "ward":
+        return summarise(dataset, gap_min_m=gap_min_m)
+    every = with_registry_cameras(dataset, registry.cameras(SYSTEM_ACTOR))
+    return summarise(every, gap_min_m=gap_min_m).within_wards(actor.wards)

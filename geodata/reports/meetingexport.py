@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geodata.analysis.summary import CoverageSummary, summarise
+from geodata.analysis.summary import CoverageSummary
 from geodata.errors import InputError
 from geodata.i18n import catalogue, text
 from geodata.io.exports import Formatted, atomic_path, number_format, write_workbook
@@ -26,7 +26,7 @@ from geodata.maps.printmap import SIZES, map_figure, save_figure
 from geodata.maps.webmap import coverage_map
 from geodata.registry import campaigns
 from geodata.registry.access import Actor
-from geodata.registry.cameraio import camera_table, with_registry_cameras
+from geodata.registry.cameraio import actor_summary, camera_table, with_registry_cameras
 from geodata.registry.service import Registry
 from geodata.reports import planviews, views
 from geodata.reports.meetingreport import CampaignPart, write_report
@@ -98,8 +98,10 @@ def export_for_meeting(
     if not path.parent.is_dir():
         raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     when = when or dt.date.today()
-    summary = summary or summarise(area_dataset(registry, actor))
+    summary = summary or actor_summary(registry, actor, area_dataset(registry, actor))
     _check_wards(summary, wards)
+    if wards:  # every figure of a filtered export is the filtered area's
+        summary = summary.within_wards(wards)
     report(0.3)
     part = campaign_part(registry, actor, campaign_id) if campaign_id is not None else None
     targets = part.targets if part else None
@@ -114,7 +116,7 @@ def export_for_meeting(
             write_report(
                 temporary,
                 summary,
-                registry.cameras(actor),
+                registry.cameras(actor, wards=wards or None),
                 lang=lang,
                 when=when,
                 wards=wards,
@@ -155,6 +157,7 @@ def workbook_sheets(
 ) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: summary, wards, routes, gaps, campaign sites, cameras."""
     names = _ward_names(summary, wards)
+    cameras = cameras if not names else cameras[cameras["ward_name"].isin(names)]
     figures = views.headline_values(summary, views.camera_health(cameras))
     sheets = {
         text("book.summary", lang): pd.DataFrame(
@@ -178,8 +181,7 @@ def workbook_sheets(
         shown[text("plan.column.lat", lang)] = campaign.targets["lat"].round(7).to_numpy()
         shown[text("plan.column.lon", lang)] = campaign.targets["lon"].round(7).to_numpy()
         sheets[text("book.targets", lang)] = shown
-    in_wards = cameras if not names else cameras[cameras["ward_name"].isin(names)]
-    sheets[text("book.cameras", lang)] = camera_sheet(in_wards.reset_index(drop=True), lang)
+    sheets[text("book.cameras", lang)] = camera_sheet(cameras.reset_index(drop=True), lang)
     return sheets
 
 

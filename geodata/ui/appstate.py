@@ -29,7 +29,7 @@ from geodata.maps.leaflet import install_leaflet
 from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
 from geodata.registry import campaigns
-from geodata.registry.access import Actor
+from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import with_registry_cameras
 from geodata.registry.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
 from geodata.registry.service import Registry
@@ -172,6 +172,13 @@ def key_segments(layer_revision: int):
 
 
 def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
+    if actor.role == "ward":
+        return USER_VIEWS.get(
+            actor,
+            revisions,
+            ("summary", gap_min_m),
+            lambda: _district_summary(revisions, gap_min_m).within_wards(actor.wards),
+        )
     return USER_VIEWS.get(
         actor,
         revisions,
@@ -182,8 +189,28 @@ def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> Cove
     )
 
 
+def _district_summary(revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
+    """What every camera sees of the whole area, worked out once per revision for the wards'
+    users (each gets their wards' part of it)."""
+    return USER_VIEWS.get(
+        SYSTEM_ACTOR,
+        revisions,
+        ("summary", gap_min_m),
+        lambda: summarise(
+            with_registry_cameras(area(revisions[1]), registry().cameras(SYSTEM_ACTOR)),
+            gap_min_m=gap_min_m,
+            segments=key_segments(revisions[1]),
+        ),
+    )
+
+
 def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
-    """Coverage of what ``actor`` may see, recomputed whenever the registry or layers change."""
+    """Coverage of ``actor``'s area, recomputed whenever the registry or layers change.
+
+    A ward user's figures are their wards' own: their key routes as every camera sees them
+    (the same as their wards' rows in the district's figures), their hotspots, their gaps and
+    their cameras.
+    """
     return _summary(actor, revision(), float(gap_min_m))
 
 
@@ -195,6 +222,8 @@ def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -
     def drawn() -> bytes:
         targets = campaigns.targets(registry(), actor, chosen) if chosen else None
         summary = _summary(actor, revisions, GAP_MIN_M)
+        if wards:  # the figures printed are the chosen wards'
+            summary = summary.within_wards(wards)
         return preview_png(summary, lang=lang, when=when, wards=tuple(wards), proposals=targets)
 
     return USER_VIEWS.get(actor, revisions, ("preview", lang, when, tuple(wards), chosen), drawn)

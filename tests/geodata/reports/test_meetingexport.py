@@ -275,3 +275,18 @@ def test_targets_workbook_stores_numbers_with_a_format(seeded):
     assert gain.data_type == "n" and gain.number_format == "#,##0.0"
     status = sheet.cell(row=2, column=header.index(text("plan.column.status", "vi")) + 1)
     assert status.value == "Đề xuất"
+
+
+def test_a_ward_filtered_export_prints_that_wards_figures(seeded, engine_summary, tmp_path):
+    cat_lai = "27109"
+    path = export(seeded, tmp_path / "cat_lai.xlsx", "xlsx", wards=(cat_lai,))
+    summary = {row[0].value: row[1].value for row in load_workbook(path)["Tổng hợp"].iter_rows(2)}
+    row = engine_summary.routes.by_ward().set_index("ward").loc["Cát Lái"]
+    assert summary["Độ phủ tuyến trọng điểm"] == pytest.approx(row["share"])
+    assert summary["Độ phủ tuyến trọng điểm"] != pytest.approx(engine_summary.routes.share)
+    in_ward = seeded.cameras(DISTRICT, wards=[cat_lai])
+    assert summary["Camera đã đăng ký"] == len(in_ward) < len(seeded.cameras(DISTRICT))
+    gaps = engine_summary.within_wards({cat_lai}).gaps
+    assert summary[next(k for k in summary if k.startswith("Điểm mù"))] == len(gaps)
+    text_of_pdf = pdf_text(export(seeded, tmp_path / "cat_lai.pdf", "pdf", wards=(cat_lai,)))
+    assert f"{len(in_ward):,}".replace(",", ".") in text_of_pdf
