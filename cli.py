@@ -287,6 +287,7 @@ def run_recommend(args: argparse.Namespace) -> int:
             before_km=placed.covered_before_m / 1000,
             after_km=placed.covered_after_m / 1000,
             gap=result.gap,
+            candidates=len(result.problem),
         ),
     )
     return 0

@@ -53,6 +53,16 @@ def test_demo_recommendation_is_plain_json_with_the_documented_shape():
     assert all(s["ward"] for s in result["sites"])
 
 
+def test_the_summary_line_says_what_the_bound_covers(tmp_path):
+    out = tmp_path / "de_xuat.json"
+    done = run_cli("recommend", "--demo", "--k", "12", "--json", str(out))
+    assert done.returncode == 0, done.stderr
+    candidates = json.loads(out.read_text(encoding="utf-8"))["candidates"]
+    line = done.stdout.strip() + done.stderr.strip()
+    assert f"among the {candidates:,} candidate site–direction pairs considered" in line
+    assert "a site or direction not considered may do better" in line
+
+
 def test_covered_after_equals_the_engine_with_existing_and_recommended(tmp_path):
     paths = write_small_area(tmp_path)
     out = tmp_path / "rec.json"
