@@ -1,5 +1,6 @@
 """AppTest smoke and interaction tests over app.py and every page."""
 
+import json
 import time
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata.i18n import text
+from geodata.io.crs import to_wgs84
 from geodata.registry.access import Actor
 from geodata.ui import appstate
 from tests.conftest import ADMIN_PASSWORD
@@ -223,3 +225,11 @@ def test_a_ward_users_overview_shows_their_wards_figures():
     assert abs(share - 100 * district.routes.share) > 1  # not the district's figure
     cameras = appstate.camera_table(cat_lai)
     assert labels[text("kpi.cameras_total", "vi")] == f"{len(cameras):,}".replace(",", ".")
+
+
+def test_a_ward_users_map_opens_on_their_ward():
+    cat_lai = Actor("lan", "ward", frozenset({"27109"}))
+    html = appstate.current_map(cat_lai, "vi").get_root().render()
+    wards = to_wgs84(appstate.current_dataset(cat_lai).wards)
+    west, south, east, north = wards[wards["ward_code"] == "27109"].total_bounds
+    assert f"map.fitBounds({json.dumps([[south, west], [north, east]])})" in html

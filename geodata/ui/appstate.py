@@ -336,11 +336,15 @@ def current_map(
 ):
     """The coverage map of :func:`current_summary`, labelled in ``lang``.
 
-    ``wards`` limits it to those ward names; ``gap`` (a row of the gap table) is highlighted
-    and the map opens on it. Built anew each time (a quarter of a second): folium maps change
-    when rendered, so a cached one would break on its second page view.
+    ``wards`` limits it to those ward names (a ward user's map opens on their wards); ``gap``
+    (a row of the gap table) is highlighted and the map opens on it. Built anew each time (a
+    quarter of a second): folium maps change when rendered, so a cached one would break on its
+    second page view.
     """
     summary = current_summary(actor, gap_min_m)
+    if not wards and actor.role == "ward":
+        known = summary.dataset.wards
+        wards = tuple(known.loc[known["ward_code"].isin(sorted(actor.wards)), "ward_name"])
     return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)
 
 
