@@ -24,7 +24,7 @@ from coverage.checks import metric_crs
 from coverage.fov import active_cameras
 from coverage.grid import intersecting_boxes
 from coverage.network import RoadSegments
-from coverage.routes import RouteCoverage
+from coverage.routes import RouteCoverage, seen_intervals
 
 STEP_M = 25.0
 """Default distance between generated sites, in metres."""
@@ -33,6 +33,13 @@ SETBACK_M = 4.0
 EXISTING_CLEARANCE_M = 3.0
 """A site this close to an existing active camera is that camera's place: not proposed."""
 SITE_COLUMNS = ["x_m", "y_m", "road_bearing_deg", "facing_deg", "source", "label"]
+BEARING_STEP_DEG = 15.0
+"""Bearings tried at every site when the routes' coverage is known (besides the road's and
+the facing directions)."""
+KEPT_BEARINGS = 3
+"""Bearings kept per site and camera kind: the best ones, at least :data:`BEARING_APART_DEG`
+apart."""
+BEARING_APART_DEG = 45.0
 
 
 @dataclass(frozen=True)
@@ -66,13 +73,13 @@ def roadside_sites(
     stretch = np.repeat(np.arange(seg.size), count)
     k = np.arange(stretch.size) - np.repeat(np.cumsum(count) - count, count)
     t = lo[stretch] + (hi[stretch] - lo[stretch]) * (k + 0.5) / count[stretch]
-    on_road = segments.points_at(seg[stretch], t)
-    east, north = _unit_direction(segments, seg[stretch])
-    side = np.where(k % 2 == 0, 1.0, -1.0)
+    on_road = np.tile(segments.points_at(seg[stretch], t), (2, 1))
+    east, north = (np.tile(v, 2) for v in _unit_direction(segments, seg[stretch]))
+    side = np.repeat([1.0, -1.0], stretch.size)  # both sides of the road at every step
     x = on_road[:, 0] + side * setback_m * north  # the right-hand normal of (east, north)
     y = on_road[:, 1] - side * setback_m * east
     sites = _sites(x, y, _compass(east, north), _compass(on_road[:, 0] - x, on_road[:, 1] - y))
-    return _one_per_cell(sites.assign(source="route", label=""), step_m / 2.0)
+    return _one_per_cell(sites.assign(source="route", label=""), min(step_m / 2.0, setback_m))
 
 
 def hotspot_edge_sites(hotspots: gpd.GeoDataFrame, *, step_m: float = STEP_M) -> pd.DataFrame:
@@ -137,6 +144,7 @@ def candidate_views(
     templates=TEMPLATES,
     *,
     existing: gpd.GeoDataFrame | None = None,
+    routes: RouteCoverage | None = None,
 ) -> pd.DataFrame:
     """Every (site, bearing, template) a household could install, sites near cameras dropped.
 
@@ -149,6 +157,11 @@ def candidate_views(
     existing : GeoDataFrame, optional, keyword-only
         Registered cameras; sites within :data:`EXISTING_CLEARANCE_M` of an active one are
         dropped.
+    routes : RouteCoverage, optional, keyword-only
+        What the existing cameras see of the key routes. Given, each site tries every
+        :data:`BEARING_STEP_DEG` and the road's and facing directions, and keeps the
+        :data:`KEPT_BEARINGS` that would newly see the most (:func:`best_bearings`); otherwise
+        the road's two directions and the facing one.
 
     Returns
     -------
@@ -164,9 +177,11 @@ def candidate_views(
     for number, template in enumerate(templates):
         if template.fov_deg >= 360.0:
             bearings = [sites["facing_deg"].to_numpy()]
-        else:
+        elif routes is None:
             road = sites["road_bearing_deg"].to_numpy()
             bearings = [road, (road + 180.0) % 360.0, sites["facing_deg"].to_numpy()]
+        else:
+            bearings = list(best_bearings(routes, sites, template).T)
         for turn, bearing in enumerate(bearings):
             rows.append(
                 pd.DataFrame(
@@ -189,6 +204,62 @@ def candidate_views(
     views = pd.concat(rows, ignore_index=True)
     views = views.sort_values(["site", "_order"], kind="stable").drop(columns="_order")
     return views.reset_index(drop=True)
+
+
+def best_bearings(routes: RouteCoverage, sites: pd.DataFrame, template: Template) -> np.ndarray:
+    """For each site, the :data:`KEPT_BEARINGS` bearings at which ``template`` would newly see
+    the most unseen key-route metres, best first, each at least :data:`BEARING_APART_DEG` from
+    the others (a repeat of the best bearing where fewer are worth keeping).
+
+    Tried: every :data:`BEARING_STEP_DEG`, and the road's two directions and the facing one.
+    What a camera would newly see, as a function of its bearing, is piecewise smooth with
+    peaks where an edge of its view lines up with the road; the grid with the road-aligned
+    bearings finds them to within half a step.
+    """
+    n = len(sites)
+    grid = np.arange(0.0, 360.0, BEARING_STEP_DEG)
+    road = sites["road_bearing_deg"].to_numpy(dtype=float)
+    tried = np.column_stack(
+        [np.tile(grid, (n, 1)), road, (road + 180.0) % 360.0, sites["facing_deg"].to_numpy()]
+    )
+    site = np.repeat(np.arange(n), tried.shape[1])
+    views = gpd.GeoDataFrame(
+        {
+            "bearing_deg": tried.ravel(),
+            "fov_deg": template.fov_deg,
+            "range_m": template.range_m,
+        },
+        geometry=shapely.points(
+            sites["x_m"].to_numpy(dtype=float)[site], sites["y_m"].to_numpy(dtype=float)[site]
+        ),
+        crs=routes.segments.crs,
+    )
+    gain = new_metres(routes, views).reshape(tried.shape)
+    kept = np.empty((n, KEPT_BEARINGS))
+    rows = np.arange(n)
+    for j in range(KEPT_BEARINGS):
+        best = np.argmax(gain, axis=1)
+        kept[:, j] = np.where(gain[rows, best] > 0, tried[rows, best], kept[:, 0] if j else 0.0)
+        apart = np.abs((tried - tried[rows, best][:, None] + 180.0) % 360.0 - 180.0)
+        gain = np.where(apart < BEARING_APART_DEG, -np.inf, gain)
+    return kept
+
+
+def new_metres(routes: RouteCoverage, views: gpd.GeoDataFrame) -> np.ndarray:
+    """Key-route metres each view would see that no existing camera sees (each view alone)."""
+    cam, seg, lo, hi = seen_intervals(routes.segments, views)
+    starts = 2.0 * routes.seen_segment + routes.seen_from  # one axis: segment, then fraction
+    ends = 2.0 * routes.seen_segment + routes.seen_to
+    before = np.r_[0.0, np.cumsum(ends - starts)]
+
+    def seen_up_to(position):
+        i = np.searchsorted(starts, position, side="right") - 1
+        inside = np.minimum(position, ends[np.maximum(i, 0)]) - starts[np.maximum(i, 0)]
+        return np.where(i >= 0, before[np.maximum(i, 0)] + inside, 0.0)
+
+    seen = seen_up_to(2.0 * seg + hi) - seen_up_to(2.0 * seg + lo)
+    metres = np.maximum(hi - lo - seen, 0.0) * routes.segments.length_m[seg]
+    return np.bincount(cam, weights=metres, minlength=len(views))
 
 
 def _sites(x, y, road_bearing_deg, facing_deg) -> pd.DataFrame:

@@ -193,6 +193,7 @@ def recommend(
         pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(columns=cand.SITE_COLUMNS),
         templates,
         existing=dataset.cameras,
+        routes=routes,
     )
     report(0.4)
     weight = segment_weights(dataset, segments, route_weights, hotspot_weighting)
