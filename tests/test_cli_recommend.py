@@ -9,6 +9,7 @@ import pytest
 from coverage.routes import route_coverage
 from geodata.analysis.summary import key_route_segments
 from geodata.layers.dataset import load_dataset
+from geodata.layers.demo import build_demo
 from tests.test_cli import run_cli, write_small_area
 
 
@@ -51,6 +52,8 @@ def test_demo_recommendation_is_plain_json_with_the_documented_shape():
     assert sum(gains) == pytest.approx(after - before, abs=0.05)
     assert gains == sorted(gains, reverse=True)  # greedy order: each adds less
     assert all(s["ward"] for s in result["sites"])
+    road_names = set(build_demo().key_routes)
+    assert all(s["road"] in road_names for s in result["sites"])  # where each site stands
 
 
 def test_the_summary_line_says_what_the_bound_covers(tmp_path):

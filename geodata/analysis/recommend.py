@@ -109,6 +109,7 @@ class Recommendation:
                     "ward": row.ward,
                     "template": row.template,
                     "label": row.label,
+                    "road": row.road,
                     "source": row.source,
                 }
                 for row in self.sites.itertuples()
@@ -211,7 +212,7 @@ def recommend(
         metres = replace(problem, piece_weight=problem.piece_m)  # the same pieces, unweighted
         bound_m = placement.upper_bound(metres, count, spacing_m=spacing_m)
     report(1.0)
-    sites = _picked_sites(dataset, problem, picks)
+    sites = _picked_sites(dataset, problem, picks, segments)
     return Recommendation(dataset, problem, picks, bound, bound_m, weighted, segments, sites)
 
 
@@ -307,7 +308,7 @@ def read_households(source, crs) -> gpd.GeoDataFrame:
     return to_working(points, crs)
 
 
-def _picked_sites(dataset, problem, picks) -> gpd.GeoDataFrame:
+def _picked_sites(dataset, problem, picks, segments) -> gpd.GeoDataFrame:
     """The picked candidates as points with degrees, gains and wards."""
     chosen = problem.candidates.iloc[picks.picks].reset_index(drop=True)
     points = gpd.GeoDataFrame(
@@ -316,11 +317,25 @@ def _picked_sites(dataset, problem, picks) -> gpd.GeoDataFrame:
         crs=dataset.crs,
     )
     points["gain_m"] = picks.gain_m
+    points["road"] = _nearest_road(problem.candidates.iloc[picks.picks], segments)
     ward = gpd.sjoin(points[["geometry"]], dataset.wards[["ward_name", "geometry"]], how="left")
     points["ward"] = ward.groupby(level=0)["ward_name"].first().fillna("").to_numpy()
     degrees = to_wgs84(points)
     points["lat"], points["lon"] = degrees.geometry.y.to_numpy(), degrees.geometry.x.to_numpy()
     return points
+
+
+def _nearest_road(candidates: pd.DataFrame, segments: RoadSegments) -> list[str]:
+    """The name of the key route nearest to each site: where it stands, for the people who
+    go there (``""`` for an unnamed road)."""
+    if len(candidates) == 0 or len(segments) == 0:
+        return [""] * len(candidates)
+    lines = shapely.linestrings(
+        np.stack([np.c_[segments.x0, segments.y0], np.c_[segments.x1, segments.y1]], axis=1)
+    )
+    sites = shapely.points(candidates[["x_m", "y_m"]].to_numpy(dtype=float))
+    _, nearest = shapely.STRtree(lines).query_nearest(sites, all_matches=False)
+    return segments.route_names[segments.route_code[nearest]].astype(str).tolist()
 
 
 def _m(value) -> float:

@@ -342,8 +342,8 @@ def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
 
 
 def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
-    """Each site's nearest known address: a registered camera's within ADDRESS_DISTANCE_M,
-    else the household's address it was supplied with, else empty."""
+    """Each site's nearest known address: the household's address it was supplied with, else a
+    registered camera's within ADDRESS_DISTANCE_M, else the key route it stands by."""
     with registry._db() as session:
         rows = session.execute(
             select(Camera.lat, Camera.lon, Camera.house_number, Camera.alley, Camera.street).where(
@@ -352,7 +352,7 @@ def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
         ).all()
     labels = [str(label or "") for label in sites["label"]]
     if not rows:
-        return labels
+        return _or_road(labels, sites)
     known = gpd.GeoDataFrame(
         {"address": [" ".join(p for p in (r[2], r[3], r[4]) if p) for r in rows]},
         geometry=gpd.points_from_xy([r[1] for r in rows], [r[0] for r in rows]),
@@ -365,7 +365,12 @@ def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
     for s, n in zip(site.tolist(), nearest.tolist(), strict=True):
         if not labels[s]:
             labels[s] = known["address"].iat[n]
-    return labels
+    return _or_road(labels, sites)
+
+
+def _or_road(labels: list[str], sites: gpd.GeoDataFrame) -> list[str]:
+    roads = sites["road"] if "road" in sites else [""] * len(labels)
+    return [label or str(road or "") for label, road in zip(labels, roads, strict=True)]
 
 
 def _check_link(session, actor: Actor, target: CampaignTarget, camera_id: int | None) -> None:

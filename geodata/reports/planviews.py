@@ -23,10 +23,12 @@ PLAIN_KEYS = ("plan.column.rank", "plan.column.camera_id")
 
 
 def proposals(result: Recommendation) -> pd.DataFrame:
-    """The recommended cameras as the map draws them (all ``proposed``), best first."""
+    """The recommended cameras as the map draws them (all ``proposed``), best first; a site's
+    address is its household's, else the key route it stands by."""
     sites = pd.DataFrame(result.sites.drop(columns="geometry"))
+    address = sites["label"].where(sites["label"].astype(bool), sites["road"])
     return sites.assign(
-        rank=range(1, len(sites) + 1), status="proposed", address=sites["label"]
+        rank=range(1, len(sites) + 1), status="proposed", address=address
     ).reset_index(drop=True)
 
 

@@ -34,6 +34,9 @@ def test_a_recommendation_becomes_a_campaign_of_proposed_targets(registry, advic
     assert table["rank"].tolist() == list(range(1, 13))
     assert table["gain_m"].sum() == pytest.approx(advice.placement.gain_m.sum())
     assert table["ward_name"].ne("").all()
+    # no registered camera nearby has an address (the demo's carry none): the key route's name
+    assert table["address"].tolist() == advice.sites["road"].tolist()
+    assert set(table["address"]) <= set(advice.dataset.key_routes)
     listed = camp.campaigns(registry, DISTRICT)
     assert listed.loc[0, "name"] == "Chiến dịch Cát Lái" and listed.loc[0, "targets"] == 12
     assert listed.loc[0, "planned_m"] == pytest.approx(advice.placement.covered_after_m, abs=1e-6)
