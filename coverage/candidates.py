@@ -253,6 +253,8 @@ def new_metres(routes: RouteCoverage, views: gpd.GeoDataFrame) -> np.ndarray:
     before = np.r_[0.0, np.cumsum(ends - starts)]
 
     def seen_up_to(position):
+        if starts.size == 0:  # nothing seen yet
+            return np.zeros_like(position)
         i = np.searchsorted(starts, position, side="right") - 1
         inside = np.minimum(position, ends[np.maximum(i, 0)]) - starts[np.maximum(i, 0)]
         return np.where(i >= 0, before[np.maximum(i, 0)] + inside, 0.0)

@@ -205,9 +205,9 @@ with appstate.page("plan.title") as (lang, actor):
         targets = campaigns.targets(registry, actor, int(campaign_id))
         chosen_campaign = listed[listed["id"] == campaign_id].iloc[0]
         # A ward user's figures are their wards' (the campaign's "before" is the district's).
-        figures = st.columns(3 if actor.role != "ward" else 2)
+        figures = st.columns(3 if actor.sees_all_wards else 2)
         length_m = summary.routes.length_m or 1.0
-        if actor.role != "ward":
+        if actor.sees_all_wards:
             figures[0].metric(
                 text("plan.metric.campaign_before", lang),
                 percent(chosen_campaign["covered_before_m"] / length_m, lang),

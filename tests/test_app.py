@@ -213,8 +213,9 @@ def test_ward_users_may_not_create_campaigns():
     assert any(text("plan.district_only", "vi") in i.value for i in app.info)
 
 
-def test_a_ward_users_overview_shows_their_wards_figures():
-    cat_lai = Actor("lan", "ward", frozenset({"27109"}))
+@pytest.mark.parametrize("role", ["ward", "viewer"])
+def test_a_ward_users_overview_shows_their_wards_figures(role):
+    cat_lai = Actor("lan", role, frozenset({"27109"}))
     app = run_page("app.py", actor=cat_lai)
     assert_clean(app)
     labels = {m.label: m.value for m in app.metric}

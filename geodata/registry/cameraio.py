@@ -218,10 +218,10 @@ def actor_summary(
     A ward user's figures are their wards' own
     (:meth:`~geodata.analysis.summary.CoverageSummary.within_wards`): their key routes as every
     camera sees them, the neighbours' cameras that see a boundary road included (so they are
-    their wards' rows of the district's figures), their hotspots, gaps and cameras. Others see
-    the whole area.
+    their wards' rows of the district's figures), their hotspots, gaps and cameras; so are a
+    viewer's who is given wards. Others see the whole area.
     """
-    if actor.role != "ward":
+    if actor.sees_all_wards:
         return summarise(dataset, gap_min_m=gap_min_m)
     every = with_registry_cameras(dataset, registry.cameras(SYSTEM_ACTOR))
     return summarise(every, gap_min_m=gap_min_m).within_wards(actor.wards)

@@ -172,7 +172,7 @@ def key_segments(layer_revision: int):
 
 
 def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
-    if actor.role == "ward":
+    if not actor.sees_all_wards:
         return USER_VIEWS.get(
             actor,
             revisions,
@@ -342,7 +342,7 @@ def current_map(
     second page view.
     """
     summary = current_summary(actor, gap_min_m)
-    if not wards and actor.role == "ward":
+    if not wards and not actor.sees_all_wards:
         known = summary.dataset.wards
         wards = tuple(known.loc[known["ward_code"].isin(sorted(actor.wards)), "ward_name"])
     return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)

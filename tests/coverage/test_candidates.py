@@ -7,6 +7,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coverage import placement
 from coverage.candidates import (
     BEARING_APART_DEG,
     KEPT_BEARINGS,
@@ -111,3 +112,14 @@ def test_candidate_views_use_the_best_bearings_when_the_coverage_is_known(crossr
 
     assert np.all(best_per_site(searched) >= best_per_site(plain) - 1e-9)
     assert best_per_site(searched).sum() > best_per_site(plain).sum()
+
+
+def test_a_wide_candidate_is_worth_what_it_sees_once():
+    """Issue 12: the two pieces of a 200° view are one camera in the placement pieces too."""
+    roads = make_roads([(-100, 0), (100, 0)])
+    routes = route_coverage(road_segments(roads), make_cameras())
+    wide = views_at([(0.0, 20.0)], [180.0], Template("wide", 200.0, 50.0))
+    candidates = wide.assign(site=0, x_m=0.0, y_m=20.0).drop(columns="geometry")
+    problem = placement.coverage_problem(routes, candidates)
+    assert problem.value([0], weighted=False) == pytest.approx(2 * np.sqrt(50**2 - 20**2))
+    assert new_metres(routes, wide)[0] == pytest.approx(2 * np.sqrt(50**2 - 20**2))
