@@ -1,12 +1,13 @@
 """Candidate cameras for placement: sites, and at each site a few bearings and camera templates.
 
-Sites come from three places: every ``step_m`` along the unseen stretches of key routes, set
-back to the roadside (:func:`roadside_sites`); every ``step_m`` around hotspot edges
+Sites come from three places: every ``step_m`` along the unseen stretches of key routes, set back to
+the roadside on both sides (:func:`roadside_sites`); every ``step_m`` around hotspot edges
 (:func:`hotspot_edge_sites`); and households that agreed to install, as supplied
-(:func:`supplied_sites`). :func:`candidate_views` gives each site its bearings (along the road
-both ways and across it, or the same for a hotspot edge) and templates; a 360° template needs one
-bearing only. Sites within :data:`EXISTING_CLEARANCE_M` of an existing active camera are dropped:
-existing cameras are never proposed again.
+(:func:`supplied_sites`). :func:`candidate_views` gives each site its bearings and templates: given
+the routes' coverage, the bearings that would newly see the most (:func:`best_bearings`); otherwise
+along the road both ways and across it. A 360° template needs one bearing only. Sites within
+:data:`EXISTING_CLEARANCE_M` of an existing active camera are dropped: existing cameras are never
+proposed again.
 
 All coordinates are metres in the segments' projected CRS; bearings are compass degrees.
 """
@@ -58,7 +59,7 @@ TEMPLATES = (Template("bullet", 80.0, 40.0), Template("dome", 360.0, 15.0))
 def roadside_sites(
     routes: RouteCoverage, *, step_m: float = STEP_M, setback_m: float = SETBACK_M
 ) -> pd.DataFrame:
-    """Sites every ``step_m`` along the unseen stretches, alternately either side of the road.
+    """Sites every ``step_m`` along the unseen stretches, on both sides of the road.
 
     Returns
     -------
