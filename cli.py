@@ -53,9 +53,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 from coverage.candidates import STEP_M
 from coverage.gaps import GAP_MIN_M
 from coverage.placement import SPACING_M
@@ -76,6 +73,7 @@ from geodata.registry.cameraio import (
     export_cameras,
     registry_dataset,
 )
+from geodata.registry.db import DATABASE_ERRORS, shown_url
 from geodata.registry.importer import import_cameras
 from geodata.registry.service import Registry
 from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
@@ -441,21 +439,14 @@ def _registry() -> Iterator[Registry]:
     url = settings.database_url()
     try:
         registry = Registry.open(url)
-    except SQLAlchemyError as error:
-        shown = _hidden_password(url)
+    except DATABASE_ERRORS as error:
+        shown = shown_url(url)
         logging.getLogger(__name__).info("cannot open %s: %s", shown, error)
         raise InputError("error.cli.database", url=shown) from None
     try:
         yield registry
     finally:
         registry.engine.dispose()
-
-
-def _hidden_password(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except SQLAlchemyError:
-        return repr(url)
 
 
 def _actor(registry: Registry, name: str | None) -> Actor:
@@ -476,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         message = error.render(_lang())
     except OSError as error:
         message = _os_message(error)
-    except SQLAlchemyError as error:  # a refusal of the database no check foresaw
+    except DATABASE_ERRORS as error:  # a refusal of the database no check foresaw
         logging.getLogger(__name__).info("registry database: %s", type(error).__name__)
         message = text("error.cli.database_failed", _lang())
     print(text("cli.error", _lang(), message=_one_line(message)), file=sys.stderr)

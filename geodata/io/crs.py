@@ -12,6 +12,7 @@ EPSG:9210 VN-2000 / TM-3 105-45, or a local TM given as proj string or WKT with 
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import geopandas as gpd
@@ -97,6 +98,13 @@ def require_crs(frame: gpd.GeoDataFrame, *, file: str, stated_crs=None) -> gpd.G
     _check_transformable(pyproj.CRS(frame.crs), file=file)
     _check_plausible(frame, file=file)
     return frame
+
+
+@functools.lru_cache(maxsize=8)
+def working_crs_of_bounds(bounds: tuple[float, float, float, float]) -> pyproj.CRS:
+    """The working CRS of data with these bounds (west, south, east, north in degrees); cached,
+    as PROJ's lookup takes a tenth of a second."""
+    return working_crs(gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs="EPSG:4326"))
 
 
 def working_crs(frame: gpd.GeoDataFrame) -> pyproj.CRS:

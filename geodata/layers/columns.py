@@ -52,7 +52,7 @@ class Problem:
 
     def message(self) -> Message:
         """The problem as its reader reads it."""
-        place = [part for part in (self.where, self.column and column_label(self.column)) if part]
+        place = [part for part in (self.where, self.column and _column_label(self.column)) if part]
         return Message(
             "layer.problem" if place else "layer.problem.file",
             place=Message("load.where", parts=place),
@@ -65,7 +65,7 @@ class Problem:
         return str(self.message())
 
 
-def column_label(name: str) -> Message:
+def _column_label(name: str) -> Message:
     return Message("layer.column", column=name)
 
 
@@ -151,7 +151,7 @@ def find_column(frame: pd.DataFrame, given: str | None, candidates: tuple[str, .
     return chosen
 
 
-def columns_found(frame: pd.DataFrame) -> Message:
+def _columns_found(frame: pd.DataFrame) -> Message:
     """ "only the columns …": the non-geometry column names of ``frame``, for a message."""
     geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
     names = [str(column) for column in frame.columns if column != geometry]
@@ -173,7 +173,7 @@ def missing_column(
     ``role`` names what the column holds (``layer.role.<role>`` in the catalogue).
     """
     what = Message(f"layer.role.{role}")
-    found = columns_found(frame)
+    found = _columns_found(frame)
     if given is not None:
         return Problem(
             "",
@@ -230,7 +230,7 @@ def column_text(
     return normalised
 
 
-def cell_number(value) -> float | None:
+def _cell_number(value) -> float | None:
     """A cell as a finite number, or None when it is not one; accepts a decimal comma."""
     if isinstance(value, bool):
         return None
@@ -262,7 +262,7 @@ def parsed_numbers(
     problems = []
     for position, (label, value) in enumerate(zip(labels, values, strict=True)):
         text = cell_text(value)
-        number = cell_number(value)
+        number = _cell_number(value)
         if not text:
             if required:
                 problems.append(Problem(label, column, expected, Message("layer.found.empty"), fix))

@@ -33,6 +33,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from geodata import settings
 from geodata.errors import StorageError
@@ -193,3 +194,16 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+DATABASE_ERRORS = (SQLAlchemyError,)
+"""What the database library raises when a database refuses or cannot be reached: the CLI
+says it in one line, and nothing outside the registry needs to know the library."""
+
+
+def shown_url(url: str | None) -> str:
+    """A database URL as it may be shown and logged: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, TypeError, ValueError):
+        return repr(url)

@@ -33,7 +33,6 @@ re-interpreted.
 
 from __future__ import annotations
 
-import functools
 import logging
 import tempfile
 from collections.abc import Callable
@@ -48,7 +47,7 @@ from pyproj import CRS
 
 from geodata.errors import ConflictError, InputError, PermissionDenied
 from geodata.i18n import Message, text
-from geodata.io.crs import to_working, working_crs
+from geodata.io.crs import to_working, working_crs_of_bounds
 from geodata.io.exports import write_csv, write_xlsx
 from geodata.layers.camerafields import (
     field_label,
@@ -354,7 +353,7 @@ class _Rows(CameraList):
         lon = np.array([clean.get("lon", np.nan) for clean in self.clean], dtype=float)
         codes = np.full(lat.size, None, dtype=object)
         if len(wards):
-            metric = _utm_crs(tuple(wards.total_bounds))
+            metric = working_crs_of_bounds(tuple(wards.total_bounds))
             points = _projected(lat, lon, metric, wards.total_bounds)
             self.x, self.y = shapely.get_x(points), shapely.get_y(points)
             codes = ward_codes_at(to_working(wards, metric), points)
@@ -483,13 +482,6 @@ class _Rows(CameraList):
 # ------------------------------------------------------------------------------------- places
 
 
-@functools.lru_cache(maxsize=8)
-def _utm_crs(bounds: tuple[float, float, float, float]) -> CRS:
-    """The working CRS of wards with these bounds (degrees); cached, as PROJ's lookup is slow."""
-    frame = gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs="EPSG:4326")
-    return working_crs(frame)
-
-
 def _projected(lat: np.ndarray, lon: np.ndarray, metric: CRS, bounds) -> np.ndarray:
     """Points in the working CRS (metres); None when invalid or far from the wards' ``bounds``.
 
@@ -515,7 +507,9 @@ def _index_points(index: pd.DataFrame, wards: gpd.GeoDataFrame) -> np.ndarray:
     if not len(wards) or not len(index):
         return np.full(len(index), None, dtype=object)
     lat, lon = index["lat"].to_numpy(float), index["lon"].to_numpy(float)
-    return _projected(lat, lon, _utm_crs(tuple(wards.total_bounds)), wards.total_bounds)
+    return _projected(
+        lat, lon, working_crs_of_bounds(tuple(wards.total_bounds)), wards.total_bounds
+    )
 
 
 # ------------------------------------------------------------------------------------- writing

@@ -7,14 +7,11 @@ or whose codes or names the registry cannot keep, is refused with every problem.
 
 from __future__ import annotations
 
-import functools
-
 import geopandas as gpd
 import numpy as np
-import shapely
 
 from geodata.i18n import Message
-from geodata.io.crs import to_working, working_crs
+from geodata.io.crs import to_working, working_crs_of_bounds
 from geodata.layers.camerafields import (
     text_problem,
 )
@@ -57,18 +54,12 @@ def _repeated(values: list[str]) -> dict[str, list[int]]:
     return {value: numbers for value, numbers in positions.items() if len(numbers) > 1}
 
 
-@functools.lru_cache(maxsize=8)
-def _working_crs(bounds: tuple[float, float, float, float]):
-    """The working CRS of wards with these bounds (degrees); cached: PROJ's lookup takes 0.15 s."""
-    return working_crs(gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs="EPSG:4326"))
-
-
 def wards_at(wards: gpd.GeoDataFrame, lats, lons) -> list[str | None]:
     """The code of the ward holding each point (None outside every ward), in metres."""
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
     if lats.size == 0 or len(wards) == 0:
         return [None] * lats.size
-    metric = _working_crs(tuple(wards.total_bounds))
+    metric = working_crs_of_bounds(tuple(wards.total_bounds))
     polygons = to_working(wards, metric)
     points = to_working(
         gpd.GeoDataFrame(geometry=gpd.points_from_xy(lons, lats), crs="EPSG:4326"), metric
