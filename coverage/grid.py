@@ -9,6 +9,8 @@ into square cells, joins the cells with a sort and a binary search, and reports 
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 
@@ -72,6 +74,27 @@ def intersecting_boxes(
         <= np.minimum(items[3][pair_item], query[3][pair_query])
     )
     return pair_query[meets], pair_item[meets]
+
+
+class StraightEdges:
+    """What road segments and building walls share: parallel arrays ``x0, y0, x1, y1`` of
+    straight edges (metres), their count and their boxes for :func:`intersecting_boxes`."""
+
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+
+    def __len__(self) -> int:
+        return self.x0.size
+
+    @cached_property
+    def boxes(self) -> np.ndarray:
+        """Bounding box of each edge, shape (n, 4): minx, miny, maxx, maxy."""
+        x0, y0, x1, y1 = self.x0, self.y0, self.x1, self.y1
+        return np.column_stack(
+            [np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1)]
+        )
 
 
 DENSE_CELLS_MAX = 1 << 22

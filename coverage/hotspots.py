@@ -8,15 +8,21 @@ import shapely
 
 from coverage.checks import check_cameras, metric_crs
 from coverage.fov import active_cameras, fov_polygons
+from coverage.occlusion import Walls, visible_polygons
 
 
 def hotspot_coverage(
-    hotspots: gpd.GeoDataFrame, cameras: gpd.GeoDataFrame, *, name_field: str = "hotspot_name"
+    hotspots: gpd.GeoDataFrame,
+    cameras: gpd.GeoDataFrame,
+    *,
+    walls: Walls | None = None,
+    name_field: str = "hotspot_name",
 ) -> gpd.GeoDataFrame:
     """Area, covered area and covered share of each hotspot, with what stays unseen.
 
     Fields of view are the polygons of :func:`coverage.fov.fov_polygons` (each with the exact
-    area of its sector); overlapping views are merged, never double counted.
+    area of its sector) less what buildings hide (:func:`coverage.occlusion.visible_polygons`);
+    overlapping views are merged, never double counted.
 
     Parameters
     ----------
@@ -25,6 +31,8 @@ def hotspot_coverage(
     cameras : GeoDataFrame
         Camera points in the same CRS (see :func:`coverage.routes.route_coverage`); only active
         cameras count.
+    walls : Walls, optional, keyword-only
+        Building walls that block views (:func:`coverage.occlusion.building_walls`).
     name_field : str, keyword-only
         The hotspots' name column.
 
@@ -37,7 +45,12 @@ def hotspot_coverage(
     metric_crs(hotspots=hotspots, cameras=cameras)
     check_cameras(cameras)
     areas = hotspots.geometry.to_numpy()
-    views = fov_polygons(active_cameras(cameras)).to_numpy()
+    active = active_cameras(cameras)
+    views = fov_polygons(active).to_numpy()
+    if walls is not None:
+        near = shapely.STRtree(areas).query(views, predicate="intersects")[0]
+        seeing = np.unique(near)
+        views = visible_polygons(active.iloc[seeing], views[seeing], walls)
     spot, view = shapely.STRtree(views).query(areas, predicate="intersects")
     clipped = shapely.intersection(views[view], areas[spot])
     seen = np.array(

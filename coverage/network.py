@@ -18,6 +18,7 @@ import shapely
 
 from coverage.checks import metric_crs
 from coverage.errors import InputError
+from coverage.grid import StraightEdges
 
 OUTSIDE_WARDS = ""
 """The ward name of road stretches outside every ward."""
@@ -32,7 +33,7 @@ boundary. A road a millimetre off is on the side it is on; a crossing moves by a
 
 
 @dataclass(frozen=True, eq=False)
-class RoadSegments:
+class RoadSegments(StraightEdges):
     """Straight road segments as parallel arrays (coordinates in metres in ``crs``).
 
     Attributes
@@ -60,25 +61,10 @@ class RoadSegments:
     ward_names: np.ndarray
     crs: pyproj.CRS
 
-    def __len__(self) -> int:
-        return self.x0.size
-
     @cached_property
     def length_m(self) -> np.ndarray:
         """Length of each segment in metres."""
         return np.hypot(self.x1 - self.x0, self.y1 - self.y0)
-
-    @cached_property
-    def boxes(self) -> np.ndarray:
-        """Bounding box of each segment, shape (n, 4): minx, miny, maxx, maxy."""
-        return np.column_stack(
-            [
-                np.minimum(self.x0, self.x1),
-                np.minimum(self.y0, self.y1),
-                np.maximum(self.x0, self.x1),
-                np.maximum(self.y0, self.y1),
-            ]
-        )
 
     def subset(self, keep: np.ndarray) -> RoadSegments:
         """The segments where ``keep`` (one boolean per segment) holds; names unchanged."""

@@ -24,10 +24,9 @@ import shapely
 from coverage.checks import check_cameras, metric_crs
 from coverage.fov import active_cameras, bearing_vectors
 from coverage.grid import intersecting_boxes
+from coverage.intervals import disc_interval, halfplane_interval, intervals_less
 from coverage.network import RoadSegments
-
-EDGE_TOLERANCE_M = 1e-9
-"""Points within this distance outside a sector's straight edge still count as seen."""
+from coverage.occlusion import Walls, mount_heights, unblocked
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,19 +121,9 @@ class RouteCoverage:
     def unseen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The complement of the seen intervals: (segment, from, to) fractions, disjoint."""
         n = len(self.segments)
-        seg, lo, hi = self.seen_segment, self.seen_from, self.seen_to
-        # Gaps lie before each seen interval (from the previous interval's end, or from 0) and
-        # after the last seen interval of each segment; unseen segments are gaps from 0 to 1.
-        first = np.r_[True, seg[1:] != seg[:-1]] if seg.size else np.zeros(0, bool)
-        last = np.r_[seg[1:] != seg[:-1], True] if seg.size else np.zeros(0, bool)
-        before_from = np.where(first, 0.0, np.r_[0.0, hi[:-1]])
-        untouched = np.setdiff1d(np.arange(n), seg)
-        gap_seg = np.concatenate([seg, seg[last], untouched])
-        gap_from = np.concatenate([before_from, hi[last], np.zeros(untouched.size)])
-        gap_to = np.concatenate([lo, np.ones(last.sum()), np.ones(untouched.size)])
-        keep = gap_to > gap_from
-        order = np.lexsort((gap_from[keep], gap_seg[keep]))
-        return gap_seg[keep][order], gap_from[keep][order], gap_to[keep][order]
+        return intervals_less(
+            np.zeros(n), np.ones(n), self.seen_segment, self.seen_from, self.seen_to
+        )
 
     def pieces(self, *, seen: bool) -> gpd.GeoDataFrame:
         """The seen (or unseen) stretches as two-point lines, with their route and ward."""
@@ -156,6 +145,7 @@ def route_coverage(
     segments: RoadSegments,
     cameras: gpd.GeoDataFrame,
     *,
+    walls: Walls | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> RouteCoverage:
     """Exactly what the active cameras see of every road segment.
@@ -167,7 +157,10 @@ def route_coverage(
     cameras : GeoDataFrame
         Points in the same CRS with ``bearing_deg`` (compass, degrees clockwise from north),
         ``fov_deg`` ((0, 360], 360 = all round), ``range_m`` (metres) and ``status``; only
-        ``"active"`` cameras count.
+        ``"active"`` cameras count; optional ``mount_height_m`` (metres, see
+        :mod:`coverage.occlusion`).
+    walls : Walls, optional, keyword-only
+        Building walls (:func:`coverage.occlusion.building_walls`) that block views.
     progress : callable, optional, keyword-only
         Called with the fraction done (0–1).
 
@@ -190,11 +183,12 @@ def route_coverage(
     >>> round(route_coverage(road_segments(roads), cams).total_covered_m, 6)
     20.0
     """
-    metric_crs(segments=segments.crs, cameras=cameras)
+    frames = {"segments": segments.crs, "cameras": cameras}
+    metric_crs(**frames) if walls is None else metric_crs(**frames, buildings=walls.crs)
     check_cameras(cameras)
     report = progress or (lambda fraction: None)
     active = active_cameras(cameras)
-    _, seg, lo, hi = seen_intervals(segments, active)
+    _, seg, lo, hi = seen_intervals(segments, active, walls=walls)
     report(0.6)
     covered_m, redundant_m, seen = _sweep(seg, lo, hi, segments.length_m)
     report(1.0)
@@ -202,14 +196,15 @@ def route_coverage(
 
 
 def seen_intervals(
-    segments: RoadSegments, cameras: gpd.GeoDataFrame
+    segments: RoadSegments, cameras: gpd.GeoDataFrame, *, walls: Walls | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every (camera, segment, t_from, t_to) interval one camera sees.
 
     ``camera`` is the row number in ``cameras`` (whatever its status: the caller chooses which
     cameras count); ``t_from < t_to`` are fractions of the segment. One camera's intervals on
     one segment are disjoint (a wide sector's two pieces are merged where they overlap), so
-    counting intervals over a stretch counts cameras.
+    counting intervals over a stretch counts cameras. With ``walls``, what buildings hide is
+    taken away (:func:`coverage.occlusion.unblocked`).
     """
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if len(cameras) == 0 or len(segments) == 0:
@@ -227,15 +222,15 @@ def seen_intervals(
     # Segment start relative to the camera (ax, ay) and direction (dx, dy): P(t) = C + A + t D.
     ax, ay = segments.x0[seg] - cx[cam], segments.y0[seg] - cy[cam]
     dx, dy = segments.x1[seg] - segments.x0[seg], segments.y1[seg] - segments.y0[seg]
-    disc_lo, disc_hi = _disc_interval(ax, ay, dx, dy, reach[cam])
+    disc_lo, disc_hi = disc_interval(ax, ay, dx, dy, reach[cam])
 
     # Left edge (bearing - fov/2): seen points are clockwise of it, cross(d1, P - C) <= 0.
     # Right edge (bearing + fov/2): seen points are anticlockwise of it, cross(d2, P - C) >= 0.
     # Up to 180° both must hold; beyond 180° either suffices; at 360° the disc is all.
     e1x, e1y = (v[cam] for v in bearing_vectors(bearing - fov / 2.0))
     e2x, e2y = (v[cam] for v in bearing_vectors(bearing + fov / 2.0))
-    left_lo, left_hi = _halfplane_interval(e1x * ay - e1y * ax, e1x * dy - e1y * dx)
-    right_lo, right_hi = _halfplane_interval(e2y * ax - e2x * ay, e2y * dx - e2x * dy)
+    left_lo, left_hi = halfplane_interval(e1x * ay - e1y * ax, e1x * dy - e1y * dx)
+    right_lo, right_hi = halfplane_interval(e2y * ax - e2x * ay, e2y * dx - e2x * dy)
 
     full = fov[cam] >= 360.0
     convex = fov[cam] <= 180.0
@@ -265,30 +260,10 @@ def seen_intervals(
     lo_all = np.concatenate([first_lo, second_lo])
     hi_all = np.concatenate([first_hi, second_hi])
     keep = hi_all > lo_all
-    return cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
-
-
-def _disc_interval(ax, ay, dx, dy, radius) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters t where |A + t D| <= radius (empty as lo > hi)."""
-    a = dx * dx + dy * dy
-    b = ax * dx + ay * dy
-    c = ax * ax + ay * ay - radius * radius
-    discriminant = b * b - a * c
-    root = np.sqrt(np.maximum(discriminant, 0.0))
-    hit = discriminant >= 0.0
-    lo = np.where(hit, (-b - root) / a, np.inf)
-    hi = np.where(hit, (-b + root) / a, -np.inf)
-    return lo, hi
-
-
-def _halfplane_interval(offset_m, slope_m) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters t where ``offset_m + t * slope_m <= EDGE_TOLERANCE_M`` (empty as lo > hi)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        bound = (EDGE_TOLERANCE_M - offset_m) / slope_m
-    flat_ok = offset_m <= EDGE_TOLERANCE_M
-    lo = np.where(slope_m < 0, bound, np.where((slope_m > 0) | flat_ok, -np.inf, np.inf))
-    hi = np.where(slope_m > 0, bound, np.where((slope_m < 0) | flat_ok, np.inf, -np.inf))
-    return lo, hi
+    seen = cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
+    if walls is None:
+        return seen
+    return unblocked(segments, walls, np.column_stack([cx, cy]), mount_heights(cameras), seen)
 
 
 def _sweep(seg, lo, hi, length_m):
