@@ -15,8 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
 from geodata.errors import InputError
 from geodata.i18n import Message
+from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 
 CAMERA_TYPES = ("bullet", "dome", "ptz", "other")
 STATUSES = ("active", "broken", "removed")
@@ -72,6 +75,7 @@ FIELDS = (
     Field("night_vision", "bool"),
     Field("night_range_m", "float", 0.0, MAX_RANGE_M),
     Field("resolution_mp", "float", 0.1, 100.0),
+    Field("horizontal_px", "int", 160, 20000),
     Field("recording", "bool"),
     Field("retention_days", "int", 0, 3650),
     Field("police_connected", "bool"),
@@ -136,6 +140,60 @@ TYPE_WORDS = {
     "khac": "other",
     "khác": "other",
 }
+
+
+SENSOR_ASPECT = 16 / 9
+"""The width-to-height ratio of a camera's image when only its megapixels are known."""
+
+
+def horizontal_px_from_mp(resolution_mp):
+    """The width in pixels of a 16:9 image of ``resolution_mp`` megapixels.
+
+    ``sqrt(resolution_mp · 10⁶ · 16/9)``, rounded to whole pixels; unknown (None or NaN) stays NaN.
+
+    Parameters
+    ----------
+    resolution_mp : float or array-like of float
+        Megapixels (> 0), one value per camera.
+
+    Returns
+    -------
+    float or numpy.ndarray of float
+        Pixels (whole numbers, as floats), NaN where unknown; an array for an array.
+
+    >>> horizontal_px_from_mp(2)
+    1886.0
+    >>> horizontal_px_from_mp([4, None, 8.3]).tolist()
+    [2667.0, nan, 3841.0]
+    """
+    width = np.rint(np.sqrt(np.asarray(resolution_mp, dtype=float) * 1e6 * SENSOR_ASPECT))
+    return float(width) if width.ndim == 0 else width
+
+
+SPEC_SOURCE_FIELDS = ("horizontal_px", "resolution_mp", "mount_height_m")
+"""The record fields :func:`camera_specs` works from."""
+
+
+def camera_specs(fields) -> dict[str, np.ndarray]:
+    """The image and mounting specs of cameras as the coverage engine reads them.
+
+    Parameters
+    ----------
+    fields : mapping or pandas.DataFrame
+        Each of :data:`SPEC_SOURCE_FIELDS` → its values, one per camera, as records hold them
+        (pixels, megapixels, metres above ground); None or NaN when unknown.
+
+    Returns
+    -------
+    dict
+        :data:`~geodata.layers.contract.CAMERA_SPEC_COLUMNS` → float array: ``horizontal_px``
+        as stated, else from ``resolution_mp`` (:func:`horizontal_px_from_mp`), else NaN;
+        ``mount_height_m`` as stated, else NaN.
+    """
+    stated = np.asarray(fields["horizontal_px"], dtype=float)
+    width = np.where(np.isnan(stated), horizontal_px_from_mp(fields["resolution_mp"]), stated)
+    height = np.asarray(fields["mount_height_m"], dtype=float)
+    return dict(zip(CAMERA_SPEC_COLUMNS, (width, height), strict=True))
 
 
 def nfc(value: str) -> str:

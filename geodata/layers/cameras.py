@@ -23,6 +23,7 @@ from geodata.errors import InputError, SchemaError
 from geodata.i18n import Message
 from geodata.io.crs import WGS84, parse_crs
 from geodata.io.files import is_table, read_table, read_vector, source_name
+from geodata.layers.camerafields import SPEC_SOURCE_FIELDS, camera_specs
 from geodata.layers.cameralist import CameraList, quoted
 from geodata.layers.columns import (
     Problem,
@@ -33,7 +34,7 @@ from geodata.layers.columns import (
     missing_column,
     raise_problems,
 )
-from geodata.layers.contract import CAMERA_COLUMNS
+from geodata.layers.contract import CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS
 from geodata.layers.geometry import contract_columns, declared_frame, flattened, projected_to
 from geodata.layers.loadreport import LoadReport
 
@@ -48,10 +49,13 @@ def load_cameras(
     clockwise from north, 0–360; 360 is north), ``Góc nhìn``/``fov_deg`` (1–360, 360 = all
     round), ``Tầm xa``/``range_m`` (1–500 m), and optionally ``Trạng thái``/``status``
     (``active`` when empty), ``Loại``/``camera_type`` (``other`` when empty) and ``Mã
-    camera``/``camera_id`` (``"row-7"``/``"feature-7"`` when empty; unique). Other columns are
-    not read (the report lists them). Latitude and longitude that look swapped are reported,
-    never swapped. ``ward_name`` is empty here: :func:`geodata.layers.dataset.load_dataset`
-    gives each camera the ward its point lies in, as the registry does.
+    camera``/``camera_id`` (``"row-7"``/``"feature-7"`` when empty; unique), ``Số điểm ảnh
+    ngang``/``horizontal_px`` (the image's width in pixels; from ``Độ phân giải``/
+    ``resolution_mp`` when not given) and ``Độ cao lắp đặt``/``mount_height_m`` (metres). Other
+    columns are not read (the report lists them). Latitude and longitude that look swapped are
+    reported, never swapped. ``ward_name`` is empty here:
+    :func:`geodata.layers.dataset.load_dataset` gives each camera the ward its point lies in, as
+    the registry does.
 
     Parameters
     ----------
@@ -71,8 +75,9 @@ def load_cameras(
     Returns
     -------
     geopandas.GeoDataFrame
-        The columns of :data:`geodata.layers.contract.CAMERA_COLUMNS` and Point ``geometry``
-        in the working CRS (metres).
+        The columns of :data:`geodata.layers.contract.CAMERA_COLUMNS` and
+        :data:`~geodata.layers.contract.CAMERA_SPEC_COLUMNS` (NaN where unknown), and Point
+        ``geometry`` in the working CRS (metres).
 
     Raises
     ------
@@ -92,7 +97,8 @@ def load_cameras(
     else:
         slim = _vector_cameras(read_vector(source), file=file, crs=crs, report=report)
     projected = projected_to(slim, working)  # estimated from every camera, aimed or not
-    return contract_columns(projected[~projected["unaimed"]], CAMERA_COLUMNS)
+    columns = (*CAMERA_COLUMNS, *CAMERA_SPEC_COLUMNS)
+    return contract_columns(projected[~projected["unaimed"]], columns)
 
 
 def _table_cameras(table: pd.DataFrame, *, file: str, crs, report: LoadReport) -> gpd.GeoDataFrame:
@@ -164,7 +170,7 @@ def _vector_cameras(
 
 
 def _attributes(cameras: CameraList, labels: list, *, report: LoadReport) -> pd.DataFrame:
-    """The contract columns of a camera list's rows, and ``unaimed``, indexed by row position.
+    """The contract and spec columns of a camera list's rows, and ``unaimed``, by row position.
 
     Refuses the list when it has no field-of-view or range column, when a row has a problem
     or a camera id is used twice; notes the cameras without a bearing whose view is narrower
@@ -210,6 +216,7 @@ def _attributes(cameras: CameraList, labels: list, *, report: LoadReport) -> pd.
             "fov_deg": [row["fov_deg"] for row in clean],
             "range_m": [row["range_m"] for row in clean],
             "ward_name": "",
+            **camera_specs({f: [row.get(f) for row in clean] for f in SPEC_SOURCE_FIELDS}),
         }
     ).astype({"bearing_deg": float, "fov_deg": float, "range_m": float})
     unaimed = attributes["bearing_deg"].isna() & (attributes["fov_deg"] < 360)

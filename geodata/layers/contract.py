@@ -1,6 +1,6 @@
 """The columns every layer has once loaded, whatever file it came from.
 
-All four frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
+All five frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
 City). Their columns are fixed, whatever file they came from:
 
 ============  ==================================================================================
@@ -12,7 +12,12 @@ hotspots      ``hotspot_name`` (str), ``hotspot_kind`` (str), ``weight`` (float,
               MultiPolygon
 cameras       ``camera_id`` (str), ``camera_type`` (str), ``status`` (``active``, ``broken`` or
               ``removed``), ``bearing_deg`` (compass, [0, 360)), ``fov_deg`` ((0, 360]),
-              ``range_m`` (> 0), ``ward_name`` (str as given, ``""`` when not given); Point
+              ``range_m`` (> 0), ``ward_name`` (str as given, ``""`` when not given); Point.
+              Optional (:data:`CAMERA_SPEC_COLUMNS`; camera files and the registry give them):
+              ``horizontal_px`` (float, the image's width in pixels; NaN when unknown) and
+              ``mount_height_m`` (float, metres above ground; NaN when unknown)
+buildings     ``height_m`` (float, metres above ground; NaN when unknown); Polygon or
+              MultiPolygon (footprints)
 ============  ==================================================================================
 """
 
@@ -28,4 +33,8 @@ CAMERA_COLUMNS = (
     "range_m",
     "ward_name",
 )
+CAMERA_SPEC_COLUMNS = ("horizontal_px", "mount_height_m")
+"""Optional camera columns: the image and mounting specs, NaN where unknown (not part of
+:data:`CAMERA_COLUMNS`; frames built from those alone simply lack them)."""
 CAMERA_STATUSES = ("active", "broken", "removed")
+BUILDING_COLUMNS = ("height_m",)

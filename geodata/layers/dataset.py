@@ -12,7 +12,7 @@ import geopandas as gpd
 import pyproj
 
 from geodata.layers.cameras import load_cameras
-from geodata.layers.contract import CAMERA_COLUMNS
+from geodata.layers.contract import CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS
 from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
 from geodata.layers.roads import load_roads
@@ -35,6 +35,9 @@ class Dataset:
         True for the built-in demo, whose geometry is approximate (every output says so).
     report : LoadReport
         Quirks found while loading.
+    buildings : geopandas.GeoDataFrame, optional
+        Building footprints that block views (``height_m``), in ``crs``; None when the area has
+        no buildings layer (views are then unobstructed).
     """
 
     name: str
@@ -45,6 +48,7 @@ class Dataset:
     key_routes: tuple[str, ...] = ()
     is_demo: bool = False
     report: LoadReport = field(default_factory=LoadReport)
+    buildings: gpd.GeoDataFrame | None = None
 
     @property
     def crs(self) -> pyproj.CRS:
@@ -106,7 +110,8 @@ def load_dataset(
         roads, name_field=route_name_field, crs=crs, working=working, report=report
     )
     if isinstance(cameras, gpd.GeoDataFrame):
-        camera_frame = to_working(cameras, working)[[*CAMERA_COLUMNS, "geometry"]]
+        specs = [column for column in CAMERA_SPEC_COLUMNS if column in cameras.columns]
+        camera_frame = to_working(cameras, working)[[*CAMERA_COLUMNS, *specs, "geometry"]]
         camera_frame = camera_frame.reset_index(drop=True)
     else:
         camera_frame = load_cameras(cameras, crs=crs, working=working, report=report)

@@ -104,6 +104,7 @@ class Camera(Base):
     night_vision: Mapped[bool | None] = mapped_column(Boolean)
     night_range_m: Mapped[float | None] = mapped_column(Float)
     resolution_mp: Mapped[float | None] = mapped_column(Float)
+    horizontal_px: Mapped[int | None] = mapped_column(Integer)
     recording: Mapped[bool | None] = mapped_column(Boolean)
     retention_days: Mapped[int | None] = mapped_column(Integer)
     police_connected: Mapped[bool | None] = mapped_column(Boolean)

@@ -23,6 +23,7 @@ from geodata.layers.camerafields import (
     ADDRESS_KEY_FIELDS,
     FIELDS,
     OWNER_KEY_FIELDS,
+    camera_specs,
     search_key,
 )
 from geodata.registry.models import Camera
@@ -73,7 +74,10 @@ def codes_unique():
 def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
     """A :meth:`Registry.cameras` table as EPSG:4326 points with the engine's columns.
 
-    Cameras whose direction is unknown (:func:`missing_bearing`) are left out.
+    The columns are :data:`~geodata.layers.contract.CAMERA_COLUMNS` and
+    :data:`~geodata.layers.contract.CAMERA_SPEC_COLUMNS` (:func:`camera_specs`: the stated
+    image width, else the one of ``resolution_mp``; NaN where unknown). Cameras whose direction
+    is unknown (:func:`missing_bearing`) are left out.
     """
     table = table[~missing_bearing(table)]
     return gpd.GeoDataFrame(
@@ -84,7 +88,8 @@ def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
             "bearing_deg": table["bearing_deg"].fillna(0.0).astype(float),
             "fov_deg": table["fov_deg"].astype(float),
             "range_m": table["range_m"].astype(float),
-            "ward_name": table["ward_name"].fillna("").astype(str),
+            "ward_name": table["ward_name"].astype(object).fillna("").astype(str),
+            **camera_specs(table),
         },
         geometry=gpd.points_from_xy(table["lon"], table["lat"]),
         crs="EPSG:4326",

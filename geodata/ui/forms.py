@@ -161,9 +161,12 @@ def camera_inputs(
         values["external_code"] = st.text_input(
             label("external_code"), key=key("external_code", "")
         )
-        height, days = st.columns(2)
+        height, pixels, days = st.columns(3)
         values["mount_height_m"] = height.number_input(
             label("mount_height_m"), 0.0, 100.0, step=0.5, key=key("mount_height_m", 3.0)
+        )
+        values["horizontal_px"] = pixels.number_input(
+            label("horizontal_px"), 160, 20000, value=None, step=1, key=key("horizontal_px")
         )
         values["retention_days"] = days.number_input(
             label("retention_days"), 0, 3650, key=key("retention_days", 30)

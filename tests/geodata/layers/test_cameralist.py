@@ -31,6 +31,20 @@ from geodata.layers.cameralist import HEADER_ALIASES, CameraList, map_headers
         (["Ngày lắp", "ngay lap dat", "installed"], "installed_on"),
         (["Ngày kiểm tra", "verified"], "verified_on"),
         (["Đồng ý chia sẻ", "dong y chia se", "consent"], "consent_share"),
+        (
+            [
+                "Số điểm ảnh ngang",
+                "so diem anh ngang",
+                "Độ phân giải ngang",
+                "Chiều rộng ảnh (px)",
+                "pixels",
+                "Image width",
+                "horizontal_px",
+            ],
+            "horizontal_px",
+        ),
+        (["Độ phân giải", "resolution", "MP"], "resolution_mp"),
+        (["Độ cao lắp đặt (m)", "Chiều cao", "độ cao", "mount height"], "mount_height_m"),
     ],
 )
 def test_headers_map_in_vietnamese_and_english_with_or_without_diacritics(headers, field):
@@ -58,11 +72,13 @@ def test_angle_alone_is_no_field_of_view():
 
 
 def test_a_header_a_shapefile_cut_to_ten_characters_maps_when_only_one_field_fits():
-    mapping, unknown = map_headers(["bearing_de", "camera_typ", "mount_heig", "consent_sh"])
+    headers = ["bearing_de", "camera_typ", "mount_heig", "horizontal", "consent_sh"]
+    mapping, unknown = map_headers(headers)
     assert mapping == {
         "bearing_de": "bearing_deg",
         "camera_typ": "camera_type",
         "mount_heig": "mount_height_m",
+        "horizontal": "horizontal_px",
     }
     assert unknown == ["consent_sh"]  # consent_share or consent_share_on
 
@@ -133,3 +149,16 @@ def test_the_attributes_of_a_vector_file_need_no_coordinates_and_keep_every_row(
 def test_headers_that_cannot_work_refuse_the_file(headers, match):
     with pytest.raises(InputError, match=match):
         CameraList(pd.DataFrame(columns=headers), file="phuong.csv")
+
+
+def test_the_image_width_is_a_whole_number_of_pixels_within_bounds():
+    table = vietnamese_list(*[("Q2-1", "10,78", "106,72", "90", "60", "40", "")] * 4)
+    table["Số điểm ảnh ngang"] = ["1920", "2560,0", "1920,5", "50"]
+    cameras = CameraList(table, file="phuong.csv")
+    assert [row.get("horizontal_px") for row in cameras.clean] == [1920, 2560, None, None]
+    assert [str(line) for line in cameras.row_problems()] == [
+        "row 4: Số điểm ảnh ngang (horizontal_px): expected a whole number, found 1920,5 → "
+        "correct the cell",
+        "row 5: Số điểm ảnh ngang (horizontal_px): expected a number from 160 to 20,000, "
+        "found 50 → correct the cell",
+    ]

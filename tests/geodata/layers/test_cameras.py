@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from shapely.geometry import Point
 
 from geodata.errors import FileCRSError, InputError, SchemaError
 from geodata.layers.cameras import load_cameras
-from geodata.layers.contract import CAMERA_COLUMNS
+from geodata.layers.contract import CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import load_dataset
 from geodata.layers.loadreport import LoadReport
 from tests.layer_files import (
@@ -31,6 +32,9 @@ from tests.layer_files import (
     write_without_crs,
 )
 
+LOADED_COLUMNS = (*CAMERA_COLUMNS, *CAMERA_SPEC_COLUMNS)
+"""A loaded cameras layer's columns: the contract's and the specs (NaN where unknown)."""
+
 
 def expected_camera_points(rows: list[tuple[float, float]], crs=4326) -> gpd.GeoSeries:
     """The working-CRS points of (lat, lon) pairs, projected directly."""
@@ -40,8 +44,9 @@ def expected_camera_points(rows: list[tuple[float, float]], crs=4326) -> gpd.Geo
 
 def test_load_cameras_reads_a_csv(tmp_path):
     cameras = load_cameras(csv_file(tmp_path, CAMERA_ROWS))
-    assert_contract(cameras, CAMERA_COLUMNS)
-    assert cameras.drop(columns="geometry").to_dict("records") == [
+    assert_contract(cameras, LOADED_COLUMNS)
+    assert cameras[list(CAMERA_SPEC_COLUMNS)].isna().all().all(), "no specs in the file"
+    assert cameras[list(CAMERA_COLUMNS)].to_dict("records") == [
         {
             "camera_id": "C1",
             "camera_type": "dome",
@@ -99,7 +104,7 @@ def test_load_cameras_reads_a_workbook_upload(tmp_path):
     table.to_excel(buffer, index=False)
     report = LoadReport()
     cameras = load_cameras(Upload("cameras.xlsx", buffer.getvalue()), report=report)
-    assert_contract(cameras, CAMERA_COLUMNS)
+    assert_contract(cameras, LOADED_COLUMNS)
     assert cameras.loc[0, ["camera_id", "bearing_deg", "ward_name"]].tolist() == ["7", 45.0, ""]
     assert report.lines() == [UNREAD_WARD.replace("cameras.csv", "cameras.xlsx")]
 
@@ -117,7 +122,7 @@ def test_load_cameras_reads_points_in_a_projected_crs(tmp_path):
         crs=3405,
     )
     cameras = load_cameras(write(frame, tmp_path, "gpkg", stem="cameras"))
-    assert_contract(cameras, CAMERA_COLUMNS)
+    assert_contract(cameras, LOADED_COLUMNS)
     assert list(cameras["camera_id"]) == ["C1", "C2"]
     assert same_shapes(cameras.geometry, points, tolerance_m=0.001)
 
@@ -347,3 +352,28 @@ def test_a_dataset_gives_each_camera_the_ward_its_point_lies_in(tmp_path):
     ]
     dataset = load_dataset(wards=wards, roads=roads, cameras=csv_file(tmp_path, rows))
     assert list(dataset.cameras["ward_name"]) == ["Thảo Điền", "An Phú", ""]
+
+
+def test_cameras_carry_their_image_width_stated_or_from_megapixels_and_mount_height(tmp_path):
+    header = "Mã camera,Vĩ độ,Kinh độ,Hướng,Góc nhìn,Tầm xa,Số điểm ảnh ngang,Độ phân giải,Độ cao"
+    rows = [
+        "C1,10.787,106.751,90,60,50,2560,4,3.5",  # stated: kept, whatever the megapixels say
+        "C2,10.788,106.751,90,60,50,,4,",  # 4 MP at 16:9: sqrt(4e6 × 16/9) = 2666.7 px
+        "C3,10.789,106.751,90,60,50,,,",
+    ]
+    cameras = load_cameras(csv_file(tmp_path, rows, header=header))
+    assert_contract(cameras, LOADED_COLUMNS)
+    np.testing.assert_array_equal(cameras["horizontal_px"], [2560.0, 2667.0, np.nan])
+    np.testing.assert_array_equal(cameras["mount_height_m"], [3.5, np.nan, np.nan])
+
+
+def test_a_dataset_keeps_the_specs_of_cameras_given_as_a_frame(tmp_path):
+    wards = write(WARDS, tmp_path, "geojson", stem="wards")
+    roads = write(ROADS, tmp_path, "geojson", stem="roads")
+    header = "lat,lon,bearing_deg,fov_deg,range_m,horizontal_px"
+    loaded = load_cameras(csv_file(tmp_path, ["10.79,106.745,90,60,50,1920"], header=header))
+    dataset = load_dataset(wards=wards, roads=roads, cameras=loaded.to_crs(4326))
+    assert dataset.cameras.loc[0, "horizontal_px"] == 1920.0
+    assert np.isnan(dataset.cameras.loc[0, "mount_height_m"])
+    without = load_dataset(wards=wards, roads=roads, cameras=loaded.drop(columns="horizontal_px"))
+    assert list(without.cameras.columns) == [*CAMERA_COLUMNS, "mount_height_m", "geometry"]

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import geopandas as gpd
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from geodata.errors import InputError, NotFound, PermissionDenied
 from geodata.io.exports import atomic_path
 from geodata.layers.camerafields import OWNER_FIELDS
+from geodata.layers.contract import CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS
+from geodata.layers.demo import build_demo
 from geodata.layers.loadreport import LoadReport
 from geodata.registry import cameraio
 from geodata.registry.access import Actor
@@ -50,6 +53,7 @@ def cameras(registry):
                 camera_type="bullet",
                 bearing_deg=44.6,
                 mount_height_m=3.5,
+                horizontal_px=1920,
                 installed_on=dt.date(2025, 3, 31),
                 house_number="12/3",
                 street="Trần Não",
@@ -66,6 +70,7 @@ def cameras(registry):
                 camera_type="dome",
                 fov_deg=360,
                 range_m=15,
+                resolution_mp=4,
                 owner_name="Trần Văn Bình",
                 owner_phone="0909 000 111",
             ),
@@ -103,6 +108,7 @@ def test_every_format_holds_the_cameras_without_owner_details(registry, cameras,
     first = table[table["external_code"] == "AK-1"].iloc[0]
     assert first["street"] == "Trần Não" and first["ward_name"] == "An Khánh"
     assert float(first["bearing_deg"]) == pytest.approx(44.6)
+    assert int(first["horizontal_px"]) == 1920
     if fmt in ("geojson", "gpkg"):
         assert table.crs.to_epsg() == 4326
         assert set(table.geom_type) == {"Point"}
@@ -463,3 +469,33 @@ def test_registry_actor_finds_users_without_a_password(registry):
     assert registry.actor("lan") == LAN
     with pytest.raises(NotFound, match="no registry user named 'ai'"):
         registry.actor("ai")
+
+
+# ------------------------------------------------------------------------------------------ reports
+
+
+def test_the_registry_dataset_carries_the_stated_or_derived_image_width_and_height(
+    registry, cameras, tmp_path
+):
+    demo = build_demo()
+    files = {
+        "wards": write_layer(demo.wards, tmp_path / "wards.gpkg"),
+        "roads": write_layer(demo.roads, tmp_path / "roads.gpkg"),
+    }
+    by_code = {str(record["id"]): code for code, record in cameras.items()}
+    for dataset in (
+        cameraio.registry_dataset(registry, DISTRICT, **files),
+        cameraio.with_registry_cameras(demo, registry.cameras(DISTRICT)),
+    ):
+        frame = dataset.cameras
+        assert list(frame.columns) == [*CAMERA_COLUMNS, *CAMERA_SPEC_COLUMNS, "geometry"]
+        specs = frame.set_index(frame["camera_id"].map(by_code))[list(CAMERA_SPEC_COLUMNS)]
+        np.testing.assert_array_equal(
+            specs.sort_index().to_numpy(),
+            [[1920.0, 3.5], [2667.0, np.nan], [np.nan, np.nan], [np.nan, np.nan]],
+        )  # AK-1 stated, AK-2 from 4 MP at 16:9, CL-1 and CL-2 unknown
+
+
+def write_layer(frame: gpd.GeoDataFrame, path):
+    frame.to_file(path)
+    return path

@@ -8,6 +8,7 @@ import pickle
 import re
 import unicodedata
 
+import numpy as np
 import openpyxl
 import pyproj
 import pytest
@@ -144,6 +145,24 @@ def test_xlsx_with_english_headers_without_diacritics_is_imported(registry, tmp_
     assert second["lat"] == pytest.approx(10.765) and second["range_m"] == 40.5
     assert second.get("bearing_deg") is None
     assert registry.count() == 2
+
+
+def test_an_image_width_column_is_imported_and_reaches_the_camera_frame(registry, tmp_path):
+    header = [*VI_HEADER, "Số điểm ảnh ngang", "Độ phân giải", "Độ cao lắp đặt (m)"]
+    rows = [
+        [*vi_row(1), "2560", "4", "3,5"],
+        [*vi_row(2, moved(IN_AN_KHANH, north_m=20)), "", "4", ""],
+        [*vi_row(3, moved(IN_AN_KHANH, north_m=40)), "", "", ""],
+    ]
+    result = import_cameras(registry, DISTRICT, write_csv(tmp_path / "phuong.csv", header, rows))
+    assert result.accepted == 3, reasons(result)
+    records = registry.cameras(DISTRICT).set_index("external_code")
+    assert records.loc["AK-1", "horizontal_px"] == 2560
+    assert records.loc[["AK-2", "AK-3"], "horizontal_px"].isna().all(), "kept as stated"
+    ids = [str(camera_id) for camera_id in result.camera_ids]
+    frame = registry.camera_frame(DISTRICT).set_index("camera_id").loc[ids]
+    np.testing.assert_array_equal(frame["horizontal_px"], [2560.0, 2667.0, np.nan])  # 4 MP, 16:9
+    np.testing.assert_array_equal(frame["mount_height_m"], [3.5, np.nan, np.nan])
 
 
 def test_an_upload_is_read_like_a_file(checking_registry):
@@ -575,7 +594,8 @@ IN_WARDS = st.sampled_from(
 REQUIRED = ["Vĩ độ", "Kinh độ", "Góc nhìn", "Tầm xa (m)"]
 OTHER_HEADERS = (
     "Hướng (độ)", "Chủ hộ", "Trạng thái", "Loại", "Mã camera", "SĐT", "Địa chỉ", "Số nhà",
-    "Đường", "Ghi chú", "Ngày lắp", "Đồng ý chia sẻ", "retention_days", "STT", "",
+    "Đường", "Ghi chú", "Ngày lắp", "Đồng ý chia sẻ", "retention_days", "Số điểm ảnh ngang",
+    "STT", "",
 )  # fmt: skip
 SECOND_NAMES = ("vi_do", "lat", "Kinh do", "LON", "fov", "range", "owner", "code")
 SAFE_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=12)
@@ -624,6 +644,7 @@ PLAUSIBLE = {  # header → what a ward writes there (coordinates: see camera_li
     "Ngày lắp": st.sampled_from(["31/03/2025", "2024-12-01", ""]),
     "Đồng ý chia sẻ": st.sampled_from(["có", "không", "x", ""]),
     "retention_days": st.integers(0, 3650).map(str),
+    "Số điểm ảnh ngang": st.sampled_from(["1920", "2560", "3840,0", "640", ""]),
     "SĐT": st.sampled_from(["0909 123 456", "+84 28 3824 1234", ""]),
 }
 

@@ -5,12 +5,17 @@ import json
 import threading
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
 
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
 from geodata.layers.demo import build_demo
 from geodata.registry.access import Actor
+from geodata.registry.db import MIGRATIONS_DIR, engine_for
 from geodata.registry.seeding import demo_camera_rows, ensure_seeded
 from geodata.registry.service import Registry
 from tests.registry_fixtures import DISTRICT
@@ -234,6 +239,57 @@ def test_reopening_migrates_idempotently_and_keeps_data(registry_url):
     assert again.count() == 2000
     assert not ensure_seeded(again, build_demo())
     again.engine.dispose()
+
+
+OLD_CAMERA = (
+    "INSERT INTO cameras (external_code, lat, lon, bearing_deg, fov_deg, range_m, camera_type,"
+    " mount_height_m, resolution_mp, status, address_key, owner_key, version, created_by,"
+    " created_at, updated_by, updated_at) VALUES (:code, 10.7812, 106.72, 45, 90, 30, 'bullet',"
+    " :height, :mp, 'active', '', '', 1, 'system', '2026-11-01 08:00:00', 'system',"
+    " '2026-11-01 08:00:00')"
+)
+
+
+def migrations(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def test_a_registry_of_the_previous_revision_gains_image_widths_and_keeps_its_cameras(
+    registry_url,
+):
+    engine = engine_for(registry_url)
+    with engine.begin() as connection:
+        command.upgrade(migrations(connection), "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            text(OLD_CAMERA),
+            [
+                {"code": "AK-1", "height": 3.5, "mp": 2.0},
+                {"code": "AK-2", "height": None, "mp": None},
+            ],
+        )
+    engine.dispose()
+    upgraded = Registry.open(registry_url)
+    records = upgraded.cameras(DISTRICT).set_index("external_code")
+    assert records.loc["AK-1", ["mount_height_m", "resolution_mp"]].tolist() == [3.5, 2.0]
+    assert records["horizontal_px"].isna().all(), "no width was stated"
+    frame = upgraded.camera_frame(DISTRICT).sort_values("camera_id")
+    np.testing.assert_array_equal(frame["horizontal_px"], [1886.0, np.nan])  # 2 MP at 16:9
+    np.testing.assert_array_equal(frame["mount_height_m"], [3.5, np.nan])
+    camera_id = int(records.loc["AK-1", "id"])
+    changed = upgraded.update(DISTRICT, camera_id, {"horizontal_px": "2560"}, expected_version=1)
+    assert upgraded.get(DISTRICT, camera_id)["horizontal_px"] == changed["horizontal_px"] == 2560
+    assert json.loads(upgraded.audit_entries(DISTRICT).iloc[0]["after"])["horizontal_px"] == 2560
+    with upgraded.engine.begin() as connection:
+        command.downgrade(migrations(connection), "0004")
+    columns = {column["name"] for column in inspect(upgraded.engine).get_columns("cameras")}
+    assert "horizontal_px" not in columns and "resolution_mp" in columns
+    with upgraded.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM cameras")).scalar() == 2
+    upgraded.engine.dispose()
 
 
 def test_seeded_cameras_match_the_demo():
