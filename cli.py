@@ -1,21 +1,22 @@
 """Command line for batch reports and the camera registry.
 
     python cli.py report --demo [--json OUT.json] [--gaps OUT.geojson]
-    python cli.py report --wards W --roads R [--cameras C] [--hotspots H]
+    python cli.py report --wards W --roads R [--cameras C] [--hotspots H] [--buildings B]
                          [--key-routes "Mai Chí Thọ,Đồng Văn Cống"] [--route-name-field F]
                          [--ward-name-field F] [--crs EPSG:XXXX] [--gap-min-m 50]
-                         [--json OUT.json] [--gaps OUT.geojson] [--as USER]
+                         [--json OUT.json] [--gaps OUT.geojson] [--tier TIER] [--as USER]
     python cli.py cameras import FILE [--dry-run] [--report REJECTED.csv] [--as USER]
     python cli.py cameras export --format csv|xlsx|geojson|gpkg|osm --out FILE
                                  [--with-owner --purpose TEXT] [--as USER]
     python cli.py recommend (--demo | --wards W --roads R [--cameras C]) [--hotspots H]
+                            [--buildings B] [--tier TIER]
                             [--key-routes ...] [--candidates FILE [--only-candidates]]
                             (--k K | --target-share S) [--spacing-m 30] [--step-m 25]
                             [--route-weight "NAME=W" ...] [--hotspot-weighting]
                             [--json OUT.json]
     python cli.py export --format png|pdf|html|xlsx --out FILE [--ward CODE ...]
                          [--size a4|a3|phone] [--campaign ID] [--lang vi|en] [--date YYYY-MM-DD]
-                         [--with-owner --purpose TEXT] [--as USER]
+                         [--with-owner --purpose TEXT] [--buildings B] [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
     python cli.py backup --out FILE [--as USER]
 
@@ -56,6 +57,7 @@ from pathlib import Path
 from coverage.candidates import STEP_M
 from coverage.gaps import GAP_MIN_M
 from coverage.placement import SPACING_M
+from coverage.tiers import TIER_NAMES
 from geodata import settings
 from geodata.analysis.recommend import read_households, recommend
 from geodata.analysis.summary import summarise
@@ -63,7 +65,7 @@ from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import LANGUAGES, Message, text
 from geodata.io.exports import write_geojson
 from geodata.layers.camerafields import ROLES
-from geodata.layers.dataset import load_dataset
+from geodata.layers.dataset import load_dataset, with_buildings_file
 from geodata.layers.demo import build_demo
 from geodata.maps.printmap import SIZES
 from geodata.registry.access import SYSTEM, Actor
@@ -77,7 +79,7 @@ from geodata.registry.db import DATABASE_ERRORS, shown_url
 from geodata.registry.importer import import_cameras
 from geodata.registry.service import Registry
 from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
-from geodata.reports.meetingexport import export_for_meeting
+from geodata.reports.meetingexport import area_dataset, export_for_meeting
 
 EXIT_BAD_INPUT = 2
 ADMINISTRATOR = Actor(SYSTEM, "district")
@@ -120,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_help("cameras"),
     )
     area.add_argument("--hotspots", type=Path, help=_help("hotspots"))
+    area.add_argument("--buildings", type=Path, help=_help("buildings"))
     area.add_argument("--key-routes", default="", help=_help("key_routes"))
     area.add_argument("--route-name-field", help=_help("route_name_field"))
     area.add_argument("--ward-name-field", help=_help("ward_name_field"))
@@ -133,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--gap-min-m", type=float, default=GAP_MIN_M, help=_help("gap_min_m"))
     report.add_argument("--json", type=Path, help=_help("report_json"))
     report.add_argument("--gaps", type=Path, help=_help("gaps"))
+    report.add_argument("--tier", choices=TIER_NAMES, help=_help("tier"))
     report.set_defaults(handler=run_report)
 
     advice = commands.add_parser(
@@ -167,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_help("hotspot_weighting"),
     )
+    advice.add_argument("--tier", choices=TIER_NAMES, help=_help("tier"))
     advice.add_argument("--json", type=Path, help=_help("recommend_json"))
     advice.set_defaults(handler=run_recommend)
 
@@ -206,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_help("with_owner_book"),
     )
     meeting.add_argument("--purpose", default="", help=_help("purpose"))
+    meeting.add_argument("--buildings", type=Path, help=_help("buildings"))
     meeting.set_defaults(handler=run_meeting_export)
 
     users = commands.add_parser("users", help=_help("users"))
@@ -240,18 +246,24 @@ def run_report(args: argparse.Namespace) -> int:
             actor = _actor(registry, args.acting_as)
             summary = actor_summary(registry, actor, dataset, gap_min_m=args.gap_min_m)
     routes = summary.routes
-    _emit(
-        summary.to_json(),
-        args.json,
-        Message(
-            "cli.report_done",
-            area=dataset.name,
-            km=routes.length_m / 1000,
-            share=routes.share,
+    headline = Message(
+        "cli.report_done",
+        area=dataset.name,
+        km=routes.length_m / 1000,
+        share=routes.share,
+        gaps=len(summary.gaps),
+        min_m=args.gap_min_m,
+    )
+    if args.tier:
+        summary = summary.with_gaps_at(args.tier)
+        headline = Message(
+            "cli.report_tier",
+            tier=Message(f"tier.{args.tier}"),
+            share=summary.at_tier(args.tier).routes.share,
             gaps=len(summary.gaps),
             min_m=args.gap_min_m,
-        ),
-    )
+        )
+    _emit(summary.to_json(), args.json, headline)
     if args.gaps:
         write_geojson(summary.gaps_wgs84().drop(columns=["lat", "lon"]), args.gaps)
     return 0
@@ -273,6 +285,7 @@ def run_recommend(args: argparse.Namespace) -> int:
         households=households,
         route_weights=_route_weights(args.route_weight),
         hotspot_weighting=args.hotspot_weighting,
+        tier=args.tier,
     )
     placed = result.placement
     _emit(
@@ -324,11 +337,14 @@ def _area(args: argparse.Namespace):
     """The dataset the area options name; cameras from the registry without ``--cameras``."""
     if args.demo:
         dataset = build_demo()
+        if args.buildings is not None:
+            dataset = with_buildings_file(dataset, args.buildings)
     else:
         files = {
             "wards": args.wards,
             "roads": args.roads,
             "hotspots": args.hotspots,
+            "buildings": args.buildings,
             "key_routes": tuple(n.strip() for n in args.key_routes.split(",") if n.strip()),
             "ward_name_field": args.ward_name_field,
             "route_name_field": args.route_name_field,
@@ -376,11 +392,16 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_meeting_export(args: argparse.Namespace) -> int:
-    """The ``export`` subcommand."""
+    """The ``export`` subcommand (the area's buildings replaced by ``--buildings``)."""
     with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        summary = None
+        if args.buildings is not None:
+            area = with_buildings_file(area_dataset(registry, actor), args.buildings)
+            summary = actor_summary(registry, actor, area)
         export_for_meeting(
             registry,
-            _actor(registry, args.acting_as),
+            actor,
             args.out,
             fmt=args.fmt,
             lang=args.lang,
@@ -390,6 +411,7 @@ def run_meeting_export(args: argparse.Namespace) -> int:
             campaign_id=args.campaign,
             with_owner=args.with_owner,
             purpose=args.purpose,
+            summary=summary,
         )
     print(f"{args.fmt} → {args.out}")
     return 0

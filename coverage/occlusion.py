@@ -10,6 +10,11 @@ segment is one interval; what a camera sees of a segment is its sector's interva
 union of its walls' shadows (:func:`unblocked`). Over an area, a wall's shadow is a polygon
 (:func:`visible_polygons`).
 
+Only the walls a camera faces need to be looked at: a sight line enters a footprint through a
+wall whose outer side the camera stands on (rings are oriented so that the building lies to the
+left of every wall), so the walls facing away from a camera are left out, except those of the
+building the camera stands on or in, whose far walls block its view into the building.
+
 Two rules decide which walls block which camera:
 
 - A camera within :data:`WALL_TOLERANCE_M` of a wall stands on it (a wall-mounted camera): that
@@ -27,6 +32,7 @@ Everything is vectorised over (camera, segment piece, wall) triples found with t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -69,6 +75,17 @@ class Walls(StraightEdges):
     footprints: np.ndarray
     crs: pyproj.CRS
 
+    @cached_property
+    def tree(self) -> shapely.STRtree:
+        """A spatial index of the footprints."""
+        return shapely.STRtree(self.footprints)
+
+    def own_buildings(self, points: np.ndarray) -> np.ndarray:
+        """Per point, as keys ``point * len(footprints) + building``: the buildings it stands
+        in, or on (within :data:`WALL_TOLERANCE_M` of a wall)."""
+        point, building = self.tree.query(points, predicate="dwithin", distance=WALL_TOLERANCE_M)
+        return point * self.footprints.size + building
+
 
 def building_walls(buildings: gpd.GeoDataFrame) -> Walls:
     """The walls of every footprint: each edge of each ring (outer and inner), once.
@@ -81,12 +98,13 @@ def building_walls(buildings: gpd.GeoDataFrame) -> Walls:
     """
     crs = metric_crs(buildings=buildings)
     footprints = buildings.geometry.to_numpy()
+    oriented = shapely.orient_polygons(footprints)  # the building to the left of every wall
     height = (
         buildings["height_m"].to_numpy(dtype=float)
         if "height_m" in buildings.columns
         else np.full(len(buildings), np.nan)
     )
-    parts, part_of = shapely.get_parts(footprints, return_index=True)
+    parts, part_of = shapely.get_parts(oriented, return_index=True)
     rings, ring_of = shapely.get_rings(parts, return_index=True)
     coords, vertex_of = shapely.get_coordinates(rings, return_index=True)
     follows = np.flatnonzero(vertex_of[1:] == vertex_of[:-1])
@@ -170,7 +188,7 @@ def unblocked(
     e0x, e0y = walls.x0[wall] - cx[piece], walls.y0[wall] - cy[piece]
     e1x, e1y = walls.x1[wall] - cx[piece], walls.y1[wall] - cy[piece]
     side = e0x * e1y - e0y * e1x  # > 0 when the camera sees the wall from E0 round to E1
-    blocks = _blocks(walls, wall, camera_height_m[own], e0x, e0y, e1x, e1y, side)
+    blocks = _blocks(walls, wall, own, camera_xy, camera_height_m[own], e0x, e0y, e1x, e1y, side)
     piece, wall, e0x, e0y, e1x, e1y = (v[blocks] for v in (piece, wall, e0x, e0y, e1x, e1y))
     sign = np.sign(side[blocks])
 
@@ -219,7 +237,12 @@ def visible_polygons(
     e0x, e0y = walls.x0[wall] - cx, walls.y0[wall] - cy
     e1x, e1y = walls.x1[wall] - cx, walls.y1[wall] - cy
     side = e0x * e1y - e0y * e1x
-    blocks = _blocks(walls, wall, mount_heights(cameras)[camera], e0x, e0y, e1x, e1y, side)
+    heights = mount_heights(cameras)[camera]
+    blocks = _blocks(walls, wall, camera, xy, heights, e0x, e0y, e1x, e1y, side)
+    lines = shapely.linestrings(
+        np.stack([np.c_[walls.x0[wall], walls.y0[wall]], np.c_[walls.x1[wall], walls.y1[wall]]], 1)
+    )
+    blocks[blocks] = shapely.intersects(sectors[camera[blocks]], lines[blocks])
     camera, cx, cy, e0x, e0y, e1x, e1y = (v[blocks] for v in (camera, cx, cy, e0x, e0y, e1x, e1y))
     if camera.size == 0:
         return sectors
@@ -265,11 +288,21 @@ def mount_heights(cameras) -> np.ndarray:
     return np.asarray(cameras["mount_height_m"], dtype=float)
 
 
-def _blocks(walls, wall, camera_height_m, e0x, e0y, e1x, e1y, side) -> np.ndarray:
-    """Which (camera, wall) pairs block: not seen edge-on, not the camera's own wall, and not
-    lower than the camera (when both heights are known). Wall ends are relative to the camera."""
+def _blocks(walls, wall, camera, camera_xy, camera_height_m, e0x, e0y, e1x, e1y, side):
+    """Which (camera, wall) pairs block: the camera faces the wall (or it is a wall of the
+    building the camera stands on or in), does not stand on it, does not see it edge-on, and is
+    not higher than it (when both heights are known). Wall ends are relative to the camera;
+    ``side`` is cross(E0, E1), negative when the camera stands on the wall's outer side."""
     wx, wy = e1x - e0x, e1y - e0y
     along = np.clip(-(e0x * wx + e0y * wy) / (wx * wx + wy * wy), 0.0, 1.0)
     distance_m = np.hypot(e0x + along * wx, e0y + along * wy)
     lower = walls.height_m[wall] < camera_height_m  # False when either is NaN
-    return (side != 0.0) & (distance_m > WALL_TOLERANCE_M) & ~lower
+    facing = side < 0.0
+    behind = np.flatnonzero(~facing)
+    if behind.size:
+        cameras = np.unique(camera[behind])
+        keys = walls.own_buildings(shapely.points(camera_xy[cameras]))
+        n = walls.footprints.size
+        keys = cameras[keys // n] * n + keys % n
+        facing[behind] = np.isin(camera[behind] * n + walls.building[wall[behind]], keys)
+    return facing & (side != 0.0) & (distance_m > WALL_TOLERANCE_M) & ~lower

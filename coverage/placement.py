@@ -14,8 +14,9 @@ problem:
 - :func:`exact` solves the integer programme with HiGHS (instances up to a few thousand
   candidates).
 
-Covered metres are exact (the same intervals as :func:`coverage.routes.route_coverage`), so the
-metres after placement equal what the engine reports for existing + recommended cameras.
+Covered metres are exact (the same intervals as :func:`coverage.routes.route_coverage`, with the
+same building walls and at the same detail tier), so the metres after placement equal what the
+engine reports for existing + recommended cameras.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ import heapq
 from dataclasses import dataclass
 from functools import cached_property
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
+from coverage.candidates import view_cameras
+from coverage.checks import metric_crs
 from coverage.errors import InputError
 from coverage.grid import intersecting_boxes
+from coverage.occlusion import Walls
 from coverage.routes import RouteCoverage, seen_intervals
+from coverage.tiers import Tier
 
 SPACING_M = 30.0
 """Default least distance between two recommended cameras, in metres."""
@@ -146,30 +149,41 @@ def coverage_problem(
     candidates: pd.DataFrame,
     *,
     segment_weight: np.ndarray | None = None,
+    walls: Walls | None = None,
+    tier: Tier | None = None,
 ) -> CoverageProblem:
     """The pieces each candidate would newly see, from the existing cameras' route coverage.
+
+    A candidate's pieces are exactly what :func:`coverage.routes.route_coverage` with ``walls``
+    gives that camera at ``tier``, less what the existing cameras see.
 
     Parameters
     ----------
     routes : RouteCoverage
-        The key routes' coverage by the existing cameras.
+        The key routes' coverage by the existing cameras, computed with the same ``walls`` and
+        at the same ``tier`` (``route_coverage(segments, at_tier(existing, tier), walls=walls)``).
     candidates : pandas.DataFrame
-        Candidate views with ``site``, ``x_m``, ``y_m``, ``bearing_deg``, ``fov_deg``,
-        ``range_m`` in the routes' CRS.
+        Candidate views (:func:`coverage.candidates.candidate_views`) with ``site``, ``x_m``,
+        ``y_m``, ``bearing_deg``, ``fov_deg``, ``range_m`` in the routes' CRS, and optionally
+        ``horizontal_px`` and ``mount_height_m``.
     segment_weight : ndarray, optional, keyword-only
         A weight per segment of ``routes.segments`` (default 1): a piece weighs its metres
         times its segment's weight.
+    walls : Walls, optional, keyword-only
+        Building walls in the routes' CRS (:func:`coverage.occlusion.building_walls`) that
+        block the candidates' views.
+    tier : Tier, optional, keyword-only
+        The detail tier: each candidate sees to its reach at that tier
+        (:func:`coverage.tiers.at_tier`).
     """
     segments = routes.segments
+    if walls is not None:
+        metric_crs(segments=segments.crs, buildings=walls.crs)
     weight = np.ones(len(segments)) if segment_weight is None else np.asarray(segment_weight)
     if weight.shape != (len(segments),) or not np.all(np.isfinite(weight) & (weight >= 0)):
         raise InputError("segment_weight needs one finite weight >= 0 per road segment")
-    views = gpd.GeoDataFrame(
-        candidates[["bearing_deg", "fov_deg", "range_m"]].reset_index(drop=True),
-        geometry=shapely.points(candidates[["x_m", "y_m"]].to_numpy(dtype=float)),
-        crs=segments.crs,
-    )
-    cam, seg, lo, hi = seen_intervals(segments, views)
+    views = view_cameras(candidates, segments.crs, tier=tier)
+    cam, seg, lo, hi = seen_intervals(segments, views, walls=walls)
     gap_seg, gap_lo, gap_hi = routes.unseen
     gap_from, gap_to = 2.0 * gap_seg + gap_lo, 2.0 * gap_seg + gap_hi
     view_from, view_to = 2.0 * seg + lo, 2.0 * seg + hi

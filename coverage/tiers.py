@@ -44,6 +44,7 @@ TIERS = (
     Tier("identification", 250.0),
 )
 """The four DORI tiers of IEC EN 62676-4, coarsest first."""
+TIER_NAMES = tuple(tier.name for tier in TIERS)
 
 DEFAULT_HORIZONTAL_PX = 1920
 """The image width assumed for a camera whose own is unknown (2 MP, 1920 × 1080)."""

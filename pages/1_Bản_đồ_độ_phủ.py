@@ -1,4 +1,5 @@
-"""Bản đồ độ phủ (coverage map): wards, cameras and cones, key routes, hotspots, gaps."""
+"""Bản đồ độ phủ (coverage map): wards, cameras and what they see, key routes, hotspots, gaps;
+at any detail or at one detail tier."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -15,8 +16,9 @@ with appstate.page("map.page_title") as (lang, actor):
         placeholder=text("ui.choose", lang),
         key="map_wards",
     )
+    tier = appstate.tier_switch(lang, key="map_tier")
     with appstate.loading(lang):
         appstate.no_key_route(appstate.current_dataset(actor), lang)
-        fmap = appstate.current_map(actor, lang, wards=tuple(chosen))
+        fmap = appstate.current_map(actor, lang, wards=tuple(chosen), tier=tier)
     st.caption(text("map.hint", lang))
     st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")

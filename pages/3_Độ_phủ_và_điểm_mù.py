@@ -1,4 +1,5 @@
-"""Độ phủ & điểm mù (coverage and gaps): per-route, per-ward and hotspot tables, the gap list."""
+"""Độ phủ & điểm mù (coverage and gaps): per-route, per-ward and hotspot tables, the gap list;
+at any detail or at one detail tier ("where can faces not be identified")."""
 
 import json
 
@@ -21,8 +22,14 @@ with appstate.page("coverage.page_title") as (lang, actor):
         format="%.0f",
         key="gap_min_m",
     )
+    tier = appstate.tier_switch(lang, key="coverage_tier")
     with appstate.loading(lang):
-        summary = appstate.current_summary(actor, float(gap_min_m))
+        everything = appstate.current_summary(actor, float(gap_min_m))
+        summary = everything.seen_at(tier)
+
+    st.subheader(text("table.tiers", lang))
+    st.dataframe(views.styled(views.tier_table(everything, lang), lang), hide_index=True)
+    st.caption(views.literal(views.assumed_note(everything, lang)))
 
     share = text("column.share_pct", lang)
     measured = (
@@ -58,7 +65,7 @@ with appstate.page("coverage.page_title") as (lang, actor):
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(gaps):
         st_folium(
-            appstate.current_map(actor, lang, float(gap_min_m), gap=rows[0]),
+            appstate.current_map(actor, lang, float(gap_min_m), gap=rows[0], tier=tier),
             returned_objects=[],
             use_container_width=True,
             height=480,
@@ -67,7 +74,7 @@ with appstate.page("coverage.page_title") as (lang, actor):
 
     st.download_button(
         text("coverage.download_json", lang),
-        data=json.dumps(summary.to_json(), ensure_ascii=False, indent=2),
+        data=json.dumps(everything.with_gaps_at(tier).to_json(), ensure_ascii=False, indent=2),
         file_name="coverage-report.json",
         mime="application/json",
         key="download_json",

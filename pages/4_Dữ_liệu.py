@@ -1,4 +1,4 @@
-"""Dữ liệu (data): replace ward boundaries, roads or hotspots; choose the key routes."""
+"""Dữ liệu (data): replace ward boundaries, roads, hotspots or buildings; choose the key routes."""
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.layers import layerstore
+from geodata.layers.buildings import load_buildings
 from geodata.layers.dataset import refuse_losing_key_routes
 from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
@@ -16,7 +17,12 @@ from geodata.maps.webmap import hotspot_drawing_map
 from geodata.reports import views
 from geodata.ui import appstate
 
-LOADERS = {"wards": load_wards, "roads": load_roads, "hotspots": load_hotspots}
+LOADERS = {
+    "wards": load_wards,
+    "roads": load_roads,
+    "hotspots": load_hotspots,
+    "buildings": load_buildings,
+}
 
 with appstate.page("data.title") as (lang, actor):
     st.title(text("data.title", lang))
@@ -35,6 +41,7 @@ with appstate.page("data.title") as (lang, actor):
                 wards=len(area.wards),
                 roads=len(area.roads),
                 hotspots=len(area.hotspots),
+                buildings=0 if area.buildings is None else len(area.buildings),
             )
         )
     )

@@ -56,6 +56,7 @@ with appstate.page("plan.title") as (lang, actor):
             )
             households = right.file_uploader(text("plan.households", lang), type=["csv", "xlsx"])
             weighting = right.checkbox(text("plan.hotspot_weighting", lang))
+            plan_tier = appstate.tier_switch(lang, key="plan_tier")
             with st.expander(text("plan.route_priority", lang)):
                 priorities = st.data_editor(
                     planviews.route_priorities(
@@ -82,7 +83,9 @@ with appstate.page("plan.title") as (lang, actor):
                     households=read_households(households, dataset.crs) if households else None,
                     route_weights=planviews.route_weights(priorities, lang),
                     hotspot_weighting=weighting,
-                    routes=summary.routes,
+                    tier=plan_tier,
+                    walls=summary.walls,
+                    routes=summary.seen_at(plan_tier).routes,
                     progress=lambda fraction: bar.progress(
                         fraction, text=text("plan.running", lang)
                     ),

@@ -89,7 +89,15 @@ def test_demo_report_has_the_documented_shape(tmp_path):
     assert done.returncode == 0, done.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["crs"] == "EPSG:32648"
-    assert set(report) == {"crs", "cameras", "routes", "hotspots", "gaps"}
+    assert set(report) == {
+        "crs",
+        "cameras",
+        "routes",
+        "hotspots",
+        "assumed_specs",
+        "gaps_tier",
+        "gaps",
+    }
     assert report["cameras"]["total"] == 2000
     routes = report["routes"]
     assert {r["name"] for r in routes["by_route"]} == set(KEY_ROUTES)

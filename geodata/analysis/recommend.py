@@ -5,6 +5,12 @@ along the unseen key-route stretches and hotspot edges, and/or households from a
 :func:`read_households`), picks K of them with the lazy greedy of :mod:`coverage.placement`, and
 certifies the picks with the linear-relaxation bound. :meth:`Recommendation.to_json` is the CLI's
 ``recommend`` output.
+
+Buildings block views: the existing cameras' coverage, the candidates' sites (moved out of
+footprints onto façades) and what each candidate would see all take the dataset's building walls
+into account. With a detail tier (:mod:`coverage.tiers`), coverage means coverage at that tier
+(e.g. recognition: where faces could be recognised), and the picks close the gaps at that level of
+detail.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ import shapely
 from coverage import candidates as cand
 from coverage import placement
 from coverage.network import RoadSegments
+from coverage.occlusion import Walls
 from coverage.routes import RouteCoverage, route_coverage
-from geodata.analysis.summary import key_route_segments
+from coverage.tiers import Tier, at_tier, tier_named
+from geodata.analysis.summary import dataset_walls, key_route_segments
 from geodata.errors import InputError
 from geodata.i18n import Message
 from geodata.io.crs import to_wgs84, to_working
@@ -59,8 +67,13 @@ class Recommendation:
         The key-route segments the figures refer to.
     sites : geopandas.GeoDataFrame
         One row per pick in the working CRS: ``lat``, ``lon``, ``bearing_deg``, ``fov_deg``,
-        ``range_m``, ``template``, ``gain_m``, ``ward``, ``label`` (a supplied household's
-        address) and ``source`` (``route``, ``hotspot`` or ``supplied``).
+        ``range_m`` (the template's own, whatever the tier), ``horizontal_px``,
+        ``mount_height_m``, ``template``, ``gain_m``, ``ward``, ``label`` (a supplied
+        household's address) and ``source`` (``route``, ``hotspot`` or ``supplied``).
+    tier : coverage.tiers.Tier or None
+        The detail tier the figures are at (None: what the cameras see at all).
+    walls : coverage.occlusion.Walls or None
+        The building walls that blocked views (None: views were unobstructed).
     """
 
     dataset: Dataset
@@ -71,6 +84,8 @@ class Recommendation:
     weighted: bool
     segments: RoadSegments
     sites: gpd.GeoDataFrame
+    tier: Tier | None = None
+    walls: Walls | None = None
 
     @property
     def gap(self) -> float:
@@ -87,6 +102,7 @@ class Recommendation:
         curve = self.placement.curve()
         return {
             "area": self.dataset.name,
+            "tier": self.tier.name if self.tier is not None else None,
             "covered_before_m": _m(self.placement.covered_before_m),
             "covered_after_m": _m(self.placement.covered_after_m),
             "upper_bound_m": _m(self.placement.covered_before_m + self.bound_m),
@@ -133,6 +149,8 @@ def recommend(
     households: gpd.GeoDataFrame | None = None,
     route_weights: dict[str, float] | None = None,
     hotspot_weighting: bool = False,
+    tier: str | None = None,
+    walls: Walls | None = None,
     segments: RoadSegments | None = None,
     routes: RouteCoverage | None = None,
     progress: Callable[[float], None] | None = None,
@@ -159,12 +177,25 @@ def recommend(
         Route name → priority (default 1).
     hotspot_weighting : bool, keyword-only
         Weigh key-route metres inside a hotspot by the hotspot's weight.
+    tier : str, optional, keyword-only
+        Plan for the detail tier of this name (:data:`coverage.tiers.TIER_NAMES`): the existing
+        cameras' coverage and what every candidate would see are cut to each camera's reach at
+        the tier
+        (:func:`coverage.tiers.at_tier`), so the picks close the gaps at that level of detail.
+        None: coverage at all.
+    walls : coverage.occlusion.Walls, optional, keyword-only
+        Building walls that block views, in the working CRS; by default those of
+        ``dataset.buildings`` (:func:`~geodata.analysis.summary.dataset_walls`) when the dataset has
+        buildings (the app passes its cached ones).
     segments : RoadSegments, optional, keyword-only
         Precomputed key-route segments (the app caches them).
     routes : RouteCoverage, optional, keyword-only
         What the existing cameras see of the key routes, already computed (the app's summary);
         a ward's own routes (:meth:`~geodata.analysis.summary.CoverageSummary.within_wards`)
-        keep the recommendation to that ward. Its segments replace ``segments``.
+        keep the recommendation to that ward. Its segments replace ``segments``. It must be
+        computed with the same walls and at the same tier as this recommendation:
+        ``route_coverage(segments, at_tier(dataset.cameras, tier), walls=walls)``; otherwise
+        the figures before and after do not add up.
     progress : callable, optional, keyword-only
         Called with the fraction done (0–1).
     """
@@ -180,25 +211,33 @@ def recommend(
     segments = segments if segments is not None else key_route_segments(dataset)
     if not len(segments):
         raise InputError("coverage.no_key_routes")
-    routes = routes if routes is not None else route_coverage(segments, dataset.cameras)
+    if walls is None:
+        walls = dataset_walls(dataset)
+    tier = tier_named(tier) if tier is not None else None
+    if routes is None:
+        routes = route_coverage(segments, at_tier(dataset.cameras, tier), walls=walls)
     report(0.2)
     sites = []
     if generated:
         sites += [
-            cand.roadside_sites(routes, step_m=step_m),
-            cand.hotspot_edge_sites(dataset.hotspots, step_m=step_m),
+            cand.roadside_sites(routes, step_m=step_m, walls=walls),
+            cand.hotspot_edge_sites(dataset.hotspots, step_m=step_m, walls=walls),
         ]
     if households is not None and len(households):
-        sites.append(cand.supplied_sites(households, segments, label_field="label"))
+        sites.append(cand.supplied_sites(households, segments, label_field="label", walls=walls))
     views = cand.candidate_views(
         pd.concat(sites, ignore_index=True) if sites else pd.DataFrame(columns=cand.SITE_COLUMNS),
         templates,
         existing=dataset.cameras,
         routes=routes,
+        walls=walls,
+        tier=tier,
     )
     report(0.4)
     weight = segment_weights(dataset, segments, route_weights, hotspot_weighting)
-    problem = placement.coverage_problem(routes, views, segment_weight=weight)
+    problem = placement.coverage_problem(
+        routes, views, segment_weight=weight, walls=walls, tier=tier
+    )
     report(0.6)
     picks = placement.greedy(
         problem, k or MAX_PICKS, spacing_m=spacing_m, target_share=target_share
@@ -213,7 +252,9 @@ def recommend(
         bound_m = placement.upper_bound(metres, count, spacing_m=spacing_m)
     report(1.0)
     sites = _picked_sites(dataset, problem, picks, segments)
-    return Recommendation(dataset, problem, picks, bound, bound_m, weighted, segments, sites)
+    return Recommendation(
+        dataset, problem, picks, bound, bound_m, weighted, segments, sites, tier, walls
+    )
 
 
 def segment_weights(
@@ -311,8 +352,9 @@ def read_households(source, crs) -> gpd.GeoDataFrame:
 def _picked_sites(dataset, problem, picks, segments) -> gpd.GeoDataFrame:
     """The picked candidates as points with degrees, gains and wards."""
     chosen = problem.candidates.iloc[picks.picks].reset_index(drop=True)
+    view = ["bearing_deg", "fov_deg", "range_m", *cand.SPEC_COLUMNS, "template", "label", "source"]
     points = gpd.GeoDataFrame(
-        chosen[["bearing_deg", "fov_deg", "range_m", "template", "label", "source"]],
+        chosen[view],
         geometry=shapely.points(chosen[["x_m", "y_m"]].to_numpy(dtype=float)),
         crs=dataset.crs,
     )

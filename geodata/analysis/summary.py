@@ -7,18 +7,56 @@ longitude here, and nowhere in the engine.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from coverage.fov import active_cameras, fov_polygons
 from coverage.gaps import GAP_MIN_M, coverage_gaps
 from coverage.hotspots import hotspot_coverage
 from coverage.network import RoadSegments, road_segments
+from coverage.occlusion import Walls, building_walls, visible_polygons
 from coverage.routes import RouteCoverage, route_coverage
+from coverage.tiers import (
+    DEFAULT_HORIZONTAL_PX,
+    TIERS,
+    Tier,
+    assumed_specs,
+    at_tier,
+    tier_named,
+)
 from geodata.io.crs import to_wgs84
 from geodata.layers.dataset import Dataset
+
+
+@dataclass(frozen=True, eq=False)
+class TierCoverage:
+    """What the cameras see at one detail tier (:mod:`coverage.tiers`).
+
+    ``known_m`` holds, per key-route segment, the metres seen at this tier by cameras whose
+    image width is known: the rest of ``routes.covered_m`` rests on assumed specs.
+    """
+
+    tier: Tier
+    routes: RouteCoverage
+    hotspots: gpd.GeoDataFrame
+    known_m: np.ndarray
+
+    @property
+    def assumed_m(self) -> float:
+        """Metres seen at this tier only thanks to cameras whose image width is assumed."""
+        return float(self.routes.total_covered_m - self.known_m.sum())
+
+    def within(self, keep: np.ndarray, spots: np.ndarray) -> TierCoverage:
+        """The figures of the segments where ``keep`` holds and the hotspots where ``spots``."""
+        return TierCoverage(
+            self.tier,
+            self.routes.subset(keep),
+            self.hotspots[spots].reset_index(drop=True),
+            self.known_m[keep],
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +71,56 @@ class CoverageSummary:
     seeing: gpd.GeoDataFrame | None = None
     """Every camera whose view counts, when more than the dataset's own (a ward's figures
     count the neighbours' cameras that see its roads, without showing them)."""
+    tiers: tuple[TierCoverage, ...] = ()
+    """The figures at each detail tier, coarsest first (:data:`coverage.tiers.TIERS`)."""
+    gaps_tier: str | None = None
+    """The tier the gaps are at (None: where no camera sees at all)."""
+    tier: str | None = None
+    """The tier ``routes`` and ``hotspots`` are at (:meth:`seen_at`; None: at any detail)."""
+    walls: Walls | None = None
+    """The walls of the buildings that blocked the views (None: none did)."""
+    _views: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def visible_views(self) -> np.ndarray:
+        """What each of the dataset's cameras sees, whatever its status: its sector (at the
+        reach of :attr:`tier`, or at its range) less what buildings hide, as polygons in the
+        working CRS (:func:`coverage.occlusion.visible_polygons`)."""
+        tier = self.tier
+        if tier not in self._views:
+            cameras = at_tier(self.dataset.cameras, tier_named(tier) if tier else None)
+            sectors = fov_polygons(cameras).to_numpy()
+            self._views[tier] = visible_polygons(cameras, sectors, self.walls)
+        return self._views[tier]
+
+    def at_tier(self, name: str | None) -> TierCoverage | None:
+        """The figures at the tier called ``name`` (None for None: what the cameras see at all)."""
+        if name is None:
+            return None
+        for tier in self.tiers:
+            if tier.tier.name == name:
+                return tier
+        raise KeyError(f"no figures at the tier {name!r}")
+
+    def with_gaps_at(self, name: str | None) -> CoverageSummary:
+        """These figures with the gaps at the tier called ``name`` (see :meth:`gaps_at`)."""
+        return replace(self, gaps=self.gaps_at(name), gaps_tier=name)
+
+    def seen_at(self, name: str | None) -> CoverageSummary:
+        """The figures at the tier called ``name`` as the routes, hotspots and gaps (what
+        tables and maps show when a tier is chosen); these figures for None."""
+        tier = self.at_tier(name)
+        if tier is None:
+            return self
+        return replace(
+            self.with_gaps_at(name), routes=tier.routes, hotspots=tier.hotspots, tier=name
+        )
+
+    def gaps_at(self, name: str | None) -> gpd.GeoDataFrame:
+        """The gaps at the tier called ``name`` (where that detail is not had), or the gaps."""
+        tier = self.at_tier(name)
+        if tier is None:
+            return self.gaps
+        return coverage_gaps(tier.routes, wards=self.dataset.wards, min_length_m=self.gap_min_m)
 
     def seeing_dataset(self) -> Dataset:
         """The dataset with every camera whose view counts: for what-if figures."""
@@ -53,7 +141,8 @@ class CoverageSummary:
         rows = np.flatnonzero(chosen)
         cameras = self.dataset.cameras
         own = cameras[cameras["ward_name"].isin(wards["ward_name"][chosen])]
-        routes = self.routes.subset(np.isin(self.routes.segments.ward_code, rows))
+        keep = np.isin(self.routes.segments.ward_code, rows)
+        routes = self.routes.subset(keep)
         area = shapely.union_all(wards.geometry.to_numpy()[rows])
         spots = self.dataset.hotspots.geometry.to_numpy()
         inside = shapely.area(shapely.intersection(spots, area)) > 0
@@ -68,6 +157,8 @@ class CoverageSummary:
             coverage_gaps(routes, wards=wards, min_length_m=self.gap_min_m),
             self.gap_min_m,
             seeing=self.seeing_dataset().cameras,
+            tiers=tuple(tier.within(keep, inside) for tier in self.tiers),
+            walls=self.walls,
         )
 
     def gaps_wgs84(self) -> gpd.GeoDataFrame:
@@ -98,8 +189,12 @@ class CoverageSummary:
                 "covered_m": _metres(routes.total_covered_m),
                 "share": _share(routes.share),
                 "redundant_m": _metres(routes.total_redundant_m),
-                "by_route": _rows(routes.by_route(), "route", "name"),
-                "by_ward": _rows(routes.by_ward(), "ward", "ward"),
+                "tiers": [
+                    _tier_entry(tier, tier.routes.total_covered_m, tier.routes.share)
+                    for tier in self.tiers
+                ],
+                "by_route": self._rows(RouteCoverage.by_route, "route", "name"),
+                "by_ward": self._rows(RouteCoverage.by_ward, "ward", "ward"),
             },
             "hotspots": [
                 {
@@ -107,9 +202,27 @@ class CoverageSummary:
                     "area_m2": _metres(row.area_m2),
                     "covered_m2": _metres(row.covered_m2),
                     "share": _share(row.share),
+                    "tiers": [
+                        _tier_entry(
+                            tier,
+                            tier.hotspots["covered_m2"].iloc[i],
+                            tier.hotspots["share"].iloc[i],
+                            key="covered_m2",
+                        )
+                        for tier in self.tiers
+                    ],
                 }
-                for row in self.hotspots.itertuples()
+                for i, row in enumerate(self.hotspots.itertuples())
             ],
+            "assumed_specs": {
+                "cameras": int(assumed_specs(active_cameras(cameras)).sum()),
+                "horizontal_px": DEFAULT_HORIZONTAL_PX,
+                "tiers": [
+                    {"tier": tier.tier.name, "covered_m": _metres(tier.assumed_m)}
+                    for tier in self.tiers
+                ],
+            },
+            "gaps_tier": self.gaps_tier,
             "gaps": [
                 {
                     "route": row.route,
@@ -122,6 +235,33 @@ class CoverageSummary:
             ],
         }
 
+    def _rows(self, table_of, key: str, label: str) -> list[dict]:
+        """One entry per route (or ward): its figures, and its figures at every tier."""
+        rows = table_of(self.routes).to_dict("records")
+        at_tiers = [
+            (tier, table_of(tier.routes).set_index(key).to_dict("index")) for tier in self.tiers
+        ]
+        return [
+            {
+                label: row[key],
+                "length_m": _metres(row["length_m"]),
+                "covered_m": _metres(row["covered_m"]),
+                "share": _share(row["share"]),
+                "tiers": [
+                    _tier_entry(tier, table[row[key]]["covered_m"], table[row[key]]["share"])
+                    for tier, table in at_tiers
+                ],
+            }
+            for row in rows
+        ]
+
+
+def dataset_walls(dataset: Dataset) -> Walls | None:
+    """The walls of the dataset's buildings (None when it has no buildings layer)."""
+    if dataset.buildings is None or len(dataset.buildings) == 0:
+        return None
+    return building_walls(dataset.buildings)
+
 
 def key_route_segments(dataset: Dataset) -> RoadSegments:
     """The key routes of ``dataset`` as straight segments split at its ward boundaries."""
@@ -133,9 +273,11 @@ def summarise(
     *,
     gap_min_m: float = GAP_MIN_M,
     segments: RoadSegments | None = None,
+    walls: Walls | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> CoverageSummary:
-    """Compute key-route coverage, hotspot coverage and gaps of ``dataset``.
+    """Compute key-route coverage, hotspot coverage and gaps of ``dataset``, at all and at each
+    detail tier, with its buildings blocking views.
 
     Parameters
     ----------
@@ -145,19 +287,38 @@ def summarise(
         Shortest unseen stretch reported as a gap, in metres.
     segments : RoadSegments, optional, keyword-only
         Precomputed :func:`key_route_segments` (the app caches them).
+    walls : Walls, optional, keyword-only
+        Precomputed :func:`dataset_walls` (the app caches them); by default built from the
+        dataset's buildings.
     progress : callable, optional, keyword-only
         Called with the fraction done (0–1).
     """
     report = progress or (lambda fraction: None)
     segments = segments if segments is not None else key_route_segments(dataset)
+    walls = walls if walls is not None else dataset_walls(dataset)
+    cameras = dataset.cameras
     report(0.2)
-    routes = route_coverage(segments, dataset.cameras)
-    report(0.6)
-    hotspots = hotspot_coverage(dataset.hotspots, dataset.cameras)
-    report(0.8)
+    routes = route_coverage(segments, cameras, walls=walls)
+    hotspots = hotspot_coverage(dataset.hotspots, cameras, walls=walls)
+    report(0.4)
+    known = cameras[~assumed_specs(cameras)]
+    tiers = []
+    for number, tier in enumerate(TIERS):
+        seen = at_tier(cameras, tier)
+        tiers.append(
+            TierCoverage(
+                tier,
+                route_coverage(segments, seen, walls=walls),
+                hotspot_coverage(dataset.hotspots, seen, walls=walls),
+                route_coverage(segments, at_tier(known, tier), walls=walls).covered_m,
+            )
+        )
+        report(0.4 + 0.5 * (number + 1) / len(TIERS))
     gaps = coverage_gaps(routes, wards=dataset.wards, min_length_m=gap_min_m)
     report(1.0)
-    return CoverageSummary(dataset, routes, hotspots, gaps, gap_min_m)
+    return CoverageSummary(
+        dataset, routes, hotspots, gaps, gap_min_m, tiers=tuple(tiers), walls=walls
+    )
 
 
 def _metres(value) -> float:
@@ -168,13 +329,10 @@ def _share(value) -> float:
     return round(float(value), 6)
 
 
-def _rows(table, key: str, label: str) -> list[dict]:
-    return [
-        {
-            label: row[key],
-            "length_m": _metres(row["length_m"]),
-            "covered_m": _metres(row["covered_m"]),
-            "share": _share(row["share"]),
-        }
-        for row in table.to_dict("records")
-    ]
+def _tier_entry(tier: TierCoverage, covered, share, *, key: str = "covered_m") -> dict:
+    return {
+        "tier": tier.tier.name,
+        "px_per_m": tier.tier.px_per_m,
+        key: _metres(covered),
+        "share": _share(share),
+    }

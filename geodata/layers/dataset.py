@@ -1,17 +1,21 @@
-"""The dataset every page and command works on: wards, roads, hotspots and cameras in one CRS.
+"""The dataset every page and command works on: wards, roads, hotspots, buildings and cameras.
 
-All four frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
+All five frames are in the same projected working CRS in metres (EPSG:32648 for Ho Chi Minh
 City), with the columns of :mod:`geodata.layers.contract`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import pyproj
 
+from coverage.occlusion import building_walls, cameras_inside
+from geodata.i18n import Message
+from geodata.layers.buildings import load_buildings
 from geodata.layers.cameras import load_cameras
+from geodata.layers.columns import listed
 from geodata.layers.contract import CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS
 from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
@@ -55,6 +59,29 @@ class Dataset:
         """The working CRS shared by every layer."""
         return pyproj.CRS(self.wards.crs)
 
+    def with_buildings_checked(self) -> Dataset:
+        """This dataset, with a report that notes the cameras standing inside a building
+        footprint (:func:`coverage.occlusion.cameras_inside`: they see nothing outside it).
+
+        The report is a new one when a note is added, so a shared dataset's stays as it was.
+        """
+        if self.buildings is None or len(self.buildings) == 0 or len(self.cameras) == 0:
+            return self
+        inside = cameras_inside(self.cameras, building_walls(self.buildings))
+        if not inside.any():
+            return self
+        report = LoadReport()
+        report.extend(self.report)
+        report.add(
+            "cameras",
+            Message(
+                "load.note.cameras_in_buildings",
+                count=int(inside.sum()),
+                cameras=listed(self.cameras["camera_id"].astype(str)[inside]),
+            ),
+        )
+        return replace(self, report=report)
+
     def key_roads(self) -> gpd.GeoDataFrame:
         """The roads that are key routes (all roads when ``key_routes`` is empty)."""
         if not self.key_routes:
@@ -68,6 +95,7 @@ def load_dataset(
     roads,
     cameras,
     hotspots=None,
+    buildings=None,
     key_routes: tuple[str, ...] = (),
     ward_name_field: str | None = None,
     route_name_field: str | None = None,
@@ -85,6 +113,9 @@ def load_dataset(
         from the registry) with the camera columns, in any CRS.
     hotspots : path or uploaded file, optional
         Hotspot polygons, or points with ``radius_m``.
+    buildings : path or uploaded file, optional
+        Building footprints (:func:`~geodata.layers.buildings.load_buildings`); cameras that
+        stand inside one are noted in the report.
     key_routes : tuple of str
         Road names that are key routes; empty means every road is one. Each must name a road.
     ward_name_field, route_name_field : str, optional
@@ -100,7 +131,6 @@ def load_dataset(
         With the file, the feature and the fix.
     """
     from geodata.errors import InputError
-    from geodata.i18n import Message
     from geodata.io.crs import to_working, working_crs
 
     report = LoadReport()
@@ -121,6 +151,11 @@ def load_dataset(
         if hotspots is not None
         else empty_hotspots(working)
     )
+    building_frame = (
+        load_buildings(buildings, crs=crs, working=working, report=report)
+        if buildings is not None
+        else None
+    )
     unknown = missing_key_routes(road_frame, key_routes)
     if unknown:
         names = sorted(n for n in set(road_frame["road_name"]) if n)[:15]
@@ -138,7 +173,14 @@ def load_dataset(
         cameras=camera_frame,
         key_routes=tuple(key_routes),
         report=report,
-    )
+        buildings=building_frame,
+    ).with_buildings_checked()
+
+
+def with_buildings_file(dataset: Dataset, source) -> Dataset:
+    """``dataset`` with the buildings of ``source`` (a file or upload) in place of its own."""
+    buildings = load_buildings(source, working=dataset.crs, report=dataset.report)
+    return replace(dataset, buildings=buildings).with_buildings_checked()
 
 
 def missing_key_routes(roads: gpd.GeoDataFrame, key_routes) -> list[str]:

@@ -4,8 +4,9 @@ The demo is authored by hand, not surveyed. A few facts read off a map are writt
 tables: the district outline, the ward centres, the key routes through well-known junctions, a few
 other named streets, and the large hotspots. Everything else is built from them in metres, in the
 working CRS: wards are Voronoi cells of their centres clipped to the outline, local streets are a
-jittered grid, and about 2,000 household cameras are set back from the roads, facing them. The
-geometry is approximate: whatever shows the demo says so (``Dataset.is_demo``).
+jittered grid, buildings line the roads (:mod:`geodata.layers.demobuildings`), and about 2,000
+household cameras stand on the house façades, facing the roads. The geometry is approximate:
+whatever shows the demo says so (``Dataset.is_demo``).
 
 Every table holds ``(lat, lon)`` pairs in degrees (WGS 84), the order a map shows them; each is
 projected to :data:`WORKING_CRS` by :func:`_project` as it is read, and never handled in degrees
@@ -25,6 +26,7 @@ import shapely
 
 from geodata.layers.contract import CAMERA_STATUSES
 from geodata.layers.dataset import Dataset
+from geodata.layers.demobuildings import demo_buildings, facade_sites
 
 DEMO_NAME = "Quận 2 (demo)"
 WORKING_CRS = "EPSG:32648"
@@ -218,6 +220,7 @@ _URBAN_AREA_SETBACK_M = 100.0  # the new urban area is Thủ Thiêm ward less a 
 _RIVER_BANK_SETBACK_M = 20.0  # hotspots clipped to the district stay this far inside it
 
 _STREET_GRID_SEED = 2  # the district's streets are the same whatever seed draws the cameras
+_BUILDING_SEED = 3  # ... and so are its buildings
 _STREET_SPACING_M = 200.0
 _STREET_JITTER_M = 35.0
 _STREET_KEEP_SHARE = 0.4  # share of the grid's edges that are streets (the rest are alleys)
@@ -225,11 +228,11 @@ _MIN_STREET_LENGTH_M = 20.0
 _VERTEX_SPACING_M = 50.0
 
 _CAMERA_COUNT = 2000
-_CANDIDATES_PER_CAMERA = 4
+_CANDIDATES_PER_CAMERA = 10
 _KEY_ROUTE_DENSITY = 3.0  # cameras per metre on a key route, relative to other roads
 _MARKET_DENSITY = 4.0  # ... and within _MARKET_REACH_M of a market
+_GAP_DENSITY = 0.02  # ... and where no house faces the road
 _MARKET_REACH_M = 300.0
-_SETBACK_M = (4.0, 12.0)
 _CLEAR_OF_ROADS_M = 3.0  # a site nearer than this to any road would stand on the carriageway
 _DOME_SHARE = 0.4
 _STATUS_SHARES = (0.90, 0.07, 0.03)  # in the order of CAMERA_STATUSES
@@ -237,6 +240,10 @@ _DOME_RANGE_M = (10.0, 20.0)
 _BULLET_RANGE_M = (20.0, 60.0)
 _BULLET_FOV_DEG = (60.0, 100.0)
 _BULLET_SKEW_DEG = (30.0, 60.0)  # a bullet not facing the road square on looks this far along it
+_UNKNOWN_SPEC_SHARE = 0.15  # cameras whose resolution and mount height nobody gave
+_HORIZONTAL_PX = (1920.0, 2560.0)  # 2 MP and 4 MP
+_HORIZONTAL_PX_SHARES = (0.75, 0.25)
+_MOUNT_HEIGHT_M = (3.0, 4.0)
 
 
 def build_demo(*, seed: int = 0) -> Dataset:
@@ -245,22 +252,30 @@ def build_demo(*, seed: int = 0) -> Dataset:
     Parameters
     ----------
     seed : int, optional
-        Seeds the household cameras (where they are, their type, status and aim). The district,
-        its wards, roads and hotspots are the same for every seed.
+        Seeds the household cameras (where they are, their type, status, aim and spec). The
+        district, its wards, roads, hotspots and buildings are the same for every seed.
 
     Returns
     -------
     Dataset
-        Wards, roads, hotspots and cameras in :data:`WORKING_CRS` (metres), named
+        Wards, roads, hotspots, cameras and buildings in :data:`WORKING_CRS` (metres), named
         :data:`DEMO_NAME`, with ``is_demo=True`` and ``key_routes=KEY_ROUTES``.
     """
     outline = _district_outline()
     wards = _ward_polygons(outline)
     roads = _roads(outline)
     hotspots = _hotspots(outline, wards, roads)
+    buildings = demo_buildings(
+        outline,
+        wards,
+        roads,
+        hotspots,
+        key_routes=KEY_ROUTES,
+        rng=np.random.default_rng(_BUILDING_SEED),
+    )
     markets = hotspots.geometry[hotspots["hotspot_kind"] == "market"].to_numpy()
     cameras = _household_cameras(
-        roads, wards, markets, count=_CAMERA_COUNT, rng=np.random.default_rng(seed)
+        roads, wards, markets, buildings, count=_CAMERA_COUNT, rng=np.random.default_rng(seed)
     )
     return Dataset(
         name=DEMO_NAME,
@@ -270,6 +285,7 @@ def build_demo(*, seed: int = 0) -> Dataset:
         cameras=cameras,
         key_routes=KEY_ROUTES,
         is_demo=True,
+        buildings=buildings,
     )
 
 
@@ -470,15 +486,18 @@ def _household_cameras(
     roads: gpd.GeoDataFrame,
     wards: gpd.GeoDataFrame,
     markets: np.ndarray,
+    buildings: gpd.GeoDataFrame,
     *,
     count: int,
     rng: np.random.Generator,
 ) -> gpd.GeoDataFrame:
-    """Household cameras on house facades along the roads, numbered "Q2-00001"….
+    """Household cameras on house façades along the roads, numbered "Q2-00001"….
 
-    Candidate sites are drawn uniformly along the road network and set back from it; ``count``
-    of those inside a ward and clear of every road are chosen, with more weight on key routes
-    and near markets.
+    Candidate sites are drawn uniformly along the road network, each on the façade of the house
+    facing the road there or, where none does, set back from it in the open
+    (:func:`~geodata.layers.demobuildings.facade_sites`); ``count`` of those inside a ward and
+    clear of every road and building are chosen, with more weight on key routes, near markets
+    and on façades.
 
     Parameters
     ----------
@@ -486,6 +505,8 @@ def _household_cameras(
         The demo's clipped roads and wards, in :data:`WORKING_CRS` (metres).
     markets : numpy.ndarray
         The market polygons, in :data:`WORKING_CRS`.
+    buildings : geopandas.GeoDataFrame
+        The demo's buildings, in :data:`WORKING_CRS`.
     count : int
         How many cameras.
     rng : numpy.random.Generator
@@ -494,8 +515,9 @@ def _household_cameras(
     Returns
     -------
     geopandas.GeoDataFrame
-        The camera columns of :mod:`geodata.layers.dataset` and a Point per camera, coordinates
-        rounded to 0.01 m, angles and ranges to 0.1.
+        The camera columns of :mod:`geodata.layers.dataset`, ``horizontal_px`` and
+        ``mount_height_m`` (NaN where unknown) and a Point per camera, coordinates rounded to
+        0.01 m, angles, ranges and heights to 0.1.
     """
     lines = roads.geometry.to_numpy()
     lengths_m = shapely.length(lines)
@@ -503,20 +525,22 @@ def _household_cameras(
     along_network_m = rng.uniform(0.0, ends_m[-1], count * _CANDIDATES_PER_CAMERA)
     road = np.searchsorted(ends_m, along_network_m, side="right")
     along_road_m = along_network_m - (ends_m[road] - lengths_m[road])
-    xy, facing_deg = _facade_sites(lines[road], along_road_m, rng)
+    xy, facing_deg, on_facade, clear = facade_sites(
+        lines, road, along_road_m, buildings, rng, clear_of_roads_m=_CLEAR_OF_ROADS_M
+    )
 
     in_ward = np.column_stack([shapely.contains_xy(ward, *xy.T) for ward in wards.geometry])
-    on_a_road, _ = shapely.STRtree(lines).query(
-        shapely.points(xy), predicate="dwithin", distance=_CLEAR_OF_ROADS_M
-    )
     on_key_route = roads["road_name"].isin(KEY_ROUTES).to_numpy()[road]
-    market_distance_m = shapely.distance(shapely.union_all(markets), shapely.points(xy))
     density = (
         np.where(on_key_route, _KEY_ROUTE_DENSITY, 1.0)
-        * np.where(market_distance_m <= _MARKET_REACH_M, _MARKET_DENSITY, 1.0)
+        * np.where(on_facade, 1.0, _GAP_DENSITY)
         * (in_ward.sum(axis=1) == 1)  # never outside the district, nor on a ward boundary
+        * clear
     )
-    density[on_a_road] = 0.0
+    near_market, _ = shapely.STRtree(markets).query(
+        shapely.points(xy), predicate="dwithin", distance=_MARKET_REACH_M
+    )
+    density[np.unique(near_market)] *= _MARKET_DENSITY
     chosen = np.sort(rng.choice(len(xy), size=count, replace=False, p=density / density.sum()))
 
     is_dome = rng.random(count) < _DOME_SHARE
@@ -526,55 +550,22 @@ def _household_cameras(
     range_m = np.where(
         is_dome, rng.uniform(*_DOME_RANGE_M, count), rng.uniform(*_BULLET_RANGE_M, count)
     )
+    status = rng.choice(CAMERA_STATUSES, size=count, p=_STATUS_SHARES)
+    unknown = rng.random(count) < _UNKNOWN_SPEC_SHARE
+    horizontal_px = rng.choice(_HORIZONTAL_PX, size=count, p=_HORIZONTAL_PX_SHARES)
+    mount_height_m = np.round(rng.uniform(*_MOUNT_HEIGHT_M, count), 1)
     return gpd.GeoDataFrame(
         {
             "camera_id": [f"Q2-{number:05d}" for number in range(1, count + 1)],
             "camera_type": np.where(is_dome, "dome", "bullet"),
-            "status": rng.choice(CAMERA_STATUSES, size=count, p=_STATUS_SHARES),
+            "status": status,
             "bearing_deg": np.where(is_dome, 0.0, bullet_bearing_deg),
             "fov_deg": np.where(is_dome, 360.0, bullet_fov_deg),
             "range_m": np.round(range_m, 1),
             "ward_name": wards["ward_name"].to_numpy()[in_ward[chosen].argmax(axis=1)],
+            "horizontal_px": np.where(unknown, np.nan, horizontal_px),
+            "mount_height_m": np.where(unknown, np.nan, mount_height_m),
         },
         geometry=shapely.points(xy[chosen]),
         crs=WORKING_CRS,
     )
-
-
-def _facade_sites(
-    lines: np.ndarray, distance_m: np.ndarray, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sites set back 4–12 m to a random side of each line, and the bearing that faces the line.
-
-    Parameters
-    ----------
-    lines : numpy.ndarray
-        LineStrings in a metric CRS, at least 2 m long.
-    distance_m : numpy.ndarray
-        Where along each line, in metres from its start.
-    rng : numpy.random.Generator
-        Draws the side and the setback.
-
-    Returns
-    -------
-    xy : numpy.ndarray
-        ``(n, 2)`` site coordinates in metres, rounded to 0.01 m.
-    facing_deg : numpy.ndarray
-        Compass bearing from each site square on to its line, in [0, 360).
-    """
-    lengths_m = shapely.length(lines)
-    behind = shapely.get_coordinates(
-        shapely.line_interpolate_point(lines, np.clip(distance_m - 1.0, 0.0, lengths_m))
-    )
-    ahead = shapely.get_coordinates(
-        shapely.line_interpolate_point(lines, np.clip(distance_m + 1.0, 0.0, lengths_m))
-    )
-    on_road = shapely.get_coordinates(shapely.line_interpolate_point(lines, distance_m))
-    tangent = (ahead - behind) / np.linalg.norm(ahead - behind, axis=1, keepdims=True)
-    left = np.column_stack([-tangent[:, 1], tangent[:, 0]])
-    side = rng.choice([-1.0, 1.0], size=len(lines))[:, np.newaxis]
-    setback_m = rng.uniform(*_SETBACK_M, len(lines))[:, np.newaxis]
-    xy = np.round(on_road + side * setback_m * left, 2)
-    towards_road = -side * left
-    facing_deg = np.degrees(np.arctan2(towards_road[:, 0], towards_road[:, 1])) % 360.0
-    return xy, facing_deg

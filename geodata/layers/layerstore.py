@@ -1,4 +1,5 @@
-"""The area's layers as the district has set them: uploaded wards, roads, hotspots, key routes.
+"""The area's layers as the district has set them: uploaded wards, roads, hotspots, buildings and
+key routes.
 
 Saved under ``<data folder>/layers`` (GeoPackage files in the working CRS and a JSON file of key
 routes); when nothing is saved, the built-in demo is used. Each file is written atomically, so an
@@ -18,7 +19,7 @@ from geodata import settings
 from geodata.io.exports import atomic_path
 from geodata.layers.dataset import Dataset
 
-LAYERS = ("wards", "roads", "hotspots")
+LAYERS = ("wards", "roads", "hotspots", "buildings")
 KEY_ROUTES_FILE = "key_routes.json"
 
 
@@ -51,10 +52,10 @@ def current(demo: Dataset) -> Dataset:
 
 
 def save_layer(name: str, frame: gpd.GeoDataFrame) -> None:
-    """Save an uploaded (already validated) layer: ``roads`` or ``hotspots`` (wards go with the
-    registry's: :func:`save_wards`)."""
+    """Save an uploaded (already validated) layer: ``roads``, ``hotspots`` or ``buildings`` (wards
+    go with the registry's: :func:`save_wards`)."""
     if name not in LAYERS or name == "wards":
-        raise KeyError(f"unknown layer {name!r}; save_layer saves roads and hotspots")
+        raise KeyError(f"unknown layer {name!r}; save_layer saves roads, hotspots and buildings")
     with atomic_path(layer_dir() / f"{name}.gpkg") as path:
         frame.to_file(path, driver="GPKG", engine="pyogrio")
 

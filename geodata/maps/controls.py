@@ -89,6 +89,8 @@ BACKGROUND_ENTRIES = [
 
 HOTSPOT_ENTRY = (swatch_box(palette.HOTSPOT, palette.HOTSPOT + "33"), "map.layer.hotspots")
 
+BUILDING_ENTRY = (swatch_box(palette.BUILDING, palette.BUILDING), "map.layer.buildings")
+
 COVERAGE_ENTRIES = [
     (swatch_line(palette.COVERED), "map.layer.covered"),
     (swatch_line(palette.UNCOVERED), "map.layer.uncovered"),

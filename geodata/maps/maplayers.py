@@ -4,21 +4,26 @@ Twenty thousand cameras as folium markers or as a GeoJSON of cone polygons make 
 of megabytes that the browser struggles to draw. Here the cameras travel once, as a compact
 JSON array (position, bearing, field of view, range, status and escaped labels); the browser
 clusters the markers when zoomed out and draws the cones of the cameras in view only from
-:data:`CONE_MIN_ZOOM` on. The cones on the map are for display; every figure comes from the
-exact engine.
+:data:`CONE_MIN_ZOOM` on. Where buildings hide part of a camera's view, its row carries the
+outline of what it does see (:func:`view_outlines`), and the browser draws that instead of the
+whole cone. The cones on the map are for display; every figure comes from the exact engine.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from typing import ClassVar
 
 import geopandas as gpd
+import numpy as np
+import shapely
 from branca.element import Template
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 
+from geodata.io.crs import to_wgs84
 from geodata.maps import palette
 
 CONE_MIN_ZOOM = 16
@@ -30,13 +35,62 @@ MAX_CONES = 4000
 DISABLE_CLUSTERING_AT_ZOOM = 17
 
 
-def camera_records(cameras: gpd.GeoDataFrame, statuses: tuple[str, ...]) -> list[list]:
+OUTLINE_UNIT_DEG = 1e-6
+"""The unit of a view outline's offsets from its camera (about 0.1 m)."""
+OUTLINE_TOLERANCE_M = 0.3
+"""A view outline is simplified by up to this much before it is sent (display only)."""
+
+
+def view_outlines(cameras: gpd.GeoDataFrame, views, sectors) -> list:
+    """What each camera sees where buildings hide part of its sector, for :func:`camera_records`.
+
+    Parameters
+    ----------
+    cameras : GeoDataFrame
+        The cameras, in the working CRS (metres).
+    views, sectors : ndarray of polygons
+        Each camera's visible view and its whole sector, in the same CRS and order.
+
+    Returns
+    -------
+    list
+        Per camera, None when nothing is hidden, else its outline rings, each a flat list of
+        whole offsets ``[dlat, dlon, ...]`` from the camera in :data:`OUTLINE_UNIT_DEG`
+        (an empty list when the camera sees nothing).
+    """
+    hidden = shapely.area(views) < shapely.area(sectors) * (1.0 - 1e-6)
+    outlines: list = [None] * len(cameras)
+    if not hidden.any():
+        return outlines
+    index = np.flatnonzero(hidden)
+    simple = shapely.simplify(views[index], OUTLINE_TOLERANCE_M)
+    shapes = gpd.GeoSeries(simple, crs=cameras.crs).to_crs(4326).to_numpy()
+    origin = to_wgs84(cameras.iloc[index]).geometry.to_numpy()
+    parts, owner = shapely.get_parts(shapes, return_index=True)
+    rings = shapely.get_exterior_ring(parts)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    camera = owner[ring_of]
+    dlat = np.rint((coords[:, 1] - shapely.get_y(origin)[camera]) / OUTLINE_UNIT_DEG)
+    dlon = np.rint((coords[:, 0] - shapely.get_x(origin)[camera]) / OUTLINE_UNIT_DEG)
+    flat = np.column_stack([dlat, dlon]).astype(np.int64)
+    for position in range(index.size):
+        outlines[index[position]] = []
+    bounds = np.flatnonzero(np.diff(ring_of, prepend=-1, append=ring_of.size + 1))
+    for start, stop in itertools.pairwise(bounds):
+        outlines[index[camera[start]]].append(flat[start:stop].ravel().tolist())
+    return outlines
+
+
+def camera_records(
+    cameras: gpd.GeoDataFrame, statuses: tuple[str, ...], outlines: list | None = None
+) -> list[list]:
     """Compact rows for the browser from cameras in EPSG:4326, text HTML-escaped.
 
-    Each row: ``[lat, lon, bearing_deg, fov_deg, range_m, status index, id, type, ward]``.
+    Each row: ``[lat, lon, bearing_deg, fov_deg, range_m, status index, id, type, ward]``, and
+    the camera's outline from :func:`view_outlines` where buildings hide part of its view.
     """
     points = cameras.geometry
-    return [
+    rows = [
         [
             round(float(point.y), 7),
             round(float(point.x), 7),
@@ -60,6 +114,10 @@ def camera_records(cameras: gpd.GeoDataFrame, statuses: tuple[str, ...]) -> list
             strict=True,
         )
     ]
+    for row, outline in zip(rows, outlines or [], strict=False):
+        if outline is not None:
+            row.append(outline)
+    return rows
 
 
 def script_json(value) -> str:
@@ -202,7 +260,21 @@ class CameraCones(Layer):
             var colours = {{ this.markers.get_name() }}.statusColours;
             var group = L.layerGroup();
             var map = {{ this._parent.get_name() }};
+            function outline(r) {
+                var rings = r[9].map(function (ring) {
+                    var points = [];
+                    for (var k = 0; k + 1 < ring.length; k += 2) {
+                        points.push([r[0] + ring[k] * {{ this.outline_unit }},
+                                     r[1] + ring[k + 1] * {{ this.outline_unit }}]);
+                    }
+                    return points;
+                });
+                return L.polygon(rings, {
+                    color: colours[r[5]], weight: 1, fillOpacity: 0.2, interactive: false
+                });
+            }
             function cone(r) {
+                if (r.length > 9) { return outline(r); }
                 var lat = r[0], lon = r[1], bearing = r[2], fov = r[3], reach = r[4];
                 var perLat = 111320.0, perLon = 111320.0 * Math.cos(lat * Math.PI / 180);
                 var steps = Math.max(3, Math.ceil(fov / {{ this.arc_step }}));
@@ -242,8 +314,83 @@ class CameraCones(Layer):
         self.markers = markers
         self.min_zoom = CONE_MIN_ZOOM
         self.arc_step = CONE_ARC_STEP_DEG
+        self.outline_unit = OUTLINE_UNIT_DEG
         self.max_cones = MAX_CONES
         self.removed_index = removed_index
+
+
+def footprint_records(buildings: gpd.GeoDataFrame) -> list[list[int]]:
+    """Building footprints in EPSG:4326 as compact rows for :class:`BuildingFootprints`.
+
+    Each row: the first vertex in :data:`OUTLINE_UNIT_DEG` (whole numbers), then every further
+    vertex of the outer ring as offsets from it, simplified by :data:`OUTLINE_TOLERANCE_M` in
+    the working CRS (the ring's closing vertex is left out).
+    """
+    if buildings is None or len(buildings) == 0:
+        return []
+    simple = shapely.simplify(buildings.geometry.to_numpy(), OUTLINE_TOLERANCE_M)
+    parts = shapely.get_parts(gpd.GeoSeries(simple, crs=buildings.crs).to_crs(4326).to_numpy())
+    coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)
+    whole = np.rint(coords[:, ::-1] / OUTLINE_UNIT_DEG).astype(np.int64)  # (lat, lon)
+    starts = np.flatnonzero(np.diff(ring, prepend=-1))
+    first = np.repeat(starts, np.diff(np.r_[starts, ring.size]))
+    offsets = whole - np.where(np.arange(ring.size) == first, 0, 1)[:, None] * whole[first]
+    ends = np.r_[starts[1:], ring.size] - 1  # the closing vertex repeats the first
+    return [offsets[a:b].ravel().tolist() for a, b in zip(starts, ends, strict=True)]
+
+
+class BuildingFootprints(Layer):
+    """Building footprints in view, drawn by the browser from zoom 16 on (below the cones).
+
+    Parameters
+    ----------
+    rows : list
+        From :func:`footprint_records`.
+    name : str
+        The layer's name in the layer control.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.rows_json }};
+            var unit = {{ this.unit }};
+            var group = L.layerGroup();
+            var map = {{ this._parent.get_name() }};
+            function redraw() {
+                group.clearLayers();
+                if (!map.hasLayer(group) || map.getZoom() < {{ this.min_zoom }}) { return; }
+                var view = map.getBounds().pad(0.2);
+                rows.forEach(function (r) {
+                    var lat = r[0] * unit, lon = r[1] * unit;
+                    if (!view.contains([lat, lon])) { return; }
+                    var points = [[lat, lon]];
+                    for (var k = 2; k + 1 < r.length; k += 2) {
+                        points.push([lat + r[k] * unit, lon + r[k + 1] * unit]);
+                    }
+                    group.addLayer(L.polygon(points, {
+                        color: {{ this.colour|tojson }}, weight: 1, fillOpacity: 0.8,
+                        interactive: false
+                    }));
+                });
+            }
+            map.on("zoomend moveend overlayadd", redraw);
+            group.on("add", function () { setTimeout(redraw, 0); });
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list, *, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "BuildingFootprints"
+        self.rows_json = script_json(rows)
+        self.unit = OUTLINE_UNIT_DEG
+        self.min_zoom = CONE_MIN_ZOOM
+        self.colour = palette.BUILDING
 
 
 class SiteBadges(Layer):

@@ -22,6 +22,7 @@ from folium.map import CustomPane
 from folium.plugins import Draw
 
 from coverage.fov import fov_polygons
+from coverage.tiers import at_tier, tier_named
 from geodata import settings
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import catalogue, number, percent, text
@@ -29,6 +30,7 @@ from geodata.io.crs import to_wgs84, to_working
 from geodata.maps import palette
 from geodata.maps.controls import (
     BACKGROUND_ENTRIES,
+    BUILDING_ENTRY,
     COVERAGE_ENTRIES,
     HOTSPOT_ENTRY,
     DrawTexts,
@@ -41,7 +43,15 @@ from geodata.maps.controls import (
     swatch_line,
 )
 from geodata.maps.leaflet import localise_assets
-from geodata.maps.maplayers import CameraCones, CameraMarkers, SiteBadges, camera_records
+from geodata.maps.maplayers import (
+    BuildingFootprints,
+    CameraCones,
+    CameraMarkers,
+    SiteBadges,
+    camera_records,
+    footprint_records,
+    view_outlines,
+)
 
 LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
 """Ward names are drawn in a pane above markers and cluster bubbles (Leaflet's marker pane is
@@ -95,6 +105,9 @@ def coverage_map(
 ) -> folium.Map:
     """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
 
+    Views are what each camera sees (buildings take away what they hide), at the summary's
+    detail tier (:meth:`~geodata.analysis.summary.CoverageSummary.seen_at`) like its figures.
+
     Parameters
     ----------
     summary : CoverageSummary
@@ -133,6 +146,10 @@ def coverage_map(
     fmap = base_map(bounds)
     _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, _other_roads(dataset), "map.layer.roads", palette.ROAD, 1.5, lang)
+    has_buildings = dataset.buildings is not None and len(dataset.buildings) > 0
+    if has_buildings:
+        rows = footprint_records(_buildings_in(dataset, wards))
+        BuildingFootprints(rows, name=text("map.layer.buildings", lang)).add_to(fmap)
     _add_hotspots(fmap, summary, lang)
     # Gaps are wide bands under the route lines, which stay visible along them.
     gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
@@ -155,11 +172,11 @@ def coverage_map(
         pieces = summary.routes.pieces(seen=seen)
         pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
         _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
-    _add_cameras(fmap, dataset.cameras, lang)
+    _add_cameras(fmap, *_seen_views(summary, wards), lang)
     if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    entries = [*BACKGROUND_ENTRIES, *COVERAGE_ENTRIES]
+    entries = [*BACKGROUND_ENTRIES, *([BUILDING_ENTRY] if has_buildings else []), *COVERAGE_ENTRIES]
     if chosen is not None:
         entries.append((swatch_line(palette.GAP, 8, edge=palette.OUTLINE), "map.legend.gap"))
     Legend(lang, [*entries, *camera_entries()], site_entries(proposals, lang)).add_to(fmap)
@@ -345,9 +362,14 @@ def camera_kind(kind, lang: str) -> str:
 
 
 def _add_cameras(
-    fmap: folium.Map, cameras: gpd.GeoDataFrame, lang: str, *, interactive: bool = True
+    fmap: folium.Map,
+    cameras: gpd.GeoDataFrame,
+    outlines: list | None,
+    lang: str,
+    *,
+    interactive: bool = True,
 ) -> None:
-    """Camera markers and their cones when zoomed in.
+    """Camera markers and their cones when zoomed in (what they see, from ``outlines``).
 
     Interactive: clustered when zoomed out, with popups. Not interactive (the registration
     map): light dots that take no click, so that a click on them places the new camera.
@@ -368,7 +390,7 @@ def _add_cameras(
     }
     labels["decimal"] = get_decimal_symbol(lang)
     labels["group"] = get_group_symbol(lang)
-    records = camera_records(to_wgs84(cameras), statuses)
+    records = camera_records(to_wgs84(cameras), statuses, outlines)
     markers = CameraMarkers(
         records,
         colours,
@@ -382,6 +404,25 @@ def _add_cameras(
     )
     markers.add_to(fmap)
     cones.add_to(fmap)
+
+
+def _seen_views(summary: CoverageSummary, wards: tuple[str, ...]):
+    """The cameras to draw (those in ``wards``) at the summary's tier, and their outlines."""
+    cameras = summary.dataset.cameras
+    views = summary.visible_views()
+    drawn = cameras["ward_name"].isin(wards).to_numpy() if wards else np.ones(len(cameras), bool)
+    shown = at_tier(cameras, tier_named(summary.tier) if summary.tier else None)[drawn]
+    sectors = fov_polygons(shown).to_numpy()
+    return shown, view_outlines(shown, views[drawn], sectors)
+
+
+def _buildings_in(dataset, wards: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The buildings that stand in ``wards`` (ward names; all when empty)."""
+    if not wards:
+        return dataset.buildings
+    chosen = dataset.wards[dataset.wards["ward_name"].isin(wards)].geometry.to_numpy()
+    area = shapely.union_all(chosen)
+    return dataset.buildings[shapely.intersects(dataset.buildings.geometry.to_numpy(), area)]
 
 
 def _in_wards(dataset, wards: tuple[str, ...]):
@@ -439,7 +480,7 @@ def registration_map(
     fmap = base_map((own if len(own) else all_wards).total_bounds, view=view)
     _add_wards(fmap, all_wards, lang)
     _add_lines(fmap, dataset.roads, "map.layer.roads", palette.ROAD, 1.5, lang)
-    _add_cameras(fmap, dataset.cameras, lang, interactive=False)
+    _add_cameras(fmap, dataset.cameras, None, lang, interactive=False)
     preview = (swatch_dot(palette.PREVIEW), "register.preview")
     Legend(lang, [*BACKGROUND_ENTRIES, *camera_entries(), preview]).add_to(fmap)
     localise_assets(fmap)

@@ -188,8 +188,10 @@ def _points(table: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def with_registry_cameras(base: Dataset, table: pd.DataFrame) -> Dataset:
-    """``base`` (wards, roads, hotspots) with the cameras of a :meth:`Registry.cameras` table."""
-    return replace(base, cameras=to_working(camera_points(table), base.crs))
+    """``base`` (wards, roads, hotspots, buildings) with the cameras of a :meth:`Registry.cameras`
+    table; its report notes the cameras that stand inside a building."""
+    cameras = to_working(camera_points(table), base.crs)
+    return replace(base, cameras=cameras).with_buildings_checked()
 
 
 def registry_dataset(registry: Registry, actor: Actor, **files) -> Dataset:

@@ -22,11 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from coverage.routes import route_coverage
+from coverage.tiers import at_tier
 from geodata.analysis.recommend import Recommendation
+from geodata.analysis.summary import dataset_walls
 from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
 from geodata.i18n import Message
 from geodata.io.crs import to_working
 from geodata.layers.camerafields import NOTES_MAX_LENGTH, nfc, stored_text
+from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import Dataset
 from geodata.registry.access import Actor
 from geodata.registry.models import Camera, Campaign, CampaignTarget, utc_now
@@ -312,33 +315,42 @@ def progress(table: pd.DataFrame) -> pd.DataFrame:
 def coverage_if_installed(dataset: Dataset, table: pd.DataFrame, segments) -> float:
     """Key-route metres seen by the registry's cameras and every pending target, installed."""
     pending = table[table["status"].isin(PENDING)]
-    return route_coverage(segments, with_sites(dataset, pending)).total_covered_m
+    cameras = with_sites(dataset, pending)
+    return route_coverage(segments, cameras, walls=dataset_walls(dataset)).total_covered_m
 
 
 # ----------------------------------------------------------------------------------- helpers
 
 
 def with_sites(dataset: Dataset, sites: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The dataset's cameras and ``sites`` (lat/lon, bearing, FOV, range) as active cameras."""
+    """The dataset's cameras and ``sites`` (lat/lon, bearing, FOV, range, and the image width and
+    mounting height when given) as active cameras."""
     new = gpd.GeoDataFrame(
         {
             "bearing_deg": sites["bearing_deg"].to_numpy(dtype=float),
             "fov_deg": sites["fov_deg"].to_numpy(dtype=float),
             "range_m": sites["range_m"].to_numpy(dtype=float),
             "status": "active",
+            **{
+                column: sites[column].to_numpy(dtype=float)
+                for column in CAMERA_SPEC_COLUMNS
+                if column in sites.columns
+            },
         },
         geometry=gpd.points_from_xy(sites["lon"], sites["lat"]),
         crs="EPSG:4326",
     )
-    keep = ["bearing_deg", "fov_deg", "range_m", "status", "geometry"]
+    keep = ["bearing_deg", "fov_deg", "range_m", "status", *CAMERA_SPEC_COLUMNS, "geometry"]
+    keep = [column for column in keep if column in dataset.cameras.columns]
     both = pd.concat([dataset.cameras[keep], to_working(new, dataset.crs)], ignore_index=True)
     return gpd.GeoDataFrame(both, geometry="geometry", crs=dataset.crs)
 
 
 def _covered_m(recommendation: Recommendation, sites: pd.DataFrame) -> float:
     """Key-route metres seen by the existing cameras and ``sites`` (exactly, by the engine)."""
-    cameras = with_sites(recommendation.dataset, sites)
-    return route_coverage(recommendation.segments, cameras).total_covered_m
+    cameras = at_tier(with_sites(recommendation.dataset, sites), recommendation.tier)
+    walls = recommendation.walls
+    return route_coverage(recommendation.segments, cameras, walls=walls).total_covered_m
 
 
 def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from geodata.errors import InputError
 from geodata.io.crs import to_wgs84
+from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import Dataset
 from geodata.registry.access import SYSTEM_ACTOR, password_problems
 from geodata.registry.service import Registry
@@ -25,7 +26,8 @@ DEMO_TODAY = dt.date(2026, 11, 1)
 
 
 def demo_camera_rows(cameras: gpd.GeoDataFrame, *, seed: int = 0) -> list[dict]:
-    """The demo's cameras as registry rows (WGS84 lat/lon, external code = demo id).
+    """The demo's cameras as registry rows (WGS84 lat/lon, external code = demo id, and the
+    image width and mounting height where the demo states them).
 
     Installation dates fall in the three years before :data:`DEMO_TODAY`; about two thirds of
     the cameras were checked on site since, the others never.
@@ -44,7 +46,7 @@ def demo_camera_rows(cameras: gpd.GeoDataFrame, *, seed: int = 0) -> list[dict]:
             installed_days, verified_days, checked, strict=True
         )
     ]
-    return [
+    rows = [
         {
             "lat": round(float(point.y), 7),
             "lon": round(float(point.x), 7),
@@ -69,6 +71,12 @@ def demo_camera_rows(cameras: gpd.GeoDataFrame, *, seed: int = 0) -> list[dict]:
             strict=True,
         )
     ]
+    for column in CAMERA_SPEC_COLUMNS:  # the specs the demo states (a real list leaves some out)
+        values = cameras[column].to_numpy(dtype=float) if column in cameras else []
+        for row, value in zip(rows, values, strict=False):
+            if np.isfinite(value):
+                row[column] = int(value) if column == "horizontal_px" else float(value)
+    return rows
 
 
 def ensure_seeded(registry: Registry, demo: Dataset) -> bool:

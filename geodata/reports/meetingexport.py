@@ -155,7 +155,8 @@ def workbook_sheets(
     campaign: CampaignPart | None = None,
     wards: tuple[str, ...] = (),
 ) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets: summary, wards, routes, gaps, campaign sites, cameras."""
+    """The workbook's sheets: summary, wards, routes, detail tiers, gaps, campaign sites and
+    cameras."""
     names = _ward_names(summary, wards)
     cameras = cameras if not names else cameras[cameras["ward_name"].isin(names)]
     figures = views.headline_values(summary, views.camera_health(cameras))
@@ -174,6 +175,7 @@ def workbook_sheets(
             views.ward_overview(summary, cameras, lang), names, lang
         ),
         text("book.routes", lang): views.route_table(summary, lang),
+        text("book.tiers", lang): views.tier_table(summary, lang),
         text("book.gaps", lang): _rows_of(views.gap_table(summary, lang), names, lang),
     }
     if campaign is not None:

@@ -156,6 +156,7 @@ def _sections(summary, cameras, lang, campaign: CampaignPart | None) -> list[Sec
     )
     sections = [
         Section(text("report.figures", lang), headline, right=(value,)),
+        Section(text("report.tiers", lang), views.tier_table(summary, lang)),
         Section(text("report.wards", lang), views.ward_overview(summary, cameras, lang)),
         Section(text("report.hotspots", lang), views.hotspot_table(summary, lang)),
         Section(text("report.gaps", lang), views.gap_table(summary, lang).head(GAPS_LISTED)),

@@ -17,6 +17,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from pandas.io.formats.style import Styler
 
 from coverage.network import OUTSIDE_WARDS
+from coverage.tiers import DEFAULT_HORIZONTAL_PX, assumed_specs
 from geodata import i18n
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import text
@@ -243,6 +244,34 @@ def hotspot_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:
         }
     )
     return _worst_first(shown, text("column.share_pct", lang))
+
+
+def tier_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:
+    """Key-route metres and share at each detail tier, and the metres of each tier that rest on
+    cameras whose image width is assumed."""
+    tiers = summary.tiers
+    return pd.DataFrame(
+        {
+            text("column.tier", lang): [text(f"tier.{t.tier.name}", lang) for t in tiers],
+            text("column.px_per_m", lang): [t.tier.px_per_m for t in tiers],
+            text("column.covered_m", lang): [round(t.routes.total_covered_m, 1) for t in tiers],
+            text("column.share_pct", lang): [round(t.routes.share * 100, 1) for t in tiers],
+            text("column.assumed_m", lang): [round(t.assumed_m, 1) for t in tiers],
+        }
+    )
+
+
+def assumed_note(summary: CoverageSummary, lang: str) -> str:
+    """How many active cameras have no stated image width, and what is assumed for them."""
+    cameras = summary.dataset.cameras
+    active = cameras[cameras["status"] == "active"]
+    return text(
+        "tier.assumed_note",
+        lang,
+        count=int(assumed_specs(active).sum()),
+        total=len(active),
+        px=DEFAULT_HORIZONTAL_PX,
+    )
 
 
 def gap_table(summary: CoverageSummary, lang: str) -> pd.DataFrame:

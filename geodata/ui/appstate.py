@@ -18,8 +18,14 @@ from contextlib import contextmanager
 import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
+from coverage.tiers import TIER_NAMES
 from geodata import settings
-from geodata.analysis.summary import CoverageSummary, key_route_segments, summarise
+from geodata.analysis.summary import (
+    CoverageSummary,
+    dataset_walls,
+    key_route_segments,
+    summarise,
+)
 from geodata.errors import USER_ERRORS, DataError, PermissionDenied
 from geodata.i18n import Message, text
 from geodata.layers import layerstore
@@ -171,6 +177,12 @@ def key_segments(layer_revision: int):
     return key_route_segments(area(layer_revision))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def walls(layer_revision: int):
+    """The walls of the area's buildings (None without buildings)."""
+    return dataset_walls(area(layer_revision))
+
+
 def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
     if not actor.sees_all_wards:
         return USER_VIEWS.get(
@@ -184,7 +196,10 @@ def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> Cove
         revisions,
         ("summary", gap_min_m),
         lambda: summarise(
-            _dataset(actor, revisions), gap_min_m=gap_min_m, segments=key_segments(revisions[1])
+            _dataset(actor, revisions),
+            gap_min_m=gap_min_m,
+            segments=key_segments(revisions[1]),
+            walls=walls(revisions[1]),
         ),
     )
 
@@ -200,6 +215,7 @@ def _district_summary(revisions: tuple[int, int], gap_min_m: float) -> CoverageS
             with_registry_cameras(area(revisions[1]), registry().cameras(SYSTEM_ACTOR)),
             gap_min_m=gap_min_m,
             segments=key_segments(revisions[1]),
+            walls=walls(revisions[1]),
         ),
     )
 
@@ -333,19 +349,33 @@ def current_map(
     *,
     wards: tuple[str, ...] = (),
     gap: int | None = None,
+    tier: str | None = None,
 ):
-    """The coverage map of :func:`current_summary`, labelled in ``lang``.
+    """The coverage map of :func:`current_summary` at detail ``tier``, labelled in ``lang``.
 
     ``wards`` limits it to those ward names (a ward user's map opens on their wards); ``gap``
     (a row of the gap table) is highlighted and the map opens on it. Built anew each time (a
     quarter of a second): folium maps change when rendered, so a cached one would break on its
     second page view.
     """
-    summary = current_summary(actor, gap_min_m)
+    summary = current_summary(actor, gap_min_m).seen_at(tier)
     if not wards and not actor.sees_all_wards:
         known = summary.dataset.wards
         wards = tuple(known.loc[known["ward_code"].isin(sorted(actor.wards)), "ward_name"])
     return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)
+
+
+def tier_switch(lang: str, *, key: str) -> str | None:
+    """A switch between "any detail" and the four detail tiers; the chosen tier's name."""
+    chosen = st.segmented_control(
+        text("tier.switch", lang),
+        ("any", *TIER_NAMES),
+        format_func=lambda name: text(f"tier.{name}", lang),
+        default="any",
+        key=key,
+        help=text("tier.help", lang),
+    )
+    return None if chosen in (None, "any") else chosen
 
 
 def signed_in(lang: str) -> Actor | None:

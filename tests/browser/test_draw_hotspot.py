@@ -34,7 +34,7 @@ def test_draw_a_hotspot_and_save_it(app_url, browser_page, tmp_path):
     page.screenshot(path=str(tmp_path / "data-saved.png"), full_page=True)
     go(page, "Tổng quan")
     go(page, "Dữ liệu")
-    page.get_by_text(f"đoạn đường, {before + 1} điểm nóng.", exact=False).wait_for(timeout=60_000)
+    page.get_by_text(f"đoạn đường, {before + 1} điểm nóng,", exact=False).wait_for(timeout=60_000)
 
     hosts = {urlparse(url).hostname for url in page.requested_urls if "://" in url}
     assert hosts - {None} == {"127.0.0.1"}, sorted(hosts)

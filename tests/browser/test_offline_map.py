@@ -4,6 +4,7 @@ import datetime as dt
 import shutil
 from urllib.parse import urlparse
 
+from geodata import i18n
 from geodata.analysis.summary import summarise
 from geodata.layers.demo import build_demo
 from geodata.maps.htmlmap import map_heading, write_html
@@ -62,7 +63,8 @@ def test_offline_html_map_shows_its_heading_above_the_map(browser_page, tmp_path
     page.wait_for_timeout(1000)
     assert page.title() == "Bản đồ độ phủ camera an ninh – Quận 2 (demo) – 02/12/2026"
     header = page.locator("header.map-heading")
-    assert "ngày 02/12/2026" in header.inner_text() and "32,8 %" in header.inner_text()
+    share = i18n.percent(summary.routes.share, "vi")
+    assert "ngày 02/12/2026" in header.inner_text() and share in header.inner_text()
     top = header.bounding_box()
     box = page.locator(".leaflet-container").bounding_box()
     assert box["y"] >= top["y"] + top["height"] - 1  # the map starts below the heading

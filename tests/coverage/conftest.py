@@ -1,6 +1,7 @@
 """Tiny geometries built in code, in UTM 48N metres."""
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
@@ -25,6 +26,15 @@ def make_cameras(*specs, status=None) -> gpd.GeoDataFrame:
             "status": status or ["active"] * len(specs),
         },
         geometry=[shapely.Point(s[0], s[1]) for s in specs],
+        crs=UTM48N,
+    )
+
+
+def make_buildings(*boxes, heights=None) -> gpd.GeoDataFrame:
+    """Footprints from (minx, miny, maxx, maxy) boxes; heights default to unknown (NaN)."""
+    return gpd.GeoDataFrame(
+        {"height_m": heights or [np.nan] * len(boxes)},
+        geometry=[shapely.box(*b) for b in boxes],
         crs=UTM48N,
     )
 

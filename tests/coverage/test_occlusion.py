@@ -18,16 +18,7 @@ from coverage.occlusion import (
     visible_polygons,
 )
 from coverage.routes import route_coverage
-from tests.coverage.conftest import UTM48N, make_cameras, make_roads
-
-
-def make_buildings(*boxes, heights=None) -> gpd.GeoDataFrame:
-    """Footprints from (minx, miny, maxx, maxy) boxes."""
-    return gpd.GeoDataFrame(
-        {"height_m": heights or [np.nan] * len(boxes)},
-        geometry=[shapely.box(*b) for b in boxes],
-        crs=UTM48N,
-    )
+from tests.coverage.conftest import UTM48N, make_buildings, make_cameras, make_roads
 
 
 def covered(roads, cameras, buildings=None) -> float:

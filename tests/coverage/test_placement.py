@@ -9,8 +9,10 @@ import pytest
 from coverage import placement
 from coverage.candidates import TEMPLATES, Template, candidate_views, roadside_sites
 from coverage.network import road_segments
+from coverage.occlusion import building_walls
 from coverage.routes import route_coverage
-from tests.coverage.conftest import make_cameras, make_roads
+from coverage.tiers import at_tier, tier_named
+from tests.coverage.conftest import make_buildings, make_cameras, make_roads
 
 NO_SPACING = 0.0
 
@@ -197,6 +199,54 @@ def test_covered_after_equals_the_engine_with_the_picked_cameras():
     engine = route_coverage(road_segments(roads), both).total_covered_m
     assert picked.covered_after_m == pytest.approx(engine, abs=1e-6)
     assert picked.covered_after_m > routes.total_covered_m
+
+
+def test_covered_after_equals_the_engine_with_the_picked_cameras_and_the_buildings():
+    # Two parallel streets 40 m apart, each with a row of shop-houses (fronts 2.5 m from the
+    # centre line, so roadside sites move onto their façades), some 4 m and some 12 m high; a
+    # 6 m pole camera looks over the low ones. Houses along the north-south street too.
+    roads = make_roads([(0, 0), (300, 0), (300, 200)], [(0, 40), (300, 40)])
+    boxes = [(x, 2.5, x + 6, 14) for x in range(20, 260, 6)]
+    boxes += [(x, 26, x + 8, 37.5) for x in range(0, 280, 10)]
+    boxes += [(288, y, 297.5, y + 7) for y in range(50, 190, 7)]
+    houses = make_buildings(*boxes, heights=[4.0 if i % 3 else 12.0 for i in range(len(boxes))])
+    walls = building_walls(houses)
+    segments = road_segments(roads)
+    existing = make_cameras((40, -5, 90, 80, 40), (300, 100, 0, 360, 20))
+    routes = route_coverage(segments, existing, walls=walls)
+    pole = Template("pole", 80, 40, mount_height_m=6.0)
+    templates = (*TEMPLATES, Template("ptz", 200, 30), pole)
+    sites = roadside_sites(routes, step_m=20, walls=walls)
+    candidates = candidate_views(sites, templates, existing=existing, routes=routes, walls=walls)
+    problem = placement.coverage_problem(routes, candidates, walls=walls)
+    picked = placement.greedy(problem, 6, spacing_m=25)
+    chosen = problem.candidates.iloc[picked.picks]
+    new = make_cameras(
+        *chosen[["x_m", "y_m", "bearing_deg", "fov_deg", "range_m"]].itertuples(index=False)
+    ).assign(mount_height_m=chosen["mount_height_m"].to_numpy())
+    both = pd.concat([existing, new], ignore_index=True)
+    engine = route_coverage(segments, both, walls=walls).total_covered_m
+    assert picked.covered_after_m == pytest.approx(engine, abs=1e-6)
+    assert picked.covered_after_m > routes.total_covered_m
+    open_air = placement.coverage_problem(routes, candidates)
+    alone = [sum(p.value([c]) for c in range(len(p))) for p in (open_air, problem)]
+    assert alone[0] > alone[1] + 100.0  # the houses hide much from the candidates
+
+
+@pytest.mark.parametrize(
+    ("horizontal_px", "reach_m"),
+    [(1920, 1920 / (125 * 2 * math.pi)), (3840, 3840 / (125 * 2 * math.pi))],
+)
+def test_a_candidate_at_a_tier_sees_its_reach_there(road_200, horizontal_px, reach_m):
+    # A dome (360°, 15 m) on the road: its image's width spreads over the circle, 2π d at
+    # distance d, so it gives recognition's 125 px/m out to width / (125 · 2π): 2.44 m for
+    # 1920 px, twice that for 3840 px; it sees the road 2 × reach either way from it.
+    dome = views((0, 100, 0, 0, 360, 15)).assign(horizontal_px=float(horizontal_px))
+    problem = problem_of(road_200, dome, tier=tier_named("recognition"))
+    assert problem.value([0], weighted=False) == pytest.approx(2 * reach_m)
+    assert problem_of(road_200, dome).value([0], weighted=False) == pytest.approx(30.0)
+    at_recognition = at_tier(make_cameras((100, 0, 0, 360, 15)), tier_named("recognition"))
+    assert at_recognition["range_m"].tolist() == pytest.approx([1920 / (125 * 2 * math.pi)])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -1,5 +1,8 @@
 """A ward's own figures are its rows of the district's: its roads, its hotspots, its cameras."""
 
+from dataclasses import replace
+
+import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
@@ -47,3 +50,59 @@ def test_the_wards_of_the_district_add_up_to_its_figures(district):
     )
     both = district.within_wards(set(codes))
     assert np.array_equal(both.routes.covered_m, district.routes.covered_m)
+
+
+def test_each_wards_figures_at_every_tier_add_up_to_the_districts(district):
+    codes = district.dataset.wards["ward_code"].tolist()
+    parts = [district.within_wards({code}) for code in codes]
+    for number, tier in enumerate(district.tiers):
+        assert sum(p.tiers[number].routes.total_covered_m for p in parts) == pytest.approx(
+            tier.routes.total_covered_m
+        )
+        assert sum(p.tiers[number].assumed_m for p in parts) == pytest.approx(tier.assumed_m)
+    covered = [tier.routes.total_covered_m for tier in district.tiers]
+    assert covered == sorted(covered, reverse=True)  # finer detail, fewer metres
+    assert covered[0] <= district.routes.total_covered_m
+
+
+def test_the_figures_seen_at_a_tier_are_that_tiers_with_its_gaps(district):
+    faces = district.seen_at("identification")
+    assert faces.routes is district.at_tier("identification").routes
+    assert faces.tier == faces.gaps_tier == "identification"
+    assert faces.gaps["length_m"].sum() > district.gaps["length_m"].sum()
+    assert district.seen_at(None) is district
+    with pytest.raises(KeyError, match="faces"):
+        district.seen_at("faces")
+
+
+def test_buildings_take_away_what_they_hide_and_the_views_show_it():
+    demo = build_demo()
+    open_view = summarise(replace(demo, buildings=None))
+    # A wall 80 m long 1.5 m in front of 200 bullet cameras, across their view (at most 120°).
+    bullets = (demo.cameras["status"] == "active") & (demo.cameras["fov_deg"] <= 120)
+    cameras = demo.cameras[bullets].head(200)
+    x, y = shapely.get_x(cameras.geometry.to_numpy()), shapely.get_y(cameras.geometry.to_numpy())
+    east = np.sin(np.radians(cameras["bearing_deg"].to_numpy()))
+    north = np.cos(np.radians(cameras["bearing_deg"].to_numpy()))
+    walls = shapely.buffer(
+        shapely.linestrings(
+            np.stack(
+                [
+                    np.c_[x + 2 * east - 40 * north, y + 2 * north + 40 * east],
+                    np.c_[x + 2 * east + 40 * north, y + 2 * north - 40 * east],
+                ],
+                axis=1,
+            )
+        ),
+        0.5,
+        cap_style="flat",
+    )
+    buildings = gpd.GeoDataFrame(
+        {"height_m": np.full(walls.size, np.nan)}, geometry=walls, crs=demo.crs
+    )
+    blocked = summarise(replace(demo, buildings=buildings))
+    assert blocked.routes.total_covered_m < open_view.routes.total_covered_m
+    views = blocked.visible_views()
+    chosen = demo.cameras.index.get_indexer(cameras.index)
+    sectors = open_view.visible_views()
+    assert np.all(shapely.area(views[chosen]) < 0.2 * shapely.area(sectors[chosen]))

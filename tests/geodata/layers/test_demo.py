@@ -12,7 +12,9 @@ from geopandas.testing import assert_geodataframe_equal
 
 from geodata.layers import demo
 from geodata.layers.contract import (
+    BUILDING_COLUMNS,
     CAMERA_COLUMNS,
+    CAMERA_SPEC_COLUMNS,
     CAMERA_STATUSES,
     HOTSPOT_COLUMNS,
     ROAD_COLUMNS,
@@ -42,6 +44,7 @@ EXPECTED_KEY_ROUTES = {
     "Nguyễn Duy Trinh",
     "Vành đai Đông",
 }
+OLD_WARDS = ("Thảo Điền", "An Phú", "Bình An", "An Khánh")
 
 
 @pytest.fixture(scope="module")
@@ -72,24 +75,25 @@ def test_dataset_is_the_demo(dataset):
 
 
 @pytest.mark.parametrize(
-    ("frame", "columns"),
+    ("frame", "columns", "extra"),
     [
-        ("wards", WARD_COLUMNS),
-        ("roads", ROAD_COLUMNS),
-        ("hotspots", HOTSPOT_COLUMNS),
-        ("cameras", CAMERA_COLUMNS),
+        ("wards", WARD_COLUMNS, ()),
+        ("roads", ROAD_COLUMNS, ()),
+        ("hotspots", HOTSPOT_COLUMNS, ()),
+        ("cameras", CAMERA_COLUMNS, CAMERA_SPEC_COLUMNS),
+        ("buildings", BUILDING_COLUMNS, ()),
     ],
 )
-def test_frames_follow_the_contract(dataset, frame, columns):
+def test_frames_follow_the_contract(dataset, frame, columns, extra):
     gdf = getattr(dataset, frame)
-    assert list(gdf.columns) == [*columns, "geometry"]
+    assert list(gdf.columns) == [*columns, *extra, "geometry"]
     assert gdf.geometry.name == "geometry"
     assert gdf.crs.to_epsg() == 32648
     assert isinstance(gdf.index, pd.RangeIndex)
     assert gdf.index.equals(pd.RangeIndex(len(gdf)))
     assert gdf.geometry.is_valid.all()
     assert not gdf.geometry.is_empty.any()
-    assert gdf.notna().all().all()
+    assert gdf.drop(columns=list(extra)).notna().all().all()  # the extra may be unknown
 
 
 def test_wards_have_the_official_codes_and_names(dataset):
@@ -119,7 +123,13 @@ def test_wards_tile_the_district_without_gaps_or_overlaps(dataset, district):
 
 
 def test_demo_lies_in_former_district_2(dataset):
-    for frame in (dataset.wards, dataset.roads, dataset.hotspots, dataset.cameras):
+    for frame in (
+        dataset.wards,
+        dataset.roads,
+        dataset.hotspots,
+        dataset.cameras,
+        dataset.buildings,
+    ):
         lon_min, lat_min, lon_max, lat_max = frame.to_crs("EPSG:4326").total_bounds
         assert 106.70 <= lon_min <= lon_max <= 106.82
         assert 10.735 <= lat_min <= lat_max <= 10.825
@@ -279,7 +289,7 @@ def test_cameras_are_denser_on_key_routes(dataset):
 
 def test_build_is_deterministic(dataset):
     again = demo.build_demo()
-    for frame in ("wards", "roads", "hotspots", "cameras"):
+    for frame in ("wards", "roads", "hotspots", "cameras", "buildings"):
         assert_geodataframe_equal(getattr(again, frame), getattr(dataset, frame))
 
 
@@ -288,6 +298,7 @@ def test_another_seed_draws_other_cameras_on_the_same_district(dataset):
     assert_geodataframe_equal(other.wards, dataset.wards)
     assert_geodataframe_equal(other.roads, dataset.roads)
     assert_geodataframe_equal(other.hotspots, dataset.hotspots)
+    assert_geodataframe_equal(other.buildings, dataset.buildings)
     assert len(other.cameras) == len(dataset.cameras)
     assert other.cameras.geometry.geom_equals(dataset.cameras.geometry).mean() < 0.01
     assert not other.cameras["camera_type"].equals(dataset.cameras["camera_type"])
@@ -302,3 +313,82 @@ def test_vietnamese_text_is_nfc(dataset):
                 texts += frame[column].unique().tolist()
     assert all(unicodedata.is_normalized("NFC", text) for text in texts)
     assert "Thạnh Mỹ Lợi" in texts
+
+
+def test_cameras_carry_a_resolution_and_a_mount_height_unless_unknown(dataset):
+    cameras = dataset.cameras
+    unknown = cameras["horizontal_px"].isna()
+    assert (cameras["mount_height_m"].isna() == unknown).all()
+    assert 0.10 <= unknown.mean() <= 0.20
+    known = cameras[~unknown]
+    assert set(known["horizontal_px"]) == {1920.0, 2560.0}  # 2 MP and 4 MP
+    assert (known["horizontal_px"] == 1920).mean() > 0.6
+    assert known["mount_height_m"].between(3.0, 4.0).all()
+    assert np.allclose(known["mount_height_m"] * 10, np.round(known["mount_height_m"] * 10))
+
+
+def test_buildings_are_shop_houses_and_large_blocks_in_the_district(dataset, district):
+    buildings = dataset.buildings
+    assert 10_000 <= len(buildings) <= 25_000
+    assert set(buildings.geom_type) == {"Polygon"}
+    assert buildings.within(district).all()
+    corners = shapely.get_coordinates(buildings.geometry.to_numpy()).reshape(-1, 5, 2)
+    sides_m = np.sort(np.linalg.norm(np.diff(corners, axis=1), axis=2)[:, :2], axis=1)
+    house = sides_m[:, 1] <= 20.1
+    assert house.mean() > 0.95
+    assert ((sides_m[house, 0] >= 3.98) & (sides_m[house, 0] <= 5.02)).all()  # wide
+    assert ((sides_m[house, 1] >= 11.98) & (sides_m[house, 1] <= 20.02)).all()  # deep
+    assert set(buildings.loc[house, "height_m"]) == {6.0, 9.0, 12.0, 15.0}  # 2–5 storeys
+    assert ((sides_m[~house] >= 29.98) & (sides_m[~house] <= 120.02)).all()
+    assert buildings["height_m"].between(6.0, 45.0).all()
+
+
+def test_no_building_stands_on_a_road(dataset):
+    near, _ = shapely.STRtree(dataset.roads.geometry.to_numpy()).query(
+        dataset.buildings.geometry.to_numpy(), predicate="dwithin", distance=1.0
+    )
+    assert len(near) == 0
+
+
+def test_buildings_do_not_overlap(dataset):
+    footprints = dataset.buildings.geometry.to_numpy()
+    first, second = shapely.STRtree(footprints).query(footprints, predicate="intersects")
+    pair = first < second
+    first, second = first[pair], second[pair]
+    assert len(first) > 1_000  # neighbours in a row share a party wall ...
+    assert not shapely.relate_pattern(footprints[first], footprints[second], "T********").any()
+
+
+@pytest.mark.parametrize("area", ["Khu công nghiệp Cát Lái", "Cảng Cát Lái"])
+def test_the_industrial_zone_and_the_port_hold_large_blocks_only(dataset, area):
+    buildings = dataset.buildings[dataset.buildings.intersects(hotspot(dataset, area))]
+    assert len(buildings) >= 20
+    assert (buildings.area >= 30.0 * 30.0 - 1).all()
+    assert buildings["height_m"].between(8.0, 12.0).all()
+
+
+def test_thu_thiem_new_urban_area_is_open_land(dataset):
+    buildings = dataset.buildings
+
+    def per_km2(area):
+        return buildings.intersects(area).sum() / (area.area / 1e6)
+
+    urban_area = hotspot(dataset, "Khu đô thị mới Thủ Thiêm")
+    old_wards = shapely.union_all([ward_of(dataset, name) for name in OLD_WARDS])
+    assert buildings.intersects(urban_area).sum() <= 10
+    assert per_km2(old_wards) > 300
+    assert per_km2(urban_area) < 0.02 * per_km2(old_wards)
+
+
+def test_household_cameras_stand_on_facades_or_in_the_open(dataset):
+    cameras = dataset.cameras.geometry.to_numpy()
+    footprints = dataset.buildings.geometry.to_numpy()
+    inside, _ = shapely.STRtree(footprints).query(cameras, predicate="intersects")
+    assert len(inside) == 0
+    on_wall, _ = shapely.STRtree(footprints).query(cameras, predicate="dwithin", distance=0.5)
+    on_facade = np.isin(np.arange(len(cameras)), on_wall)
+    active = dataset.cameras["status"].to_numpy() == "active"
+    assert on_facade[active].mean() > 0.85  # the rest stand in gaps between houses
+    wall_m = shapely.distance(shapely.union_all(shapely.boundary(footprints)), cameras[on_facade])
+    # 0.2 m in front of the wall; less where the wall met is not square on to the road
+    assert (np.abs(wall_m - 0.2) <= 0.01).mean() > 0.95
