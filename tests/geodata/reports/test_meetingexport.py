@@ -124,7 +124,6 @@ def test_workbook_sheets_and_figures_match_the_engine(seeded, engine_summary, tm
     assert book.sheetnames == ["Tổng hợp", "Phường", "Tuyến", "Mức chi tiết", "Điểm mù", "Camera"]
     tiers = list(book["Mức chi tiết"].iter_rows(values_only=True))
     assert [row[0] for row in tiers[1:]] == [
-        "mọi mức",
         "phát hiện",
         "quan sát",
         "nhận biết",
