@@ -38,42 +38,98 @@ def intersecting_boxes(
     >>> sorted(zip(*(a.tolist() for a in intersecting_boxes(q, i))))
     [(0, 0), (0, 2)]
     """
-    query = np.ascontiguousarray(np.asarray(query, dtype=float).reshape(-1, 4).T)
-    items = np.ascontiguousarray(np.asarray(items, dtype=float).reshape(-1, 4).T)
+    query, items = _columns(query), _columns(items)
     if query.shape[1] == 0 or items.shape[1] == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    cell = cell_m or _default_cell_m(query, items)
-    origin = (min(query[0].min(), items[0].min()), min(query[1].min(), items[1].min()))
-    top_y = max(query[3].max(), items[3].max())
-    rows = int((top_y - origin[1]) * (1.0 / cell)) + 1  # the same arithmetic as _cells
+    return BoxIndex(items.T, cell_m=cell_m or _default_cell_m(query, items)).query(query.T)
 
-    columns = int((max(query[2].max(), items[2].max()) - origin[0]) * (1.0 / cell)) + 1
-    item_low, item_row, item_key = _cells(items, origin, cell, rows)
-    order = np.argsort(item_key, kind="stable")
-    item_key, item_row = item_key[order], item_row[order]
-    query_low, query_row, query_key = _cells(query, origin, cell, rows)
-    first, count = _runs(item_key, query_key, rows * columns)
 
-    pair_query = np.repeat(query_row, count)
-    pair_key = np.repeat(query_key, count)
-    pair_item = item_row[
-        np.repeat(first - (np.cumsum(count) - count), count) + np.arange(pair_query.size)
-    ]
+class BoxIndex:
+    """Boxes hashed into square cells once, for many :meth:`query` calls (building walls are
+    joined with every camera's view pieces, revision after revision).
 
-    # Boxes meet when the larger of their lower corners lies below both upper corners; the pair
-    # is kept once, in the cell of that corner (cell numbers never decrease with coordinates).
-    corner_column = np.maximum(item_low[0][pair_item], query_low[0][pair_query])
-    corner_row = np.maximum(item_low[1][pair_item], query_low[1][pair_query])
-    once = corner_column * rows + corner_row == pair_key
-    pair_query, pair_item = pair_query[once], pair_item[once]
-    meets = (
-        np.maximum(items[0][pair_item], query[0][pair_query])
-        <= np.minimum(items[2][pair_item], query[2][pair_query])
-    ) & (
-        np.maximum(items[1][pair_item], query[1][pair_query])
-        <= np.minimum(items[3][pair_item], query[3][pair_query])
-    )
-    return pair_query[meets], pair_item[meets]
+    Parameters
+    ----------
+    items : ndarray, shape (n, 4)
+        Boxes as ``minx, miny, maxx, maxy`` in metres.
+    cell_m : float, optional, keyword-only
+        Grid cell side in metres; by default the median side of the boxes (at least 1 m).
+    """
+
+    def __init__(self, items: np.ndarray, *, cell_m: float | None = None):
+        items = _columns(items)
+        self.items = items
+        if items.shape[1] == 0:
+            return
+        self.cell = cell_m or _default_cell_m(items, items)
+        self.extent = (items[0].min(), items[1].min(), items[2].max(), items[3].max())
+        self.origin = self.extent[:2]
+        self.rows = int((self.extent[3] - self.origin[1]) * (1.0 / self.cell)) + 1
+        columns = int((self.extent[2] - self.origin[0]) * (1.0 / self.cell)) + 1
+        self.n_cells = self.rows * columns
+        self.item_low, item_row, item_key = _cells(items, self.origin, self.cell, self.rows)
+        order = np.argsort(item_key, kind="stable")
+        self.item_key, self.item_row = item_key[order], item_row[order]
+        self.dense = self.n_cells <= max(DENSE_CELLS_MAX, 4 * self.item_key.size)
+        if self.dense:  # cell runs looked up in a table rather than searched for
+            counts = np.bincount(self.item_key, minlength=self.n_cells)
+            self.starts, self.counts = np.cumsum(counts) - counts, counts
+
+    def query(self, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every (box, item) pair whose closed boxes intersect, each pair once: row numbers into
+        ``boxes`` and into the items."""
+        boxes = _columns(boxes)
+        items = self.items
+        empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if boxes.shape[1] == 0 or items.shape[1] == 0:
+            return empty
+        # Only the part of a box over the items' extent can meet an item: clipped to it, every
+        # box's cells are cells of the index.
+        x0, y0, x1, y1 = self.extent
+        inside = np.flatnonzero(
+            (boxes[0] <= x1) & (boxes[2] >= x0) & (boxes[1] <= y1) & (boxes[3] >= y0)
+        )
+        clipped = np.stack(
+            [
+                np.maximum(boxes[0][inside], x0),
+                np.maximum(boxes[1][inside], y0),
+                np.minimum(boxes[2][inside], x1),
+                np.minimum(boxes[3][inside], y1),
+            ]
+        )
+        query_low, query_row, query_key = _cells(clipped, self.origin, self.cell, self.rows)
+        if self.dense:
+            first, count = self.starts[query_key], self.counts[query_key]
+        else:
+            first = np.searchsorted(self.item_key, query_key, side="left")
+            count = np.searchsorted(self.item_key, query_key, side="right") - first
+
+        pair_query = np.repeat(query_row, count)
+        pair_key = np.repeat(query_key, count)
+        pair_item = self.item_row[
+            np.repeat(first - (np.cumsum(count) - count), count) + np.arange(pair_query.size)
+        ]
+
+        # Boxes meet when the larger of their lower corners lies below both upper corners; the
+        # pair is kept once, in the cell of that corner (cell numbers never decrease with
+        # coordinates).
+        corner_column = np.maximum(self.item_low[0][pair_item], query_low[0][pair_query])
+        corner_row = np.maximum(self.item_low[1][pair_item], query_low[1][pair_query])
+        once = corner_column * self.rows + corner_row == pair_key
+        pair_query, pair_item = pair_query[once], pair_item[once]
+        meets = (
+            np.maximum(items[0][pair_item], clipped[0][pair_query])
+            <= np.minimum(items[2][pair_item], clipped[2][pair_query])
+        ) & (
+            np.maximum(items[1][pair_item], clipped[1][pair_query])
+            <= np.minimum(items[3][pair_item], clipped[3][pair_query])
+        )
+        return inside[pair_query[meets]], pair_item[meets]
+
+
+def _columns(boxes) -> np.ndarray:
+    """Boxes (n, 4) as four contiguous rows."""
+    return np.ascontiguousarray(np.asarray(boxes, dtype=float).reshape(-1, 4).T)
 
 
 class StraightEdges:
@@ -99,16 +155,6 @@ class StraightEdges:
 
 DENSE_CELLS_MAX = 1 << 22
 """Up to this many grid cells, cell runs are looked up in a table rather than searched for."""
-
-
-def _runs(sorted_keys: np.ndarray, keys: np.ndarray, n_cells: int):
-    """(first position, count) of each of ``keys`` in ``sorted_keys``."""
-    if n_cells <= max(DENSE_CELLS_MAX, 4 * sorted_keys.size):
-        counts = np.bincount(sorted_keys, minlength=n_cells)
-        starts = np.cumsum(counts) - counts
-        return starts[keys], counts[keys]
-    first = np.searchsorted(sorted_keys, keys, side="left")
-    return first, np.searchsorted(sorted_keys, keys, side="right") - first
 
 
 def _default_cell_m(query: np.ndarray, items: np.ndarray) -> float:

@@ -40,7 +40,7 @@ import pyproj
 import shapely
 
 from coverage.checks import metric_crs
-from coverage.grid import StraightEdges, intersecting_boxes
+from coverage.grid import BoxIndex, StraightEdges
 from coverage.intervals import halfplane_interval, intervals_less
 from coverage.network import RoadSegments
 
@@ -74,6 +74,11 @@ class Walls(StraightEdges):
     height_m: np.ndarray
     footprints: np.ndarray
     crs: pyproj.CRS
+
+    @cached_property
+    def index(self) -> BoxIndex:
+        """The walls' boxes hashed into grid cells, for every join with cameras' views."""
+        return BoxIndex(self.boxes)
 
     @cached_property
     def tree(self) -> shapely.STRtree:
@@ -112,7 +117,7 @@ def building_walls(buildings: gpd.GeoDataFrame) -> Walls:
     x1, y1 = coords[follows + 1, 0], coords[follows + 1, 1]
     real = (x0 != x1) | (y0 != y1)
     building = part_of[ring_of[vertex_of[follows[real]]]]
-    return Walls(
+    walls = Walls(
         x0=x0[real],
         y0=y0[real],
         x1=x1[real],
@@ -122,6 +127,8 @@ def building_walls(buildings: gpd.GeoDataFrame) -> Walls:
         footprints=footprints,
         crs=crs,
     )
+    walls.index  # noqa: B018 (hashed once, with the walls)
+    return walls
 
 
 def cameras_inside(cameras: gpd.GeoDataFrame, walls: Walls) -> np.ndarray:
@@ -183,7 +190,7 @@ def unblocked(
             np.maximum(cy, np.maximum(start[:, 1], end[:, 1])),
         ]
     )
-    piece, wall = intersecting_boxes(boxes, walls.boxes)
+    piece, wall = walls.index.query(boxes)
     own = cam[piece]
     e0x, e0y = walls.x0[wall] - cx[piece], walls.y0[wall] - cy[piece]
     e1x, e1y = walls.x1[wall] - cx[piece], walls.y1[wall] - cy[piece]
@@ -232,7 +239,7 @@ def visible_polygons(
         return sectors
     metric_crs(cameras=cameras, buildings=walls.crs)
     xy = shapely.get_coordinates(cameras.geometry.to_numpy())
-    camera, wall = intersecting_boxes(shapely.bounds(sectors), walls.boxes)
+    camera, wall = walls.index.query(shapely.bounds(sectors))
     cx, cy = xy[camera, 0], xy[camera, 1]
     e0x, e0y = walls.x0[wall] - cx, walls.y0[wall] - cy
     e1x, e1y = walls.x1[wall] - cx, walls.y1[wall] - cy

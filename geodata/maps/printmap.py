@@ -33,7 +33,7 @@ from matplotlib.table import Table
 from matplotlib.text import Text
 from matplotlib_scalebar.scalebar import ScaleBar
 
-from coverage.fov import active_cameras, fov_polygons
+from coverage.fov import active_cameras
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import number, percent, text
 from geodata.maps import palette
@@ -162,9 +162,9 @@ def draw_map(
         pieces = summary.routes.pieces(seen=seen)
         if len(pieces):
             pieces.plot(ax=axes, color=colour, linewidth=1.4)
-    cameras = active_cameras(dataset.cameras)
-    if len(cameras):
-        gpd.GeoSeries(fov_polygons(cameras).to_numpy(), crs=dataset.crs).plot(
+    active = (dataset.cameras["status"] == "active").to_numpy()
+    if active.any():  # what each active camera sees: its view less what buildings hide
+        gpd.GeoSeries(summary.visible_views()[active], crs=dataset.crs).plot(
             ax=axes, facecolor=palette.STATUS["active"], alpha=0.25, linewidth=0
         )
     if len(dataset.cameras):
