@@ -18,9 +18,13 @@
                          [--size a4|a3|phone] [--campaign ID] [--lang vi|en] [--date YYYY-MM-DD]
                          [--with-owner --purpose TEXT] [--buildings B] [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
+    python cli.py init [--demo]
+    python cli.py wards list [--as USER]
     python cli.py backup --out FILE [--as USER]
 
-Without ``--cameras``, ``report`` reads the cameras from the registry. The registry is the
+Without ``--cameras``, ``report`` reads the cameras from the registry; without ``--demo`` or
+``--wards``, ``report`` and ``recommend`` work on the registry's own area (its layers, key routes
+and cameras). The registry is the
 database of ``DATABASE_URL``, else the SQLite file in ``CCTV_DATA_DIR`` (default ``./data``); see
 :mod:`geodata.settings`.
 
@@ -68,7 +72,7 @@ from geodata.layers.camerafields import ROLES
 from geodata.layers.dataset import load_dataset, with_buildings_file
 from geodata.layers.demo import build_demo
 from geodata.maps.printmap import SIZES
-from geodata.registry.access import SYSTEM, Actor
+from geodata.registry.access import SYSTEM, SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import (
     EXPORT_FORMATS,
     actor_summary,
@@ -77,6 +81,7 @@ from geodata.registry.cameraio import (
 )
 from geodata.registry.db import DATABASE_ERRORS, shown_url
 from geodata.registry.importer import import_cameras
+from geodata.registry.seeding import ensure_seeded
 from geodata.registry.service import Registry
 from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
 from geodata.reports.meetingexport import area_dataset, export_for_meeting
@@ -112,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     area = _Parser(add_help=False)
-    source = area.add_mutually_exclusive_group(required=True)
+    source = area.add_mutually_exclusive_group()
     source.add_argument("--demo", action="store_true", help=_help("demo"))
     source.add_argument("--wards", type=Path, help=_help("wards"))
     area.add_argument("--roads", type=Path, help=_help("roads"))
@@ -230,6 +235,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     adding.set_defaults(handler=run_add_user)
 
+    init = commands.add_parser("init", help=_help("init"))
+    init.add_argument("--demo", action="store_true", help=_help("init_demo"))
+    init.set_defaults(handler=run_init)
+
+    wards = commands.add_parser("wards", help=_help("wards_command"))
+    ward_commands = wards.add_subparsers(dest="ward_command", required=True)
+    listing = ward_commands.add_parser("list", parents=[acting], help=_help("wards_list"))
+    listing.set_defaults(handler=run_list_wards)
+
     backup = commands.add_parser("backup", parents=[acting], help=_help("backup"))
     backup.add_argument("--out", required=True, type=Path, help=_help("backup_out"))
     backup.set_defaults(handler=run_backup)
@@ -334,9 +348,14 @@ def _lang() -> str:
 
 
 def _area(args: argparse.Namespace):
-    """The dataset the area options name; cameras from the registry without ``--cameras``."""
-    if args.demo:
-        dataset = build_demo()
+    """The dataset the area options name (without any, the registry's own area); cameras from
+    the registry without ``--cameras``."""
+    if args.demo or args.wards is None:
+        if args.demo:
+            dataset = build_demo()
+        else:  # the registry's own area: its layers, key routes and cameras
+            with _registry() as registry:
+                dataset = area_dataset(registry, _actor(registry, args.acting_as))
         if args.buildings is not None:
             dataset = with_buildings_file(dataset, args.buildings)
     else:
@@ -436,6 +455,33 @@ def run_add_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_init(args: argparse.Namespace) -> int:
+    """The ``init`` subcommand: the registry migrated; with ``--demo``, the demo in an empty one."""
+    url = shown_url(settings.database_url())
+    with _registry() as registry:
+        if not args.demo:
+            print(text("cli.init_done", _lang(), url=url))
+        elif ensure_seeded(registry, build_demo()):
+            wards, cameras = len(registry.ward_names()), len(registry.cameras(SYSTEM_ACTOR))
+            print(text("cli.init_demo_done", _lang(), url=url, wards=wards, cameras=cameras))
+        else:
+            print(text("cli.init_filled", _lang(), url=url))
+    return 0
+
+
+def run_list_wards(args: argparse.Namespace) -> int:
+    """The ``wards list`` subcommand: ``code``, ``name`` and ``cameras`` (those the ``--as``
+    user may see), tab-separated, one ward a line after the header."""
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        names = registry.ward_names()
+        counts = registry.cameras(actor)["ward_code"].value_counts()
+    print("code\tname\tcameras")
+    for code, name in sorted(names.items()):
+        print(f"{code}\t{name}\t{int(counts.get(code, 0))}")
+    return 0
+
+
 def run_backup(args: argparse.Namespace) -> int:
     """The ``backup`` subcommand: a consistent copy of the SQLite registry, while it runs."""
     with _registry() as registry:
@@ -481,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("report", "recommend") and not args.demo and args.roads is None:
+    if args.command in ("report", "recommend") and args.wards is not None and args.roads is None:
         parser.error("--wards needs --roads")
     try:
         return args.handler(args)

@@ -5,15 +5,16 @@ from streamlit_folium import st_folium
 
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.layers import layerstore
 from geodata.layers.buildings import load_buildings
 from geodata.layers.dataset import refuse_losing_key_routes
+from geodata.layers.demo import build_demo
 from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
 from geodata.layers.roads import load_roads
 from geodata.layers.wards import load_wards
 from geodata.maps import hotspotdraw
 from geodata.maps.webmap import hotspot_drawing_map
+from geodata.registry import arealayers
 from geodata.reports import views
 from geodata.ui import appstate
 
@@ -30,7 +31,7 @@ with appstate.page("data.title") as (lang, actor):
         st.warning(text("data.district_only", lang))
         st.stop()
 
-    area = appstate.area(layerstore.revision())
+    area = appstate.area(appstate.layer_revision())
     appstate.no_key_route(area, lang)
     st.caption(
         views.literal(
@@ -64,12 +65,12 @@ with appstate.page("data.title") as (lang, actor):
                     if name == "roads" and not anyway:
                         refuse_losing_key_routes(frame, area.key_routes, file=upload.name)
                     if name == "wards":
-                        moved = layerstore.save_wards(
+                        moved = arealayers.save_wards(
                             appstate.registry(), actor, frame, boundary_set=upload.name
                         )
                         st.info(text("data.wards_moved", lang, count=moved))
                     else:
-                        layerstore.save_layer(name, frame)
+                        arealayers.save_layer(appstate.registry(), actor, name, frame)
                 except USER_ERRORS as error:
                     appstate.show_error(error, lang)
                 else:
@@ -86,7 +87,7 @@ with appstate.page("data.title") as (lang, actor):
         returned_objects=["all_drawings"],
         use_container_width=True,
         height=520,
-        key=f"hotspot_drawing_{layerstore.revision()}",
+        key=f"hotspot_drawing_{appstate.layer_revision()}",
     )
     shapes = hotspotdraw.drawn_table(
         area.hotspots,
@@ -113,7 +114,7 @@ with appstate.page("data.title") as (lang, actor):
         try:
             edited = shapes.assign(**{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS})
             frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
-            layerstore.save_layer("hotspots", frame)
+            arealayers.save_layer(appstate.registry(), actor, "hotspots", frame)
         except USER_ERRORS as error:
             appstate.show_error(error, lang)
         else:
@@ -131,11 +132,10 @@ with appstate.page("data.title") as (lang, actor):
         key="key_routes",
     )
     if st.button(text("data.save_key_routes", lang), key="save_key_routes"):
-        layerstore.save_key_routes(chosen)
+        arealayers.save_key_routes(appstate.registry(), actor, chosen)
         st.success(text("data.key_routes_saved", lang, count=len(chosen)))
 
     st.subheader(text("data.reset_heading", lang))
     if st.button(text("data.reset", lang), key="reset_layers"):
-        appstate.restore_demo_wards(actor)
-        layerstore.reset()
+        arealayers.reset(appstate.registry(), actor, build_demo())
         st.success(text("data.reset_done", lang))

@@ -8,7 +8,6 @@ from streamlit_folium import st_folium
 from geodata.analysis.recommend import MAX_PICKS, TEMPLATES, read_households, recommend
 from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import number, percent, text
-from geodata.layers import layerstore
 from geodata.maps.webmap import coverage_map
 from geodata.registry import campaigns
 from geodata.reports import planviews, views
@@ -60,7 +59,7 @@ with appstate.page("plan.title") as (lang, actor):
             with st.expander(text("plan.route_priority", lang)):
                 priorities = st.data_editor(
                     planviews.route_priorities(
-                        appstate.key_segments(layerstore.revision()).route_names, lang
+                        appstate.key_segments(appstate.layer_revision()).route_names, lang
                     ),
                     disabled=[text("plan.column.route", lang)],
                     hide_index=True,

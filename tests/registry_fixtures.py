@@ -11,7 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import DEMO_NAME, build_demo
 from geodata.registry.access import SYSTEM, Actor
 from geodata.registry.service import Registry
 
@@ -60,6 +60,6 @@ def registry_url(request, tmp_path):
 def registry(registry_url):
     """A migrated, empty registry holding the demo's 11 ward boundaries."""
     opened = Registry.open(registry_url)
-    opened.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
+    opened.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
     yield opened
     opened.engine.dispose()

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from geodata.i18n import text
-from geodata.layers import layerstore
+from geodata.layers.demo import build_demo
+from geodata.registry import arealayers
 from geodata.ui import appstate
 from tests.test_app import ADMIN, PAGES, PLAN, assert_clean, register_page, run_page
 
@@ -21,9 +22,9 @@ MAP = next(p for p in PAGES if p.startswith("pages/1_"))
 @pytest.fixture
 def no_key_route_in_the_area():
     """The saved key routes name no road of the area (e.g. after new roads were loaded)."""
-    layerstore.save_key_routes(["Đường không còn nữa"])
+    arealayers.save_key_routes(appstate.registry(), ADMIN, ["Đường không còn nữa"])
     yield
-    layerstore.reset()
+    arealayers.reset(appstate.registry(), ADMIN, build_demo())
 
 
 @pytest.mark.parametrize("path", [p for p in PAGES if not p.startswith(("pages/2_", "pages/7_"))])
@@ -76,10 +77,9 @@ def hostile_ward_name():
 
     wards = build_demo().wards.copy()
     wards.loc[0, "ward_name"] = HOSTILE_WARD
-    layerstore.save_wards(appstate.registry(), ADMIN, wards, boundary_set="hostile")
+    arealayers.save_wards(appstate.registry(), ADMIN, wards, boundary_set="hostile")
     yield
-    layerstore.reset()
-    appstate.restore_demo_wards(ADMIN)
+    arealayers.reset(appstate.registry(), ADMIN, build_demo())
 
 
 def drawn_texts(app) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import DEMO_NAME, build_demo
 from geodata.registry.service import Registry
 from tests.geodata.registry.test_importer import VI_HEADER, moved, vi_row, write_csv
 from tests.registry_fixtures import DISTRICT
@@ -56,7 +56,7 @@ def registry_in(folder: Path) -> dict[str, str]:
     """A registry in ``folder`` holding the demo wards and one owner's camera; the CLI's env."""
     url = f"sqlite:///{folder / 'registry.sqlite3'}"
     registry = Registry.open(url)
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
+    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
     registry.register(
         DISTRICT,
         {"lat": 10.7812, "lon": 106.72, "fov_deg": 90, "range_m": 30, "owner_name": OWNER},

@@ -17,7 +17,7 @@ import pytest
 
 import cli
 from geodata.layers.camerafields import OWNER_FIELDS
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import DEMO_NAME, build_demo
 from geodata.registry.service import Registry
 from tests.registry_fixtures import DISTRICT
 from tests.test_cli import write_small_area
@@ -40,7 +40,7 @@ def env(tmp_path) -> dict[str, str]:
     """The environment of a CLI run on this test's own SQLite registry (demo wards loaded)."""
     url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     registry = Registry.open(url)
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
+    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
     registry.engine.dispose()
     environment = {k: v for k, v in os.environ.items() if k not in ("PASSWORD", "DATABASE_URL")}
     return {

@@ -87,6 +87,28 @@ class Ward(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
+class LayerFeature(Base):
+    """One feature of an area layer (roads, hotspots, buildings): its shape in EPSG:4326 (WKB)
+    and its columns (JSON). A layer is replaced as a whole."""
+
+    __tablename__ = "layer_features"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(16), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    geometry_wkb: Mapped[bytes] = mapped_column(LargeBinary)
+    properties: Mapped[str] = mapped_column(Text)
+
+
+class AreaSetting(Base):
+    """A setting of the area as the district chose it (the key routes), as JSON."""
+
+    __tablename__ = "area_settings"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class Camera(Base):
     """A privately owned camera registered by ward staff."""
 

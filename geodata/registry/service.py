@@ -363,6 +363,11 @@ class Registry:
         """The current ward boundaries (``ward_code``, ``ward_name``) in EPSG:4326."""
         return self._ward_table.copy()
 
+    def ward_boundary_sets(self) -> set[str]:
+        """The names of the boundary sets the current wards came from (one, once loaded)."""
+        with self._session() as session:
+            return set(session.scalars(select(Ward.boundary_set).distinct()))
+
     @cached_property
     def _ward_table(self) -> gpd.GeoDataFrame:
         with self._session() as session:

@@ -18,13 +18,12 @@ from geodata.analysis.summary import CoverageSummary
 from geodata.errors import InputError
 from geodata.i18n import catalogue, text
 from geodata.io.exports import Formatted, atomic_path, number_format, write_workbook
-from geodata.layers import layerstore
 from geodata.layers.dataset import Dataset
 from geodata.layers.demo import build_demo
 from geodata.maps.htmlmap import map_heading, write_html
 from geodata.maps.printmap import SIZES, map_figure, save_figure
 from geodata.maps.webmap import coverage_map
-from geodata.registry import campaigns
+from geodata.registry import arealayers, campaigns
 from geodata.registry.access import Actor
 from geodata.registry.cameraio import actor_summary, camera_table, with_registry_cameras
 from geodata.registry.service import Registry
@@ -37,7 +36,9 @@ FORMATS = ("png", "pdf", "html", "xlsx")
 
 def area_dataset(registry: Registry, actor: Actor) -> Dataset:
     """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see."""
-    return with_registry_cameras(layerstore.current(build_demo()), registry.cameras(actor))
+    return with_registry_cameras(
+        arealayers.current(registry, build_demo()), registry.cameras(actor)
+    )
 
 
 def campaign_part(registry: Registry, actor: Actor, campaign_id: int) -> CampaignPart:

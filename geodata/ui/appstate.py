@@ -28,13 +28,12 @@ from geodata.analysis.summary import (
 )
 from geodata.errors import USER_ERRORS, DataError, PermissionDenied
 from geodata.i18n import Message, text
-from geodata.layers import layerstore
 from geodata.layers.dataset import Dataset
 from geodata.layers.demo import build_demo
 from geodata.maps.leaflet import install_leaflet
 from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
-from geodata.registry import campaigns
+from geodata.registry import arealayers, campaigns
 from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import with_registry_cameras
 from geodata.registry.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
@@ -83,6 +82,7 @@ def registry() -> Registry:
     """
     opened = Registry.open()
     ensure_seeded(opened, build_demo())
+    arealayers.adopt_layer_files(opened, SYSTEM_ACTOR)
     generated = ensure_admin(opened, settings.admin_password())
     if generated:
         log.warning("first start: created user %r; its password is on the terminal", ADMIN_NAME)
@@ -96,13 +96,19 @@ def registry() -> Registry:
 
 def revision() -> tuple[int, int]:
     """Changes whenever the registry or the saved layers change (the caches' key)."""
-    return registry().revision(), layerstore.revision()
+    return registry().revision(), layer_revision()
+
+
+def layer_revision() -> int:
+    """Changes whenever the area's layers change, in this process or any other."""
+    return arealayers.revision(registry())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def area(layer_revision: int) -> Dataset:
-    """The area's wards, roads, hotspots and key routes: the demo, or what was uploaded."""
-    return layerstore.current(build_demo())
+    """The area's wards, roads, hotspots, buildings and key routes: the demo, or what the
+    district saved in the registry."""
+    return arealayers.current(registry(), build_demo())
 
 
 class UserViews:
@@ -334,12 +340,6 @@ def show_flash(lang: str) -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message is not None:
         place.success(literal(message.render(lang)))
-
-
-def restore_demo_wards(actor: Actor) -> int:
-    """Put the demo's ward boundaries back into the registry; returns cameras re-assigned."""
-    demo = build_demo()
-    return registry().replace_wards(actor, demo.wards, boundary_set=demo.name)
 
 
 def current_map(

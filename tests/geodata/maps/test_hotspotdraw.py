@@ -9,12 +9,13 @@ import shapely
 from geodata import i18n
 from geodata.analysis.summary import summarise
 from geodata.errors import InputError
-from geodata.layers import layerstore
 from geodata.layers.demo import build_demo
 from geodata.maps.controls import DRAW_TEXT_KEYS
 from geodata.maps.hotspotdraw import drawn_table, fingerprint, hotspots_from_table
 from geodata.maps.leaflet import local_url
 from geodata.maps.webmap import hotspot_drawing_map
+from geodata.registry import arealayers
+from tests.registry_fixtures import DISTRICT, registry, registry_url  # noqa: F401
 
 NEW = "Điểm nóng mới {number}"
 SQUARE = {  # about 550 m by 550 m in Bình An
@@ -86,7 +87,12 @@ def test_a_new_shape_gets_a_name_to_change_and_a_deleted_one_goes(demo):
     assert 28 < table.iloc[-1]["area_ha"] < 32  # 0.005° × 0.005° at 10.8° N
 
 
-def test_saved_table_becomes_the_hotspot_layer_and_counts_in_coverage(demo, tmp_path, monkeypatch):
+def test_saved_table_becomes_the_hotspot_layer_and_counts_in_coverage(
+    demo,
+    registry,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
     monkeypatch.setenv("CCTV_DATA_DIR", str(tmp_path))
     features = [*returned(drawn_table(demo.hotspots, None, new_name=NEW)), SQUARE]
     features[-1] = {"type": "Feature", "properties": {}, "geometry": SQUARE}
@@ -95,8 +101,8 @@ def test_saved_table_becomes_the_hotspot_layer_and_counts_in_coverage(demo, tmp_
     layer = hotspots_from_table(table, working=demo.crs)
     assert layer.crs == demo.crs and len(layer) == len(demo.hotspots) + 1
     assert layer.iloc[-1]["hotspot_name"] == "Chợ đêm Bình An" and layer.iloc[-1]["weight"] == 2.5
-    layerstore.save_layer("hotspots", layer)
-    area = layerstore.current(demo)
+    arealayers.save_layer(registry, DISTRICT, "hotspots", layer)
+    area = arealayers.current(registry, demo)
     assert "Chợ đêm Bình An" in set(area.hotspots["hotspot_name"])
     summary = summarise(area)
     assert len(summary.hotspots) == len(demo.hotspots) + 1
@@ -110,11 +116,16 @@ def test_a_shape_without_a_name_is_refused_naming_it(demo):
         hotspots_from_table(table, working=demo.crs)
 
 
-def test_deleting_every_hotspot_saves_an_empty_layer(demo, tmp_path, monkeypatch):
+def test_deleting_every_hotspot_saves_an_empty_layer(
+    demo,
+    registry,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
     monkeypatch.setenv("CCTV_DATA_DIR", str(tmp_path))
     empty = hotspots_from_table(drawn_table(demo.hotspots, [], new_name=NEW), working=demo.crs)
-    layerstore.save_layer("hotspots", empty)
-    area = layerstore.current(demo)
+    arealayers.save_layer(registry, DISTRICT, "hotspots", empty)
+    area = arealayers.current(registry, demo)
     assert len(area.hotspots) == 0
     assert len(summarise(area).hotspots) == 0
 

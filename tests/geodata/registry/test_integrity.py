@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from geodata.errors import DataError, InputError, StorageError
-from geodata.layers import layerstore
 from geodata.layers.camerafields import FIELDS
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import DEMO_NAME, build_demo
+from geodata.registry import arealayers
 from geodata.registry.campaigns import set_target
 from geodata.registry.importer import import_cameras
 from geodata.registry.models import Camera
@@ -165,30 +165,21 @@ def data_dir(tmp_path, monkeypatch):
     return folder
 
 
-def test_wards_with_a_repeated_code_change_neither_the_layer_nor_the_registry(registry, data_dir):
+def test_wards_with_a_repeated_code_change_nothing(registry, data_dir):
     demo = build_demo()
-    layerstore.save_wards(registry, DISTRICT, demo.wards, boundary_set="demo")
-    saved = (layerstore.layer_dir() / "wards.gpkg").read_bytes()
-    names = registry.ward_names()
+    arealayers.save_wards(registry, DISTRICT, demo.wards, boundary_set=DEMO_NAME)
+    names, revision = registry.ward_names(), arealayers.revision(registry)
     doubled = demo.wards.copy()
     doubled.loc[[3, 7], "ward_code"] = "27106"
     with pytest.raises(
         InputError, match=r"phuong_moi\.gpkg: the ward code '27106' is given to"
     ) as e:
-        layerstore.save_wards(registry, DISTRICT, doubled, boundary_set="phuong_moi.gpkg")
+        arealayers.save_wards(registry, DISTRICT, doubled, boundary_set="phuong_moi.gpkg")
     third = int(demo.wards.index[demo.wards["ward_code"] == "27106"][0]) + 1
     assert f"(features {', '.join(map(str, sorted({4, 8, third})))})" in e.value.render("en")
-    assert (layerstore.layer_dir() / "wards.gpkg").read_bytes() == saved
     assert registry.ward_names() == names
-    assert sorted(p.name for p in layerstore.layer_dir().iterdir()) == ["wards.gpkg"]
-
-
-def test_a_ward_layer_the_registry_refuses_leaves_no_file(registry, data_dir):
-    doubled = build_demo().wards.copy()
-    doubled["ward_code"] = "1"
-    with pytest.raises(InputError, match=r"the ward code '1' is given to 11 wards"):
-        layerstore.save_wards(registry, DISTRICT, doubled, boundary_set="x.geojson")
-    assert list(layerstore.layer_dir().iterdir()) == []
+    assert arealayers.revision(registry) == revision
+    assert arealayers.current(registry, demo).wards["ward_code"].is_unique
 
 
 # ---------------------------------------------------------------------------- database file
@@ -201,7 +192,7 @@ def sqlite_file(tmp_path):
 
 def _opened(path) -> Registry:
     registry = Registry.open(f"sqlite:///{path}")
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
+    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
     return registry
 
 
