@@ -19,8 +19,12 @@
                          [--with-owner --purpose TEXT] [--buildings B] [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
     python cli.py init [--demo]
+    python cli.py layers load wards|roads|hotspots|buildings FILE [--boundary-set NAME]
+                              [--crs EPSG:XXXX] [--name-field F] [--anyway] [--as USER]
+    python cli.py layers list
+    python cli.py key-routes set NAME... [--as USER]
     python cli.py wards list [--as USER]
-    python cli.py backup --out FILE [--as USER]
+    python cli.py backup FILE [--as USER]       (or --out FILE)
 
 Without ``--cameras``, ``report`` reads the cameras from the registry; without ``--demo`` or
 ``--wards``, ``report`` and ``recommend`` work on the registry's own area (its layers, key routes
@@ -68,10 +72,16 @@ from geodata.analysis.summary import summarise
 from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import LANGUAGES, Message, text
 from geodata.io.exports import write_geojson
+from geodata.layers.buildings import load_buildings
 from geodata.layers.camerafields import ROLES
-from geodata.layers.dataset import load_dataset, with_buildings_file
+from geodata.layers.dataset import load_dataset, missing_key_routes, with_buildings_file
 from geodata.layers.demo import build_demo
+from geodata.layers.hotspots import load_hotspots
+from geodata.layers.loadreport import LoadReport
+from geodata.layers.roads import load_roads
+from geodata.layers.wards import load_wards
 from geodata.maps.printmap import SIZES
+from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM, SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import (
     EXPORT_FORMATS,
@@ -102,6 +112,15 @@ class _Parser(argparse.ArgumentParser):
 def _help(name: str) -> str:
     """The ``--help`` text ``cli.help.<name>`` in the language of the messages."""
     return text(f"cli.help.{name}", _lang())
+
+
+LAYER_LOADERS = {
+    "wards": load_wards,
+    "roads": load_roads,
+    "hotspots": load_hotspots,
+    "buildings": load_buildings,
+}
+"""The loader of each layer, the same the Data page uses."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,13 +258,33 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--demo", action="store_true", help=_help("init_demo"))
     init.set_defaults(handler=run_init)
 
+    layers = commands.add_parser("layers", help=_help("layers"))
+    layer_commands = layers.add_subparsers(dest="layer_command", required=True)
+    loading = layer_commands.add_parser("load", parents=[acting], help=_help("layers_load"))
+    loading.add_argument("kind", choices=("wards", *arealayers.LAYERS), help=_help("layer_kind"))
+    loading.add_argument("file", type=Path, help=_help("layer_file"))
+    loading.add_argument("--boundary-set", metavar="NAME", help=_help("boundary_set"))
+    loading.add_argument("--crs", help=_help("crs"))
+    loading.add_argument("--name-field", metavar="F", help=_help("name_field"))
+    loading.add_argument("--anyway", action="store_true", help=_help("anyway"))
+    loading.set_defaults(handler=run_load_layer)
+    layer_list = layer_commands.add_parser("list", parents=[acting], help=_help("layers_list"))
+    layer_list.set_defaults(handler=run_list_layers)
+
+    key_routes = commands.add_parser("key-routes", help=_help("key_routes_command"))
+    route_commands = key_routes.add_subparsers(dest="route_command", required=True)
+    choosing = route_commands.add_parser("set", parents=[acting], help=_help("key_routes_set"))
+    choosing.add_argument("names", nargs="+", metavar="NAME", help=_help("route_names"))
+    choosing.set_defaults(handler=run_set_key_routes)
+
     wards = commands.add_parser("wards", help=_help("wards_command"))
     ward_commands = wards.add_subparsers(dest="ward_command", required=True)
     listing = ward_commands.add_parser("list", parents=[acting], help=_help("wards_list"))
     listing.set_defaults(handler=run_list_wards)
 
     backup = commands.add_parser("backup", parents=[acting], help=_help("backup"))
-    backup.add_argument("--out", required=True, type=Path, help=_help("backup_out"))
+    backup.add_argument("file", nargs="?", type=Path, help=_help("backup_out"))
+    backup.add_argument("--out", type=Path, help=_help("backup_out"))
     backup.set_defaults(handler=run_backup)
     return parser
 
@@ -469,6 +508,69 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_load_layer(args: argparse.Namespace) -> int:
+    """The ``layers load`` subcommand: one layer from a file into the registry."""
+    report = LoadReport()
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        area = arealayers.current(registry, build_demo())
+        options = {"crs": args.crs, "working": area.crs, "report": report}
+        if args.kind != "buildings":
+            options["name_field"] = args.name_field
+        frame = LAYER_LOADERS[args.kind](args.file, **options)
+        file = args.file.name
+        if args.kind == "wards":
+            name = args.boundary_set or file
+            moved = arealayers.save_wards(registry, actor, frame, boundary_set=name)
+            done = Message("cli.wards_loaded", count=len(frame), file=file, name=name, moved=moved)
+        else:
+            lost = missing_key_routes(frame, area.key_routes) if args.kind == "roads" else []
+            if lost and not args.anyway:
+                raise InputError("cli.key_routes_missing", file=file, count=len(lost), routes=lost)
+            arealayers.save_layer(registry, actor, args.kind, frame)
+            done = Message("cli.layer_loaded", layer=args.kind, count=len(frame), file=file)
+    for line in report.lines(_lang()):
+        print(text("cli.note", _lang(), line=line), file=sys.stderr)
+    print(done.render(_lang()))
+    return 0
+
+
+def run_list_layers(args: argparse.Namespace) -> int:
+    """The ``layers list`` subcommand: ``layer``, ``features`` and ``source`` (``registry`` for
+    what the district saved, ``demo`` for the built-in demo's), tab-separated."""
+    demo = build_demo()
+    with _registry() as registry:
+        _actor(registry, args.acting_as)
+        area = arealayers.current(registry, demo)
+    print("layer\tfeatures\tsource")
+    for name in ("wards", *arealayers.LAYERS, "key_routes"):
+        if name == "key_routes":
+            mine, theirs = area.key_routes, demo.key_routes
+        else:
+            mine, theirs = getattr(area, name), getattr(demo, name)
+        count = 0 if mine is None else len(mine)
+        print(f"{name}\t{count}\t{'demo' if mine is theirs else 'registry'}")
+    return 0
+
+
+def run_set_key_routes(args: argparse.Namespace) -> int:
+    """The ``key-routes set`` subcommand: each name must be a road of the area."""
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        area = arealayers.current(registry, build_demo())
+        unknown = missing_key_routes(area.roads, args.names)
+        if unknown:
+            raise InputError(
+                "error.dataset.unknown_key_routes",
+                file="roads",
+                routes=[Message("quoted", text=route) for route in unknown],
+                names=sorted(n for n in set(area.roads["road_name"]) if n)[:15],
+            )
+        arealayers.save_key_routes(registry, actor, args.names)
+    print(text("cli.key_routes_saved", _lang(), count=len(set(args.names))))
+    return 0
+
+
 def run_list_wards(args: argparse.Namespace) -> int:
     """The ``wards list`` subcommand: ``code``, ``name`` and ``cameras`` (those the ``--as``
     user may see), tab-separated, one ward a line after the header."""
@@ -484,9 +586,12 @@ def run_list_wards(args: argparse.Namespace) -> int:
 
 def run_backup(args: argparse.Namespace) -> int:
     """The ``backup`` subcommand: a consistent copy of the SQLite registry, while it runs."""
+    path = args.file or args.out
+    if path is None:
+        raise InputError("error.cli.backup_file")
     with _registry() as registry:
-        registry.backup(_actor(registry, args.acting_as), args.out)
-    print(text("cli.backup_done", _lang(), path=str(args.out)))
+        registry.backup(_actor(registry, args.acting_as), path)
+    print(text("cli.backup_done", _lang(), path=str(path)))
     return 0
 
 

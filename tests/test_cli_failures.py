@@ -149,7 +149,7 @@ def test_a_deleted_registry_is_not_started_afresh(tmp_path):
 
 def test_a_backup_is_a_registry_one_can_restore(tmp_path):
     env = registry_in(tmp_path)
-    done = run_cli(env, "backup", "--out", str(tmp_path / "backup.sqlite3"))
+    done = run_cli(env, "backup", str(tmp_path / "backup.sqlite3"))
     assert done.returncode == 0, done.stderr
     (tmp_path / "registry.sqlite3").unlink()
     (tmp_path / "backup.sqlite3").rename(tmp_path / "registry.sqlite3")

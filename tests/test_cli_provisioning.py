@@ -100,3 +100,62 @@ def test_report_and_recommend_without_area_options_use_the_registrys_area(
     advice = json.loads(out.read_text(encoding="utf-8"))
     assert advice["covered_before_m"] == pytest.approx(after["routes"]["covered_m"], abs=0.01)
     assert len(advice["sites"]) == 2
+
+
+def listed_layers(capsys) -> dict[str, tuple[int, str]]:
+    assert cli.main(["layers", "list"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == ["layer", "features", "source"]
+    return {name: (int(count), source) for name, count, source in rows[1:]}
+
+
+def test_layers_load_checks_a_file_as_the_data_page_does_and_saves_it(database, capsys, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    assert cli.main(["init", "--demo"]) == 0
+    capsys.readouterr()
+    assert listed_layers(capsys)["buildings"] == (len(build_demo().buildings), "demo")
+    x, y = 106.75, 10.79
+    houses = gpd.GeoDataFrame(
+        {"building": ["yes", "yes", "no"], "building:levels": ["3", "", "2"]},
+        geometry=[shapely.box(x + i * 1e-4, y, x + i * 1e-4 + 5e-5, y + 1e-4) for i in range(3)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "nha.geojson"
+    houses.to_file(path)
+    assert cli.main(["layers", "load", "buildings", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "buildings: 2 features from nha.geojson saved in the registry" in captured.out
+    assert "building=no" in captured.err  # the load report, as on the Data page
+    assert listed_layers(capsys)["buildings"] == (2, "registry")
+
+    wards = build_demo().wards.to_crs(4326)
+    wards.loc[0, "ward_name"] = "Phường Mới"
+    ward_file = tmp_path / "phuong_2025.gpkg"
+    wards.to_file(ward_file)
+    assert cli.main(["layers", "load", "wards", str(ward_file), "--boundary-set", "2025"]) == 0
+    assert 'saved as the boundaries "2025"' in capsys.readouterr().out
+    assert cli.main(["wards", "list"]) == 0
+    assert "Phường Mới" in capsys.readouterr().out
+    assert listed_layers(capsys)["wards"] == (11, "registry")
+
+
+def test_key_routes_are_road_names_and_new_roads_keep_them_or_say_so(database, capsys, tmp_path):
+    assert cli.main(["init", "--demo"]) == 0
+    assert cli.main(["key-routes", "set", "Mai Chí Thọ", "Trần Não"]) == 0
+    assert "2 key routes saved" in capsys.readouterr().out
+    assert listed_layers(capsys)["key_routes"] == (2, "registry")
+    assert cli.main(["key-routes", "set", "Đường Không Có"]) == 2
+    assert "Đường Không Có" in capsys.readouterr().err
+    roads = build_demo().roads
+    few = roads[roads["road_name"] == "Mai Chí Thọ"].to_crs(4326)
+    path = tmp_path / "duong.geojson"
+    few.to_file(path)
+    assert cli.main(["layers", "load", "roads", str(path)]) == 2
+    refusal = capsys.readouterr().err
+    assert "Trần Não" in refusal and "--anyway" in refusal
+    assert listed_layers(capsys)["roads"][1] == "demo"  # nothing was saved
+    assert cli.main(["layers", "load", "roads", str(path), "--anyway"]) == 0
+    capsys.readouterr()
+    assert listed_layers(capsys)["roads"] == (len(few), "registry")
