@@ -72,14 +72,16 @@ from geodata.analysis.summary import summarise
 from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import LANGUAGES, Message, text
 from geodata.io.exports import write_geojson
-from geodata.layers.buildings import load_buildings
 from geodata.layers.camerafields import ROLES
-from geodata.layers.dataset import load_dataset, missing_key_routes, with_buildings_file
+from geodata.layers.dataset import (
+    LAYER_LOADERS,
+    load_dataset,
+    missing_key_routes,
+    refuse_unknown_key_routes,
+    with_buildings_file,
+)
 from geodata.layers.demo import build_demo
-from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
-from geodata.layers.roads import load_roads
-from geodata.layers.wards import load_wards
 from geodata.maps.printmap import SIZES
 from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM, SYSTEM_ACTOR, Actor
@@ -112,15 +114,6 @@ class _Parser(argparse.ArgumentParser):
 def _help(name: str) -> str:
     """The ``--help`` text ``cli.help.<name>`` in the language of the messages."""
     return text(f"cli.help.{name}", _lang())
-
-
-LAYER_LOADERS = {
-    "wards": load_wards,
-    "roads": load_roads,
-    "hotspots": load_hotspots,
-    "buildings": load_buildings,
-}
-"""The loader of each layer, the same the Data page uses."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -558,14 +551,7 @@ def run_set_key_routes(args: argparse.Namespace) -> int:
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
         area = arealayers.current(registry, build_demo())
-        unknown = missing_key_routes(area.roads, args.names)
-        if unknown:
-            raise InputError(
-                "error.dataset.unknown_key_routes",
-                file="roads",
-                routes=[Message("quoted", text=route) for route in unknown],
-                names=sorted(n for n in set(area.roads["road_name"]) if n)[:15],
-            )
+        refuse_unknown_key_routes(area.roads, args.names, file="roads")
         arealayers.save_key_routes(registry, actor, args.names)
     print(text("cli.key_routes_saved", _lang(), count=len(set(args.names))))
     return 0

@@ -131,20 +131,18 @@ def building_walls(buildings: gpd.GeoDataFrame) -> Walls:
     return walls
 
 
-def cameras_inside(cameras: gpd.GeoDataFrame, walls: Walls) -> np.ndarray:
-    """Whether each camera stands inside a footprint, farther than
+def cameras_inside(cameras: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> np.ndarray:
+    """Whether each camera stands inside a building footprint, farther than
     :data:`WALL_TOLERANCE_M` from its walls (a data error: such a camera sees nothing outside)."""
-    metric_crs(cameras=cameras, buildings=walls.crs)
+    metric_crs(cameras=cameras, buildings=buildings)
     points = cameras.geometry.to_numpy()
+    footprints = buildings.geometry.to_numpy()
     inside = np.zeros(points.size, dtype=bool)
-    if points.size == 0 or walls.footprints.size == 0:
+    if points.size == 0 or footprints.size == 0:
         return inside
-    point, footprint = shapely.STRtree(walls.footprints).query(points, predicate="within")
-    deep = (
-        shapely.distance(points[point], shapely.boundary(walls.footprints[footprint]))
-        > WALL_TOLERANCE_M
-    )
-    inside[point[deep]] = True
+    point, footprint = shapely.STRtree(footprints).query(points, predicate="within")
+    deep = shapely.distance(points[point], shapely.boundary(footprints[footprint]))
+    inside[point[deep > WALL_TOLERANCE_M]] = True
     return inside
 
 

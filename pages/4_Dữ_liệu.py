@@ -5,25 +5,14 @@ from streamlit_folium import st_folium
 
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.layers.buildings import load_buildings
-from geodata.layers.dataset import refuse_losing_key_routes
+from geodata.layers.dataset import LAYER_LOADERS, refuse_losing_key_routes
 from geodata.layers.demo import build_demo
-from geodata.layers.hotspots import load_hotspots
 from geodata.layers.loadreport import LoadReport
-from geodata.layers.roads import load_roads
-from geodata.layers.wards import load_wards
 from geodata.maps import hotspotdraw
 from geodata.maps.webmap import hotspot_drawing_map
 from geodata.registry import arealayers
 from geodata.reports import views
 from geodata.ui import appstate
-
-LOADERS = {
-    "wards": load_wards,
-    "roads": load_roads,
-    "hotspots": load_hotspots,
-    "buildings": load_buildings,
-}
 
 with appstate.page("data.title") as (lang, actor):
     st.title(text("data.title", lang))
@@ -47,7 +36,7 @@ with appstate.page("data.title") as (lang, actor):
         )
     )
 
-    for name, loader in LOADERS.items():
+    for name, loader in LAYER_LOADERS.items():
         with st.expander(text(f"data.{name}", lang)):
             upload = st.file_uploader(
                 text("data.upload", lang),

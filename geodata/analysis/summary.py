@@ -81,16 +81,21 @@ class CoverageSummary:
     """The walls of the buildings that blocked the views (None: none did)."""
     _views: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def visible_views(self) -> np.ndarray:
-        """What each of the dataset's cameras sees, whatever its status: its sector (at the
-        reach of :attr:`tier`, or at its range) less what buildings hide, as polygons in the
-        working CRS (:func:`coverage.occlusion.visible_polygons`)."""
+    def views(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+        """The dataset's cameras at :attr:`tier` (``range_m`` cut to its reach; the range
+        itself for None), their whole sectors, and what each sees of it, whatever its status:
+        the sector less what buildings hide (:func:`coverage.occlusion.visible_polygons`).
+        Polygons in the working CRS, worked out once per tier."""
         tier = self.tier
         if tier not in self._views:
             cameras = at_tier(self.dataset.cameras, tier_named(tier) if tier else None)
             sectors = fov_polygons(cameras).to_numpy()
-            self._views[tier] = visible_polygons(cameras, sectors, self.walls)
+            self._views[tier] = (cameras, sectors, visible_polygons(cameras, sectors, self.walls))
         return self._views[tier]
+
+    def visible_views(self) -> np.ndarray:
+        """What each of the dataset's cameras sees (the last of :meth:`views`)."""
+        return self.views()[2]
 
     def at_tier(self, name: str | None) -> TierCoverage | None:
         """The figures at the tier called ``name`` (None for None: what the cameras see at all)."""

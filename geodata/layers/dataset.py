@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import pyproj
 
-from coverage.occlusion import building_walls, cameras_inside
+from coverage.occlusion import cameras_inside
 from geodata.i18n import Message
 from geodata.layers.buildings import load_buildings
 from geodata.layers.cameras import load_cameras
@@ -67,7 +67,7 @@ class Dataset:
         """
         if self.buildings is None or len(self.buildings) == 0 or len(self.cameras) == 0:
             return self
-        inside = cameras_inside(self.cameras, building_walls(self.buildings))
+        inside = cameras_inside(self.cameras, self.buildings)
         if not inside.any():
             return self
         report = LoadReport()
@@ -130,7 +130,6 @@ def load_dataset(
     InputError, SchemaError, FileCRSError
         With the file, the feature and the fix.
     """
-    from geodata.errors import InputError
     from geodata.io.crs import to_working, working_crs
 
     report = LoadReport()
@@ -156,15 +155,7 @@ def load_dataset(
         if buildings is not None
         else None
     )
-    unknown = missing_key_routes(road_frame, key_routes)
-    if unknown:
-        names = sorted(n for n in set(road_frame["road_name"]) if n)[:15]
-        raise InputError(
-            "error.dataset.unknown_key_routes" if names else "error.dataset.unnamed_roads",
-            file=_source_name(roads),
-            routes=[Message("quoted", text=route) for route in unknown],
-            names=names,
-        )
+    refuse_unknown_key_routes(road_frame, key_routes, file=_source_name(roads))
     return Dataset(
         name=name or _source_name(wards),
         wards=ward_frame,
@@ -181,6 +172,30 @@ def with_buildings_file(dataset: Dataset, source) -> Dataset:
     """``dataset`` with the buildings of ``source`` (a file or upload) in place of its own."""
     buildings = load_buildings(source, working=dataset.crs, report=dataset.report)
     return replace(dataset, buildings=buildings).with_buildings_checked()
+
+
+LAYER_LOADERS = {
+    "wards": load_wards,
+    "roads": load_roads,
+    "hotspots": load_hotspots,
+    "buildings": load_buildings,
+}
+"""The loader of each layer a district replaces (the Data page and ``cli.py layers load``)."""
+
+
+def refuse_unknown_key_routes(roads: gpd.GeoDataFrame, key_routes, *, file: str) -> None:
+    """Refuse key routes that name no road of ``roads``, listing names that are there."""
+    from geodata.errors import InputError
+
+    unknown = missing_key_routes(roads, key_routes)
+    if unknown:
+        names = sorted(n for n in set(roads["road_name"]) if n)[:15]
+        raise InputError(
+            "error.dataset.unknown_key_routes" if names else "error.dataset.unnamed_roads",
+            file=file,
+            routes=[Message("quoted", text=route) for route in unknown],
+            names=names,
+        )
 
 
 def missing_key_routes(roads: gpd.GeoDataFrame, key_routes) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import weakref
 from typing import ClassVar
 
 import geopandas as gpd
@@ -319,15 +320,29 @@ class CameraCones(Layer):
         self.removed_index = removed_index
 
 
+_FOOTPRINT_ROWS: dict[int, tuple[weakref.ref, list]] = {}
+"""The rows of each buildings frame drawn so far, by the frame's id (maps are built anew on
+every rerun; the area's frame lives as long as its data revision, and its entry goes with it)."""
+
+
 def footprint_records(buildings: gpd.GeoDataFrame) -> list[list[int]]:
     """Building footprints in EPSG:4326 as compact rows for :class:`BuildingFootprints`.
 
     Each row: the first vertex in :data:`OUTLINE_UNIT_DEG` (whole numbers), then every further
     vertex of the outer ring as offsets from it, simplified by :data:`OUTLINE_TOLERANCE_M` in
-    the working CRS (the ring's closing vertex is left out).
+    the working CRS (the ring's closing vertex is left out). Worked out once per frame.
     """
     if buildings is None or len(buildings) == 0:
         return []
+    key = id(buildings)
+    kept = _FOOTPRINT_ROWS.get(key)
+    if kept is None or kept[0]() is not buildings:
+        forget = weakref.ref(buildings, lambda _: _FOOTPRINT_ROWS.pop(key, None))
+        kept = _FOOTPRINT_ROWS[key] = (forget, _footprint_rows(buildings))
+    return kept[1]
+
+
+def _footprint_rows(buildings: gpd.GeoDataFrame) -> list[list[int]]:
     simple = shapely.simplify(buildings.geometry.to_numpy(), OUTLINE_TOLERANCE_M)
     parts = shapely.get_parts(gpd.GeoSeries(simple, crs=buildings.crs).to_crs(4326).to_numpy())
     coords, ring = shapely.get_coordinates(shapely.get_exterior_ring(parts), return_index=True)

@@ -22,7 +22,6 @@ from folium.map import CustomPane
 from folium.plugins import Draw
 
 from coverage.fov import fov_polygons
-from coverage.tiers import at_tier, tier_named
 from geodata import settings
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import catalogue, number, percent, text
@@ -408,12 +407,10 @@ def _add_cameras(
 
 def _seen_views(summary: CoverageSummary, wards: tuple[str, ...]):
     """The cameras to draw (those in ``wards``) at the summary's tier, and their outlines."""
-    cameras = summary.dataset.cameras
-    views = summary.visible_views()
+    cameras, sectors, views = summary.views()
     drawn = cameras["ward_name"].isin(wards).to_numpy() if wards else np.ones(len(cameras), bool)
-    shown = at_tier(cameras, tier_named(summary.tier) if summary.tier else None)[drawn]
-    sectors = fov_polygons(shown).to_numpy()
-    return shown, view_outlines(shown, views[drawn], sectors)
+    shown = cameras[drawn]
+    return shown, view_outlines(shown, views[drawn], sectors[drawn])
 
 
 def _buildings_in(dataset, wards: tuple[str, ...]) -> gpd.GeoDataFrame:

@@ -29,7 +29,7 @@ from geodata import settings
 from geodata.i18n import Message
 from geodata.layers.dataset import Dataset
 from geodata.registry.access import Actor
-from geodata.registry.models import AreaSetting, AuditEntry, LayerFeature
+from geodata.registry.models import AreaSetting, LayerFeature
 from geodata.registry.service import Registry, write_audit
 
 log = logging.getLogger(__name__)
@@ -43,14 +43,7 @@ LAYER_ACTIONS = ("layer.save", "layer.reset", "key_routes.save", "wards.replace"
 
 def revision(registry: Registry) -> int:
     """A number that changes whenever a layer, the key routes or the wards are saved or reset."""
-    query = (
-        select(AuditEntry.id)
-        .where(AuditEntry.action.in_(LAYER_ACTIONS))
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    with registry._db() as session:
-        return session.scalar(query) or 0
+    return registry.revision(LAYER_ACTIONS)
 
 
 def current(registry: Registry, demo: Dataset) -> Dataset:

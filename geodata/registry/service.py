@@ -660,17 +660,18 @@ class Registry:
         index["readable"] = [actor.may_read(code) for code in index["ward_code"]]
         return index.drop(columns="ward_code")
 
-    def revision(self) -> int:
-        """A number that grows with every write (the newest audit entry's id), for caches.
+    def revision(self, actions: tuple[str, ...] | None = None) -> int:
+        """A number that grows with every write (the newest audit entry's id), for caches; with
+        ``actions``, with every write of those actions only.
 
         Sign-ins are not writes: they leave it as it is.
         """
-        query = (
-            select(AuditEntry.id)
-            .where(AuditEntry.action.not_in(audit.SIGN_IN_ACTIONS))
-            .order_by(AuditEntry.id.desc())
-            .limit(1)
+        chosen = (
+            AuditEntry.action.not_in(audit.SIGN_IN_ACTIONS)
+            if actions is None
+            else AuditEntry.action.in_(actions)
         )
+        query = select(AuditEntry.id).where(chosen).order_by(AuditEntry.id.desc()).limit(1)
         with self._session() as session:
             return session.scalar(query) or 0
 
