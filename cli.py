@@ -1,6 +1,6 @@
 """Command line for batch reports and the camera registry.
 
-    python cli.py report --demo [--json OUT.json] [--gaps OUT.geojson]
+    python cli.py report [--demo] [--boundary-set NAME] [--json OUT.json] [--gaps OUT.geojson]
     python cli.py report --wards W --roads R [--cameras C] [--hotspots H] [--buildings B]
                          [--key-routes "Mai Chí Thọ,Đồng Văn Cống"] [--route-name-field F]
                          [--ward-name-field F] [--crs EPSG:XXXX] [--gap-min-m 50]
@@ -16,19 +16,22 @@
                             [--json OUT.json]
     python cli.py export --format png|pdf|html|xlsx --out FILE [--ward CODE ...]
                          [--size a4|a3|phone] [--campaign ID] [--lang vi|en] [--date YYYY-MM-DD]
-                         [--with-owner --purpose TEXT] [--buildings B] [--as USER]
+                         [--with-owner --purpose TEXT] [--buildings B] [--boundary-set NAME]
+                         [--as USER]
     python cli.py users add NAME --role district|ward|viewer [--ward CODE ...] [--as USER]
     python cli.py init [--demo]
     python cli.py layers load wards|roads|hotspots|buildings FILE [--boundary-set NAME]
+                              [--valid-from YYYY-MM-DD] [--keep-current]
                               [--crs EPSG:XXXX] [--name-field F] [--anyway] [--as USER]
     python cli.py layers list
     python cli.py key-routes set NAME... [--as USER]
-    python cli.py wards list [--as USER]
+    python cli.py wards list [--boundary-set NAME] [--as USER]
+    python cli.py wards sets | use NAME | scopes | map OLD=NEW[,NEW]... [--suggested]
     python cli.py backup FILE [--as USER]       (or --out FILE)
 
 Without ``--cameras``, ``report`` reads the cameras from the registry; without ``--demo`` or
 ``--wards``, ``report`` and ``recommend`` work on the registry's own area (its layers, key routes
-and cameras). The registry is the
+and cameras), on the wards of ``--boundary-set`` (default: the current set). The registry is the
 database of ``DATABASE_URL``, else the SQLite file in ``CCTV_DATA_DIR`` (default ``./data``); see
 :mod:`geodata.settings`.
 
@@ -62,6 +65,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from coverage.candidates import STEP_M
 from coverage.gaps import GAP_MIN_M
 from coverage.placement import SPACING_M
@@ -85,6 +90,7 @@ from geodata.layers.loadreport import LoadReport
 from geodata.maps.printmap import SIZES
 from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM, SYSTEM_ACTOR, Actor
+from geodata.registry.boundaries import scope_changes
 from geodata.registry.cameraio import (
     EXPORT_FORMATS,
     actor_summary,
@@ -144,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     area.add_argument("--route-name-field", help=_help("route_name_field"))
     area.add_argument("--ward-name-field", help=_help("ward_name_field"))
     area.add_argument("--crs", help=_help("crs"))
+    area.add_argument("--boundary-set", metavar="NAME", help=_help("report_boundary_set"))
 
     report = commands.add_parser(
         "report",
@@ -229,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     meeting.add_argument("--purpose", default="", help=_help("purpose"))
     meeting.add_argument("--buildings", type=Path, help=_help("buildings"))
+    meeting.add_argument("--boundary-set", metavar="NAME", help=_help("report_boundary_set"))
     meeting.set_defaults(handler=run_meeting_export)
 
     users = commands.add_parser("users", help=_help("users"))
@@ -257,6 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
     loading.add_argument("kind", choices=("wards", *arealayers.LAYERS), help=_help("layer_kind"))
     loading.add_argument("file", type=Path, help=_help("layer_file"))
     loading.add_argument("--boundary-set", metavar="NAME", help=_help("boundary_set"))
+    loading.add_argument(
+        "--valid-from", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help=_help("valid_from")
+    )
+    loading.add_argument("--keep-current", action="store_true", help=_help("keep_current"))
     loading.add_argument("--crs", help=_help("crs"))
     loading.add_argument("--name-field", metavar="F", help=_help("name_field"))
     loading.add_argument("--anyway", action="store_true", help=_help("anyway"))
@@ -273,7 +285,19 @@ def build_parser() -> argparse.ArgumentParser:
     wards = commands.add_parser("wards", help=_help("wards_command"))
     ward_commands = wards.add_subparsers(dest="ward_command", required=True)
     listing = ward_commands.add_parser("list", parents=[acting], help=_help("wards_list"))
+    listing.add_argument("--boundary-set", metavar="NAME", help=_help("report_boundary_set"))
     listing.set_defaults(handler=run_list_wards)
+    sets = ward_commands.add_parser("sets", parents=[acting], help=_help("wards_sets"))
+    sets.set_defaults(handler=run_list_boundary_sets)
+    use = ward_commands.add_parser("use", parents=[acting], help=_help("wards_use"))
+    use.add_argument("name", metavar="NAME", help=_help("boundary_set_name"))
+    use.set_defaults(handler=run_use_boundary_set)
+    scopes = ward_commands.add_parser("scopes", parents=[acting], help=_help("wards_scopes"))
+    scopes.set_defaults(handler=run_list_scopes)
+    mapping = ward_commands.add_parser("map", parents=[acting], help=_help("wards_map"))
+    mapping.add_argument("pairs", nargs="*", metavar="OLD=NEW[,NEW]", help=_help("ward_pairs"))
+    mapping.add_argument("--suggested", action="store_true", help=_help("map_suggested"))
+    mapping.set_defaults(handler=run_map_scopes)
 
     backup = commands.add_parser("backup", parents=[acting], help=_help("backup"))
     backup.add_argument("file", nargs="?", type=Path, help=_help("backup_out"))
@@ -387,7 +411,8 @@ def _area(args: argparse.Namespace):
             dataset = build_demo()
         else:  # the registry's own area: its layers, key routes and cameras
             with _registry() as registry:
-                dataset = area_dataset(registry, _actor(registry, args.acting_as))
+                actor = _actor(registry, args.acting_as)
+                dataset = area_dataset(registry, actor, boundary_set=args.boundary_set)
         if args.buildings is not None:
             dataset = with_buildings_file(dataset, args.buildings)
     else:
@@ -448,8 +473,8 @@ def run_meeting_export(args: argparse.Namespace) -> int:
         actor = _actor(registry, args.acting_as)
         summary = None
         if args.buildings is not None:
-            area = with_buildings_file(area_dataset(registry, actor), args.buildings)
-            summary = actor_summary(registry, actor, area)
+            area = area_dataset(registry, actor, boundary_set=args.boundary_set)
+            summary = actor_summary(registry, actor, with_buildings_file(area, args.buildings))
         export_for_meeting(
             registry,
             actor,
@@ -463,6 +488,7 @@ def run_meeting_export(args: argparse.Namespace) -> int:
             with_owner=args.with_owner,
             purpose=args.purpose,
             summary=summary,
+            boundary_set=args.boundary_set,
         )
     print(f"{args.fmt} → {args.out}")
     return 0
@@ -514,8 +540,17 @@ def run_load_layer(args: argparse.Namespace) -> int:
         file = args.file.name
         if args.kind == "wards":
             name = args.boundary_set or file
-            moved = arealayers.save_wards(registry, actor, frame, boundary_set=name)
+            moved = arealayers.save_wards(
+                registry,
+                actor,
+                frame,
+                boundary_set=name,
+                valid_from=args.valid_from,
+                current=not args.keep_current,
+            )
             done = Message("cli.wards_loaded", count=len(frame), file=file, name=name, moved=moved)
+            if not args.keep_current:
+                _say_stale_scopes(registry, actor)
         else:
             lost = missing_key_routes(frame, area.key_routes) if args.kind == "roads" else []
             if lost and not args.anyway:
@@ -562,12 +597,92 @@ def run_list_wards(args: argparse.Namespace) -> int:
     user may see), tab-separated, one ward a line after the header."""
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
-        names = registry.ward_names()
-        counts = registry.cameras(actor)["ward_code"].value_counts()
+        chosen = registry.other_boundary_set(actor, args.boundary_set)
+        names = registry.ward_names(chosen)
+        counts = registry.cameras(actor, boundary_set=chosen)["ward_code"].value_counts()
     print("code\tname\tcameras")
     for code, name in sorted(names.items()):
         print(f"{code}\t{name}\t{int(counts.get(code, 0))}")
     return 0
+
+
+def run_list_boundary_sets(args: argparse.Namespace) -> int:
+    """The ``wards sets`` subcommand: every kept boundary set, oldest first (``name``,
+    ``valid_from``, ``wards``, ``current`` and ``illustrative`` as yes/no), tab-separated."""
+    with _registry() as registry:
+        _actor(registry, args.acting_as)
+        sets = registry.boundary_sets()
+    print("name\tvalid_from\twards\tcurrent\tillustrative")
+    for row in sets.itertuples():
+        since = "" if pd.isna(row.valid_from) else row.valid_from.isoformat()
+        flags = ["yes" if flag else "no" for flag in (row.current, row.illustrative)]
+        print("\t".join([row.name, since, str(row.wards), *flags]))
+    return 0
+
+
+def run_use_boundary_set(args: argparse.Namespace) -> int:
+    """The ``wards use`` subcommand: a kept boundary set made the current one."""
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        moved = registry.use_boundary_set(actor, args.name)
+        print(text("cli.boundary_set_used", _lang(), name=args.name, moved=moved))
+        _say_stale_scopes(registry, actor)
+    return 0
+
+
+def run_list_scopes(args: argparse.Namespace) -> int:
+    """The ``wards scopes`` subcommand: the users' wards the current set lacks, with the new
+    wards suggested (``user``, ``role``, ``ward``, ``suggested``), tab-separated."""
+    with _registry() as registry:
+        changes = scope_changes(registry, _actor(registry, args.acting_as))
+    print("user\trole\tward\tsuggested")
+    for row in changes.itertuples():
+        print(f"{row.user}\t{row.role}\t{row.ward_code}\t{','.join(row.suggested)}")
+    return 0
+
+
+def run_map_scopes(args: argparse.Namespace) -> int:
+    """The ``wards map`` subcommand: users' old wards given new ones (``OLD=NEW[,NEW]``, or
+    the suggested ones with ``--suggested``)."""
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        mapping = {}
+        if args.suggested:
+            changes = scope_changes(registry, actor)
+            pairs = zip(changes["ward_code"], changes["suggested"], strict=True)
+            mapping = {old: new for old, new in pairs if new}
+        mapping.update(_ward_pairs(args.pairs))
+        if not mapping:
+            raise InputError("error.cli.no_ward_map")
+        changed = registry.map_scopes(actor, mapping)
+        print(text("cli.wards_mapped", _lang(), users=changed, wards=len(mapping)))
+        _say_stale_scopes(registry, actor)
+    return 0
+
+
+def _ward_pairs(pairs: list[str]) -> dict[str, list[str]]:
+    """``OLD=NEW[,NEW]`` arguments as old ward code → new codes."""
+    mapping = {}
+    for pair in pairs:
+        old, _, new = pair.partition("=")
+        codes = [code.strip() for code in new.split(",") if code.strip()]
+        if not old.strip() or not codes:
+            raise InputError("error.cli.ward_pair", pair=pair)
+        mapping[old.strip()] = codes
+    return mapping
+
+
+def _say_stale_scopes(registry: Registry, actor: Actor) -> None:
+    """Name on stderr the users whose wards the current boundary set lacks, if any."""
+    if actor.role != "district":
+        return
+    stale = registry.stale_scopes(actor)
+    if len(stale):
+        users = ", ".join(sorted(set(stale["user"])))
+        print(
+            text("cli.stale_scopes", _lang(), count=stale["user"].nunique(), users=users),
+            file=sys.stderr,
+        )
 
 
 def run_backup(args: argparse.Namespace) -> int:
@@ -620,6 +735,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in ("report", "recommend") and args.wards is not None and args.roads is None:
         parser.error("--wards needs --roads")
+    if args.command in ("report", "recommend") and args.boundary_set and (args.demo or args.wards):
+        parser.error(text("cli.boundary_set_area", _lang()))
     try:
         return args.handler(args)
     except USER_ERRORS as error:

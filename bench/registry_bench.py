@@ -155,7 +155,7 @@ def timed_import(registry: Registry, path: Path) -> dict:
 def fresh_registry(url: str) -> Registry:
     """A migrated registry at ``url`` holding the demo wards."""
     registry = Registry.open(url)
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set="demo")
+    registry.load_boundary_set(DISTRICT, build_demo().wards, name="demo")
     return registry
 
 

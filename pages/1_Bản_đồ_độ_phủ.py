@@ -9,16 +9,21 @@ from geodata.ui import appstate
 
 with appstate.page("map.page_title") as (lang, actor):
     st.title(text("map.page_title", lang))
-    ward_names = sorted(appstate.registry().ward_names().values())
+    boundary_set = appstate.boundary_set_choice(actor, lang, key="map_boundary_set")
+    with appstate.loading(lang):
+        dataset = appstate.current_dataset(actor, boundary_set)
+    ward_names = sorted(dataset.wards["ward_name"])
     chosen = st.multiselect(
         text("map.ward_filter", lang),
         ward_names,
         placeholder=text("ui.choose", lang),
-        key="map_wards",
+        key=f"map_wards_{boundary_set}",
     )
     tier = appstate.tier_switch(lang, key="map_tier")
     with appstate.loading(lang):
-        appstate.no_key_route(appstate.current_dataset(actor), lang)
-        fmap = appstate.current_map(actor, lang, wards=tuple(chosen), tier=tier)
+        appstate.no_key_route(dataset, lang)
+        fmap = appstate.current_map(
+            actor, lang, wards=tuple(chosen), tier=tier, boundary_set=boundary_set
+        )
     st.caption(text("map.hint", lang))
     st_folium(fmap, returned_objects=[], use_container_width=True, height=720, key="coverage_map")

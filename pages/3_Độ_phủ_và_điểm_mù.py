@@ -23,8 +23,9 @@ with appstate.page("coverage.page_title") as (lang, actor):
         key="gap_min_m",
     )
     tier = appstate.tier_switch(lang, key="coverage_tier")
+    boundary_set = appstate.boundary_set_choice(actor, lang, key="coverage_boundary_set")
     with appstate.loading(lang):
-        everything = appstate.current_summary(actor, float(gap_min_m))
+        everything = appstate.current_summary(actor, float(gap_min_m), boundary_set)
         summary = everything.seen_at(tier)
 
     st.subheader(text("table.tiers", lang))
@@ -65,7 +66,9 @@ with appstate.page("coverage.page_title") as (lang, actor):
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(gaps):
         st_folium(
-            appstate.current_map(actor, lang, float(gap_min_m), gap=rows[0], tier=tier),
+            appstate.current_map(
+                actor, lang, float(gap_min_m), gap=rows[0], tier=tier, boundary_set=boundary_set
+            ),
             returned_objects=[],
             use_container_width=True,
             height=480,

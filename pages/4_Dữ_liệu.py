@@ -10,7 +10,7 @@ from geodata.layers.demo import build_demo
 from geodata.layers.loadreport import LoadReport
 from geodata.maps import hotspotdraw
 from geodata.maps.webmap import hotspot_drawing_map
-from geodata.registry import arealayers
+from geodata.registry import arealayers, boundaries
 from geodata.reports import views
 from geodata.ui import appstate
 
@@ -20,6 +20,7 @@ with appstate.page("data.title") as (lang, actor):
         st.warning(text("data.district_only", lang))
         st.stop()
 
+    registry = appstate.registry()
     area = appstate.area(appstate.layer_revision())
     appstate.no_key_route(area, lang)
     st.caption(
@@ -47,6 +48,18 @@ with appstate.page("data.title") as (lang, actor):
             anyway = name == "roads" and st.checkbox(
                 text("data.save_anyway", lang), key="save_roads_anyway"
             )
+            if name == "wards":
+                set_name = st.text_input(
+                    text("data.sets.name", lang),
+                    placeholder=text("data.sets.name_hint", lang),
+                    key="wards_set_name",
+                )
+                valid_from = st.date_input(
+                    text("data.sets.valid_from", lang), value=None, key="wards_valid_from"
+                )
+                make_current = st.checkbox(
+                    text("data.sets.make_current", lang), value=True, key="wards_make_current"
+                )
             if upload is not None and st.button(text("data.load", lang), key=f"load_{name}"):
                 report = LoadReport()
                 try:
@@ -55,11 +68,16 @@ with appstate.page("data.title") as (lang, actor):
                         refuse_losing_key_routes(frame, area.key_routes, file=upload.name)
                     if name == "wards":
                         moved = arealayers.save_wards(
-                            appstate.registry(), actor, frame, boundary_set=upload.name
+                            registry,
+                            actor,
+                            frame,
+                            boundary_set=set_name.strip() or upload.name,
+                            valid_from=valid_from,
+                            current=make_current,
                         )
                         st.info(text("data.wards_moved", lang, count=moved))
                     else:
-                        arealayers.save_layer(appstate.registry(), actor, name, frame)
+                        arealayers.save_layer(registry, actor, name, frame)
                 except USER_ERRORS as error:
                     appstate.show_error(error, lang)
                 else:
@@ -68,6 +86,57 @@ with appstate.page("data.title") as (lang, actor):
                     )
                 for line in report.lines(lang):
                     st.warning(views.literal(line))
+
+    st.subheader(text("data.sets.heading", lang))
+    st.caption(text("data.sets.help", lang))
+    sets = registry.boundary_sets()
+    st.dataframe(views.styled(views.boundary_set_table(sets, lang), lang), hide_index=True)
+    if len(sets) > 1:
+        names = list(sets["name"])
+        picked_set = st.selectbox(
+            text("data.sets.pick", lang),
+            names,
+            index=names.index(registry.current_boundary_set()),
+            key="current_boundary_set",
+        )
+        if st.button(text("data.sets.use", lang), key="use_boundary_set"):
+            try:
+                moved = registry.use_boundary_set(actor, picked_set)
+            except USER_ERRORS as error:
+                appstate.show_error(error, lang)
+            else:
+                appstate.flash("data.sets.used", name=picked_set, count=moved)
+                st.rerun()
+    changes = boundaries.scope_changes(registry, actor)
+    if len(changes):
+        st.warning(
+            text(
+                "data.scopes.stale",
+                lang,
+                count=changes["user"].nunique(),
+                users=", ".join(sorted(set(changes["user"]))),
+            )
+        )
+        current_names = registry.ward_names()
+        mapping = {}
+        for row in changes.drop_duplicates("ward_code").itertuples():
+            mapping[row.ward_code] = st.multiselect(
+                text("data.scopes.new_wards", lang, code=row.ward_code, name=row.ward_name),
+                sorted(current_names),
+                default=row.suggested,
+                format_func=lambda code: f"{code} — {current_names[code]}",
+                placeholder=text("ui.choose", lang),
+                key=f"scope_{row.ward_code}",
+            )
+        if st.button(text("data.scopes.apply", lang), key="map_scopes"):
+            chosen_map = {old: new for old, new in mapping.items() if new}
+            try:
+                changed = registry.map_scopes(actor, chosen_map)
+            except USER_ERRORS as error:
+                appstate.show_error(error, lang)
+            else:
+                appstate.flash("data.scopes.done", users=changed, wards=len(chosen_map))
+                st.rerun()
 
     st.subheader(text("data.draw.heading", lang))
     st.caption(text("data.draw.help", lang))
@@ -103,7 +172,7 @@ with appstate.page("data.title") as (lang, actor):
         try:
             edited = shapes.assign(**{name: named[name].to_numpy() for name in hotspotdraw.COLUMNS})
             frame = hotspotdraw.hotspots_from_table(edited, working=area.crs, report=report)
-            arealayers.save_layer(appstate.registry(), actor, "hotspots", frame)
+            arealayers.save_layer(registry, actor, "hotspots", frame)
         except USER_ERRORS as error:
             appstate.show_error(error, lang)
         else:
@@ -121,10 +190,10 @@ with appstate.page("data.title") as (lang, actor):
         key="key_routes",
     )
     if st.button(text("data.save_key_routes", lang), key="save_key_routes"):
-        arealayers.save_key_routes(appstate.registry(), actor, chosen)
+        arealayers.save_key_routes(registry, actor, chosen)
         st.success(text("data.key_routes_saved", lang, count=len(chosen)))
 
     st.subheader(text("data.reset_heading", lang))
     if st.button(text("data.reset", lang), key="reset_layers"):
-        arealayers.reset(appstate.registry(), actor, build_demo())
+        arealayers.reset(registry, actor, build_demo())
         st.success(text("data.reset_done", lang))

@@ -23,11 +23,13 @@ MIME = {
 with appstate.page("export.title") as (lang, actor):
     st.title(text("export.title", lang))
     registry = appstate.registry()
+    boundary_set = appstate.boundary_set_choice(actor, lang, key="export_boundary_set")
     with appstate.loading(lang):
-        summary = appstate.current_summary(actor)
+        summary = appstate.current_summary(actor, boundary_set=boundary_set)
     appstate.no_key_route(summary.dataset, lang)
 
-    ward_names = registry.ward_names()
+    wards_shown = summary.dataset.wards
+    ward_names = dict(zip(wards_shown["ward_code"], wards_shown["ward_name"], strict=True))
     listed = campaigns.campaigns(registry, actor)
     campaign_names = dict(zip(listed["id"], listed["name"], strict=True))
     left, right = st.columns(2)
@@ -36,7 +38,7 @@ with appstate.page("export.title") as (lang, actor):
         sorted(ward_names),
         format_func=lambda code: ward_names[code],
         placeholder=text("export.whole_district", lang),
-        key="export_wards",
+        key=f"export_wards_{boundary_set}",
     )
     fmt = left.radio(
         text("export.format", lang),
@@ -67,9 +69,10 @@ with appstate.page("export.title") as (lang, actor):
             purpose = right.text_input(text("export.purpose", lang), key="export_purpose")
 
     st.caption(text("export.preview", lang))
-    st.image(appstate.map_preview(actor, lang, when, wards, campaign_id), width="stretch")
+    preview = appstate.map_preview(actor, lang, when, wards, campaign_id, boundary_set)
+    st.image(preview, width="stretch")
 
-    options = (tuple(wards), fmt, size, campaign_id, when, with_owner, purpose)
+    options = (boundary_set, tuple(wards), fmt, size, campaign_id, when, with_owner, purpose)
     if st.button(text("export.make", lang), type="primary", key="export_make"):
         bar = st.progress(0.0, text=text("export.making", lang))
         try:
@@ -88,6 +91,7 @@ with appstate.page("export.title") as (lang, actor):
                     with_owner=with_owner,
                     purpose=purpose,
                     summary=summary,
+                    boundary_set=boundary_set,
                     progress=lambda fraction: bar.progress(
                         fraction, text=text("export.making", lang)
                     ),

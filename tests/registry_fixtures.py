@@ -60,6 +60,6 @@ def registry_url(request, tmp_path):
 def registry(registry_url):
     """A migrated, empty registry holding the demo's 11 ward boundaries."""
     opened = Registry.open(registry_url)
-    opened.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    opened.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     yield opened
     opened.engine.dispose()

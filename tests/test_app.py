@@ -234,3 +234,52 @@ def test_a_ward_users_map_opens_on_their_ward():
     wards = to_wgs84(appstate.current_dataset(cat_lai).wards)
     west, south, east, north = wards[wards["ward_code"] == "27109"].total_bounds
     assert f"map.fitBounds({json.dumps([[south, west], [north, east]])})" in html
+
+
+DATA = "pages/4_Dữ_liệu.py"
+
+
+def test_another_boundary_set_made_current_and_ward_users_mapped_on_the_data_page():
+    from geodata.layers.demo import DEMO_NAME
+    from geodata.layers.demosets import MERGED_SET
+    from geodata.registry.access import SYSTEM_ACTOR
+
+    registry = appstate.registry()
+    registry.add_user(SYSTEM_ACTOR, "td.ranhgioi", "Thao-Dien-kiem-tra-2026", "ward", ["27088"])
+    signed_in = run_page("app.py", actor=registry.actor("td.ranhgioi"))
+    before = metric_value(signed_in, "kpi.cameras_total")
+    try:
+        app = run_page(DATA)
+        sets = next(d.value for d in app.dataframe if text("column.boundary_set", "vi") in d.value)
+        assert list(sets[text("column.boundary_set", "vi")]) == [DEMO_NAME, MERGED_SET]
+        app.selectbox(key="current_boundary_set").set_value(MERGED_SET)
+        app.button(key="use_boundary_set").click().run()
+        assert_clean(app)
+        assert any("nay là bộ hiện hành" in s.value for s in app.success)
+        assert any("td.ranhgioi" in w.value for w in app.warning)
+        assert app.multiselect(key="scope_27088").value == ["MH01"]  # suggested by overlap
+
+        signed_in.run()  # the ward user's next rerun: their ward is gone, they see nothing
+        assert metric_value(signed_in, "kpi.cameras_total") == "0"
+
+        app.button(key="map_scopes").click().run()
+        assert_clean(app)
+        assert registry.actor("td.ranhgioi").wards == frozenset({"MH01"})
+        signed_in.run()
+        assert vi_number(metric_value(signed_in, "kpi.cameras_total")) > vi_number(before)
+
+        overview = run_page("app.py")
+        wards = views_ward_names(overview)
+        assert len(wards) == 3 and all("minh hoạ" in name for name in wards)
+        coverage = run_page("pages/3_Độ_phủ_và_điểm_mù.py")
+        coverage.selectbox(key="coverage_boundary_set").set_value(DEMO_NAME).run()
+        assert_clean(coverage)
+        assert len(views_ward_names(coverage)) == 11  # last year's wards, asked for
+    finally:
+        registry.use_boundary_set(SYSTEM_ACTOR, DEMO_NAME)
+
+
+def views_ward_names(app: AppTest) -> list[str]:
+    """The ward names of the page's first table with a ward column."""
+    ward = text("column.ward", "vi")
+    return list(next(d.value for d in app.dataframe if ward in d.value.columns)[ward])

@@ -56,7 +56,7 @@ def registry_in(folder: Path) -> dict[str, str]:
     """A registry in ``folder`` holding the demo wards and one owner's camera; the CLI's env."""
     url = f"sqlite:///{folder / 'registry.sqlite3'}"
     registry = Registry.open(url)
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    registry.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     registry.register(
         DISTRICT,
         {"lat": 10.7812, "lon": 106.72, "fov_deg": 90, "range_m": 30, "owner_name": OWNER},

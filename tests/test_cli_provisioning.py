@@ -159,3 +159,152 @@ def test_key_routes_are_road_names_and_new_roads_keep_them_or_say_so(database, c
     assert cli.main(["layers", "load", "roads", str(path), "--anyway"]) == 0
     capsys.readouterr()
     assert listed_layers(capsys)["roads"] == (len(few), "registry")
+
+
+def tab_rows(capsys) -> list[list[str]]:
+    return [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+
+
+def test_boundary_sets_from_the_command_line(database, capsys, tmp_path, monkeypatch):
+    """Last year's wards kept; this year's current; reports and exports on either; ward users
+    mapped from old wards to new ones."""
+    import json
+
+    from pypdf import PdfReader
+
+    from geodata.layers.demo import DEMO_NAME
+    from geodata.layers.demosets import MERGED_SET
+
+    assert cli.main(["init", "--demo"]) == 0
+    monkeypatch.setenv("PASSWORD", "Phuong-CL-kiem-tra-2026")
+    assert cli.main(["users", "add", "catlai", "--role", "ward", "--ward", "27109"]) == 0
+    capsys.readouterr()
+    assert cli.main(["wards", "sets"]) == 0
+    assert tab_rows(capsys) == [
+        ["name", "valid_from", "wards", "current", "illustrative"],
+        [DEMO_NAME, "1997-04-01", "11", "yes", "no"],
+        [MERGED_SET, "2025-07-01", "3", "no", "yes"],
+    ]
+    old_report = tmp_path / "old.json"
+    assert cli.main(["report", "--json", str(old_report)]) == 0
+    capsys.readouterr()
+
+    # This year's wards from a file, made current: the ward user's ward is gone.
+    merged = build_demo().wards.to_crs(4326).dissolve().assign(ward_code="79999", ward_name="Một")
+    path = tmp_path / "phuong_2026.geojson"
+    merged[["ward_code", "ward_name", "geometry"]].to_file(path)
+    command = ["layers", "load", "wards", str(path), "--boundary-set", "2026"]
+    assert cli.main([*command, "--valid-from", "2026-01-01"]) == 0
+    captured = capsys.readouterr()
+    assert '"2026"; 2,000 cameras moved' in captured.out
+    assert "1 users look after wards the current boundary set lacks" in captured.err
+    assert "catlai" in captured.err
+    assert cli.main(["wards", "list"]) == 0
+    assert tab_rows(capsys)[1:] == [["79999", "Một", "2000"]]
+    assert cli.main(["wards", "list", "--as", "catlai"]) == 0
+    assert tab_rows(capsys)[1:] == [["79999", "Một", "0"]]  # sees nothing, not the wrong ward
+
+    # Last year's report, redone on last year's wards, is the same report.
+    again = tmp_path / "again.json"
+    assert cli.main(["report", "--boundary-set", DEMO_NAME, "--json", str(again)]) == 0
+    assert json.loads(again.read_text()) == json.loads(old_report.read_text())
+    capsys.readouterr()
+    assert cli.main(["wards", "list", "--boundary-set", DEMO_NAME]) == 0
+    assert sum(int(row[2]) for row in tab_rows(capsys)[1:]) == 2000
+    pdf = tmp_path / "old.pdf"
+    assert cli.main(["export", "--format", "pdf", "--out", str(pdf), "--lang", "en",
+                     "--boundary-set", DEMO_NAME, "--ward", "27109"]) == 0  # fmt: skip
+    words = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Cát Lái" in words and f"the set “{DEMO_NAME}”" in words
+    assert cli.main(["report", "--as", "catlai", "--boundary-set", DEMO_NAME]) == 2
+    assert "current boundary set" in capsys.readouterr().err
+
+    # The district maps the old ward to the new one; the ward user sees it.
+    assert cli.main(["wards", "scopes"]) == 0
+    assert tab_rows(capsys)[1:] == [["catlai", "ward", "27109", "79999"]]
+    assert cli.main(["wards", "map", "--suggested"]) == 0
+    assert "gave 1 users their new wards" in capsys.readouterr().out
+    assert cli.main(["wards", "list", "--as", "catlai"]) == 0
+    assert tab_rows(capsys)[1:] == [["79999", "Một", "2000"]]
+    assert cli.main(["wards", "map", "27109"]) == 2
+    assert "27109" in capsys.readouterr().err
+
+    # An old set made current again; a set only kept stays aside.
+    assert cli.main(["wards", "use", DEMO_NAME]) == 0
+    assert f'"{DEMO_NAME}" is now the current one; 2,000 cameras moved' in capsys.readouterr().out
+    assert cli.main([*command[:-1], "2026 (sửa)", "--keep-current"]) == 0
+    capsys.readouterr()
+    assert cli.main(["wards", "sets"]) == 0
+    current = [row[0] for row in tab_rows(capsys)[1:] if row[3] == "yes"]
+    assert current == [DEMO_NAME]
+    with pytest.raises(SystemExit, match="2"):
+        cli.main(["report", "--demo", "--boundary-set", "2026"])
+    assert "--boundary-set is for the registry's own area" in capsys.readouterr().err
+
+
+@pytest.fixture
+def postgres_databases():
+    """Two fresh PostgreSQL databases (their libpq URLs), dropped afterwards."""
+    import os
+    import shutil
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from tests.registry_fixtures import POSTGRES_URL
+
+    missing = [tool for tool in ("pg_dump", "pg_restore") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{', '.join(missing)} must be installed in CI")
+        pytest.skip(f"{', '.join(missing)} not installed")
+    names = [f"cctv_restore_{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no server
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {POSTGRES_URL} is required under CI=true: {error}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}: {error}")
+    server = POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql+psycopg://", "postgresql://")
+    yield [f"{server}/{name}" for name in names]
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_a_postgresql_registry_comes_back_whole_from_pg_dump(
+    postgres_databases, monkeypatch, tmp_path, capsys
+):
+    """The README's backup and restore lines for PostgreSQL, run as written."""
+    import subprocess
+
+    from geodata.layers.demosets import MERGED_SET
+
+    source, target = postgres_databases
+    monkeypatch.setenv("CCTV_LANGUAGE", "en")
+    monkeypatch.setenv("DATABASE_URL", source.replace("postgresql://", "postgresql+psycopg://"))
+    assert cli.main(["init", "--demo"]) == 0
+    assert cli.main(["wards", "use", MERGED_SET]) == 0
+    dump = tmp_path / "registry.dump"
+    subprocess.run(["pg_dump", "-Fc", "-f", str(dump), source], check=True)
+    subprocess.run(["pg_restore", "--clean", "--if-exists", "-d", target, str(dump)], check=True)
+    urls = [url.replace("postgresql://", "postgresql+psycopg://") for url in (source, target)]
+    opened = [Registry.open(url) for url in urls]
+    try:
+        original, restored = opened
+        assert restored.verify_audit(SYSTEM_ACTOR) is None  # the seal holds
+        assert restored.audit_fingerprint(SYSTEM_ACTOR) == original.audit_fingerprint(SYSTEM_ACTOR)
+        assert restored.cameras(SYSTEM_ACTOR).equals(original.cameras(SYSTEM_ACTOR))
+        assert restored.boundary_sets().equals(original.boundary_sets())
+        assert restored.current_boundary_set() == MERGED_SET
+        dome = {"lat": 10.765, "lon": 106.795, "fov_deg": 360, "range_m": 15}
+        restored.register(SYSTEM_ACTOR, dome)
+        assert restored.count() == 2001  # its id sequences came back too
+    finally:
+        for registry in opened:
+            registry.engine.dispose()

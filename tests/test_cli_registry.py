@@ -40,7 +40,7 @@ def env(tmp_path) -> dict[str, str]:
     """The environment of a CLI run on this test's own SQLite registry (demo wards loaded)."""
     url = f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     registry = Registry.open(url)
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    registry.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     registry.engine.dispose()
     environment = {k: v for k, v in os.environ.items() if k not in ("PASSWORD", "DATABASE_URL")}
     return {

@@ -42,6 +42,10 @@ class Dataset:
     buildings : geopandas.GeoDataFrame, optional
         Building footprints that block views (``height_m``), in ``crs``; None when the area has
         no buildings layer (views are then unobstructed).
+    boundary_set : str, optional
+        The name of the ward boundary set the wards are (empty for wards from a file).
+    illustrative_wards : bool, optional
+        Whether those wards are an illustration, no official boundaries (every output says so).
     """
 
     name: str
@@ -53,6 +57,8 @@ class Dataset:
     is_demo: bool = False
     report: LoadReport = field(default_factory=LoadReport)
     buildings: gpd.GeoDataFrame | None = None
+    boundary_set: str = ""
+    illustrative_wards: bool = False
 
     @property
     def crs(self) -> pyproj.CRS:

@@ -29,8 +29,8 @@ from geodata.layers.dataset import Dataset
 from geodata.layers.demobuildings import demo_buildings, facade_sites
 
 DEMO_NAME = "Quận 2 (demo)"
+"""The demo's name, and its boundary set of 11 wards (:mod:`geodata.layers.demosets`)."""
 WORKING_CRS = "EPSG:32648"
-
 _LatLon = tuple[float, float]
 
 WARDS: tuple[tuple[str, str, float, float], ...] = (

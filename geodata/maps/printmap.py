@@ -261,9 +261,14 @@ def _marker(colour: str, label: str, edge: str) -> Line2D:
 
 
 def source_line(summary: CoverageSummary, lang: str) -> str:
-    """Where the data come from, and the demo's warning."""
+    """Where the data come from, the ward boundary set, and the demo's warning."""
+    dataset = summary.dataset
     line = text("print.source", lang)
-    if summary.dataset.is_demo:
+    if dataset.boundary_set:
+        line += " " + text("print.boundary_set", lang, name=dataset.boundary_set)
+    if dataset.illustrative_wards:
+        line += " " + text("print.illustrative_wards", lang)
+    if dataset.is_demo:
         line += " " + text("print.demo_note", lang)
     return line
 

@@ -56,21 +56,28 @@ class Actor:
     role : str
         ``"district"``, ``"ward"`` or ``"viewer"``.
     wards : frozenset of str
-        Ward codes a ward user (or a limited viewer) looks after.
+        Ward codes a ward user (or a limited viewer) looks after, in the current boundary set.
+    scoped : bool, optional
+        Whether the user was given wards at all (default: whether ``wards`` is not empty). A
+        viewer whose wards are all gone from the current boundary set is still scoped: they
+        see nothing until the district maps their wards to the new ones, never everything.
     """
 
     name: str
     role: str
     wards: frozenset[str] = frozenset()
+    scoped: bool | None = None
 
     def __post_init__(self):
         if self.role not in ROLES:
             raise PermissionDenied("error.role.unknown", role=self.role, roles=", ".join(ROLES))
+        if self.scoped is None:
+            object.__setattr__(self, "scoped", bool(self.wards))
 
     @property
     def sees_all_wards(self) -> bool:
         """Whether the actor reads cameras of every ward (and those outside every ward)."""
-        return self.role == "district" or (self.role == "viewer" and not self.wards)
+        return self.role == "district" or (self.role == "viewer" and not self.scoped)
 
     @property
     def sees_owners(self) -> bool:

@@ -15,6 +15,7 @@ moved into the database the first time the registry is opened (:func:`adopt_laye
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import replace
@@ -28,16 +29,17 @@ from sqlalchemy import delete, select
 from geodata import settings
 from geodata.i18n import Message
 from geodata.layers.dataset import Dataset
+from geodata.layers.demosets import DEMO_WARDS_SINCE, MERGED_SET
 from geodata.registry.access import Actor
 from geodata.registry.models import AreaSetting, LayerFeature
-from geodata.registry.service import Registry, write_audit
+from geodata.registry.service import WARD_ACTIONS, Registry, write_audit
 
 log = logging.getLogger(__name__)
 
 LAYERS = ("roads", "hotspots", "buildings")
 """The layers kept in ``layer_features`` (the wards have their own table)."""
 KEY_ROUTES = "key_routes"
-LAYER_ACTIONS = ("layer.save", "layer.reset", "key_routes.save", "wards.replace")
+LAYER_ACTIONS = ("layer.save", "layer.reset", "key_routes.save", *WARD_ACTIONS)
 """The audit actions that change the area's layers (their newest entry is the revision)."""
 
 
@@ -46,13 +48,17 @@ def revision(registry: Registry) -> int:
     return registry.revision(LAYER_ACTIONS)
 
 
-def current(registry: Registry, demo: Dataset) -> Dataset:
-    """``demo`` with the registry's wards and every saved layer and key route in its place."""
-    changes = {}
-    wards = registry.ward_frame()
-    names = registry.ward_boundary_sets()
-    if len(wards) and names != {demo.name}:
-        changes["wards"] = wards.to_crs(demo.crs).reset_index(drop=True)
+def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = None) -> Dataset:
+    """``demo`` with the registry's wards and every saved layer and key route in its place.
+
+    The wards are those of ``boundary_set`` (default: the current set); the demo's 11 wards
+    come from the demo itself. The demo with its illustrative merged wards is still the demo.
+    """
+    chosen = boundary_set or registry.current_boundary_set()
+    saved_layers = {}
+    if chosen is not None and chosen != demo.name:
+        wards = registry.ward_frame(chosen).to_crs(demo.crs).reset_index(drop=True)
+        saved_layers["wards"] = wards
     with registry._db() as session:
         rows = session.execute(
             select(LayerFeature.layer, LayerFeature.geometry_wkb, LayerFeature.properties).order_by(
@@ -63,12 +69,17 @@ def current(registry: Registry, demo: Dataset) -> Dataset:
     for name in LAYERS:
         if f"layer.{name}" in saved:
             columns = json.loads(saved[f"layer.{name}"])["columns"]
-            changes[name] = _frame([row for row in rows if row.layer == name], columns, demo.crs)
+            saved_layers[name] = _frame([r for r in rows if r.layer == name], columns, demo.crs)
     if KEY_ROUTES in saved:
-        changes["key_routes"] = tuple(json.loads(saved[KEY_ROUTES]))
-    if not changes:
-        return demo
-    return replace(demo, **changes, is_demo=False)
+        saved_layers["key_routes"] = tuple(json.loads(saved[KEY_ROUTES]))
+    own = set(saved_layers) - ({"wards"} if chosen == MERGED_SET else set())
+    area = replace(demo, **saved_layers, is_demo=demo.is_demo and not own)
+    if chosen is None:
+        return area
+    sets = registry.boundary_sets().set_index("name")
+    return replace(
+        area, boundary_set=chosen, illustrative_wards=bool(sets.loc[chosen, "illustrative"])
+    )
 
 
 def save_layer(registry: Registry, actor: Actor, name: str, frame: gpd.GeoDataFrame) -> None:
@@ -106,10 +117,21 @@ def save_key_routes(registry: Registry, actor: Actor, names) -> None:
         write_audit(session, actor, "key_routes.save", detail=f"{len(names)} key routes")
 
 
-def save_wards(registry: Registry, actor: Actor, wards: gpd.GeoDataFrame, *, boundary_set: str):
-    """Replace the ward boundaries (and re-assign the cameras); returns how many cameras moved
-    to another ward (:meth:`Registry.replace_wards`)."""
-    return registry.replace_wards(actor, wards, boundary_set=boundary_set)
+def save_wards(
+    registry: Registry,
+    actor: Actor,
+    wards: gpd.GeoDataFrame,
+    *,
+    boundary_set: str,
+    valid_from: dt.date | None = None,
+    current: bool = True,
+) -> int:
+    """Keep ward boundaries as the boundary set ``boundary_set``, by default the current one
+    (the cameras re-assigned); returns how many cameras moved to another ward
+    (:meth:`Registry.load_boundary_set`)."""
+    return registry.load_boundary_set(
+        actor, wards, name=boundary_set, valid_from=valid_from, current=current
+    )
 
 
 def reset(registry: Registry, actor: Actor, demo: Dataset) -> None:
@@ -120,8 +142,8 @@ def reset(registry: Registry, actor: Actor, demo: Dataset) -> None:
         session.execute(delete(LayerFeature))
         session.execute(delete(AreaSetting))
         write_audit(session, actor, "layer.reset", detail=demo.name)
-    if registry.ward_boundary_sets() != {demo.name}:
-        registry.replace_wards(actor, demo.wards, boundary_set=demo.name)
+    if registry.current_boundary_set() != demo.name:
+        registry.load_boundary_set(actor, demo.wards, name=demo.name, valid_from=DEMO_WARDS_SINCE)
 
 
 def adopt_layer_files(registry: Registry, actor: Actor) -> list[str]:

@@ -53,7 +53,13 @@ LAYER_NAME = "cameras"
 # ------------------------------------------------------------------------------------ exports
 
 
-def camera_table(registry: Registry, actor: Actor, *, with_owner: bool = False) -> pd.DataFrame:
+def camera_table(
+    registry: Registry,
+    actor: Actor,
+    *,
+    with_owner: bool = False,
+    boundary_set: str | None = None,
+) -> pd.DataFrame:
     """The cameras ``actor`` may see as an export table, one row per camera, ordered by id.
 
     Parameters
@@ -65,6 +71,8 @@ def camera_table(registry: Registry, actor: Actor, *, with_owner: bool = False) 
     with_owner : bool, keyword-only
         Keep the owner columns (:data:`~geodata.layers.camerafields.OWNER_FIELDS`). This function
         does not check the right to see them; :func:`export_cameras` does, through the audit.
+    boundary_set : str, optional, keyword-only
+        Give each camera's ward in this kept boundary set (default: the current set).
 
     Returns
     -------
@@ -74,7 +82,7 @@ def camera_table(registry: Registry, actor: Actor, *, with_owner: bool = False) 
         ``boolean``, dates as :class:`datetime.date`, ``created_at``/``updated_at`` as UTC
         timestamps. ``lat``/``lon`` are WGS 84 degrees, ``bearing_deg`` compass degrees.
     """
-    table = registry.cameras(actor)
+    table = registry.cameras(actor, boundary_set=boundary_set)
     if not with_owner:
         table = table.drop(columns=list(OWNER_FIELDS))
     typed = {}

@@ -32,7 +32,7 @@ from geodata.layers.camerafields import NOTES_MAX_LENGTH, nfc, stored_text
 from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import Dataset
 from geodata.registry.access import Actor
-from geodata.registry.models import Camera, Campaign, CampaignTarget, utc_now
+from geodata.registry.models import BoundarySet, Camera, Campaign, CampaignTarget, utc_now
 from geodata.registry.service import Registry, write_audit
 
 TARGET_STATUSES = ("proposed", "contacted", "agreed", "declined", "installed", "registered")
@@ -122,6 +122,7 @@ def create_campaign(
             upper_bound_m=recommendation.placement.covered_before_m + recommendation.bound_m,
             length_m=recommendation.placement.length_m,
             settings=json.dumps({"area": dataset.name, "k": len(recommendation.sites)}),
+            boundary_set_id=session.scalar(select(BoundarySet.id).where(BoundarySet.is_current)),
             created_by=actor.name,
             created_at=now,
         )
@@ -167,11 +168,12 @@ def campaigns(registry: Registry, actor: Actor) -> pd.DataFrame:
     """
     with registry._db() as session:
         rows = session.execute(
-            select(Campaign, CampaignTarget.ward_code, CampaignTarget.status).join(
+            select(Campaign, CampaignTarget).join(
                 CampaignTarget, CampaignTarget.campaign_id == Campaign.id
             )
         ).all()
-    seen = [(c, status) for c, ward, status in rows if actor.may_read(ward)]
+        now = _wards_now(registry, session, [(c.boundary_set_id, t) for c, t in rows])
+    seen = [(c, t.status) for (c, t), ward in zip(rows, now, strict=True) if actor.may_read(ward)]
     columns = ["id", "name", "deadline", "targets", "registered", "declined", "progress"]
     columns += ["covered_before_m", "planned_m", "created_by", "created_at"]
     if not seen:
@@ -206,19 +208,24 @@ def campaigns(registry: Registry, actor: Actor) -> pd.DataFrame:
 def targets(registry: Registry, actor: Actor, campaign_id: int) -> pd.DataFrame:
     """The targets of a campaign the actor may see, by rank (:data:`TARGET_COLUMNS`)."""
     with registry._db() as session:
-        if session.get(Campaign, campaign_id) is None:
+        campaign = session.get(Campaign, campaign_id)
+        if campaign is None:
             raise NotFound("error.campaign.not_found", campaign=campaign_id)
         rows = session.scalars(
             select(CampaignTarget)
             .where(CampaignTarget.campaign_id == campaign_id)
             .order_by(CampaignTarget.rank)
         ).all()
-    names = registry.ward_names()
+        now = _wards_now(registry, session, [(campaign.boundary_set_id, t) for t in rows])
+        made_in = session.scalar(
+            select(BoundarySet.name).where(BoundarySet.id == campaign.boundary_set_id)
+        )
+    names = registry.ward_names(made_in)
     table = pd.DataFrame(
         [
             {name: getattr(t, name) for name in TARGET_COLUMNS if name != "ward_name"}
-            for t in rows
-            if actor.may_read(t.ward_code)
+            for t, ward in zip(rows, now, strict=True)
+            if actor.may_read(ward)
         ],
         columns=[c for c in TARGET_COLUMNS if c != "ward_name"],
     )
@@ -262,7 +269,9 @@ def set_target(
             target = session.get(CampaignTarget, target_id)
             if target is None:
                 raise NotFound("error.target.not_found", target=target_id)
-            actor.require_write(target.ward_code, Message("access.what.target", target=target_id))
+            campaign = session.get(Campaign, target.campaign_id)
+            ward = _wards_now(registry, session, [(campaign.boundary_set_id, target)])[0]
+            actor.require_write(ward, Message("access.what.target", target=target_id))
             if target.version != expected_version:
                 raise _conflict(target, expected_version)
             if status != target.status and status not in NEXT_STATUSES[target.status]:
@@ -378,6 +387,25 @@ def _addresses(registry: Registry, sites: gpd.GeoDataFrame) -> list[str]:
         if not labels[s]:
             labels[s] = known["address"].iat[n]
     return _or_road(labels, sites)
+
+
+def _wards_now(registry: Registry, session, targets) -> list[str | None]:
+    """The ward of the current boundary set each target lies in, which decides who may see and
+    move it; ``targets`` are ``(boundary set id of its campaign, target)`` pairs.
+
+    A target keeps the ward of the set its campaign was made in (shown with it); when another
+    set is current, its ward there is found from its location, so that the wards' users (mapped
+    to the new wards) keep their targets.
+    """
+    current = session.scalar(select(BoundarySet.id).where(BoundarySet.is_current))
+    wards = [target.ward_code for _, target in targets]
+    moved = [i for i, (made_in, _) in enumerate(targets) if made_in not in (None, current)]
+    if moved:
+        points = [targets[i][1] for i in moved]
+        found = registry.ward_codes_at([t.lat for t in points], [t.lon for t in points])
+        for i, code in zip(moved, found, strict=True):
+            wards[i] = code
+    return wards
 
 
 def _or_road(labels: list[str], sites: gpd.GeoDataFrame) -> list[str]:

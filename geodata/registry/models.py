@@ -75,16 +75,35 @@ class SignInAttempt(Base):
     __table_args__ = (Index("ix_sign_in_attempts_name_at", "name_key", "at"),)
 
 
+class BoundarySet(Base):
+    """A set of ward boundaries as they stood from a date ("2019 — 11 phường", "2025").
+
+    Every set loaded is kept, so that a past year's figures can be worked out again on the
+    wards of that year; exactly one set is current: the one cameras, ward users and new
+    campaigns are assigned in. ``illustrative`` marks a set that is no official boundary (the
+    demo's merged wards).
+    """
+
+    __tablename__ = "boundary_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    loaded_by: Mapped[str] = mapped_column(String(120))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class Ward(Base):
-    """A ward of the current boundary set (replaced as a whole when boundaries change)."""
+    """A ward of one boundary set: its code (unique within the set), name and boundary."""
 
-    __tablename__ = "wards"
+    __tablename__ = "ward_boundaries"
 
+    boundary_set_id: Mapped[int] = mapped_column(ForeignKey("boundary_sets.id"), primary_key=True)
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     boundary_wkb: Mapped[bytes] = mapped_column(LargeBinary)
-    boundary_set: Mapped[str] = mapped_column(String(120))
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class LayerFeature(Base):
@@ -181,6 +200,8 @@ class AuditEntry(Base):
     entry_hash: Mapped[str] = mapped_column(String(64))
     erased_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
+    __table_args__ = (Index("ix_audit_log_action_id", "action", "id"),)
+
 
 class AuditHead(Base):
     """The newest audit entry's number and hash (one row, ``id`` 1): the chain's end."""
@@ -206,6 +227,7 @@ class Campaign(Base):
     upper_bound_m: Mapped[float] = mapped_column(Float)
     length_m: Mapped[float] = mapped_column(Float)
     settings: Mapped[str] = mapped_column(Text, default="{}")
+    boundary_set_id: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 

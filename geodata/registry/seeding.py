@@ -13,6 +13,7 @@ from geodata.errors import InputError
 from geodata.io.crs import to_wgs84
 from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import Dataset
+from geodata.layers.demosets import DEMO_WARDS_SINCE, MERGED_SET, MERGED_SINCE, merged_demo_wards
 from geodata.registry.access import SYSTEM_ACTOR, password_problems
 from geodata.registry.service import Registry
 
@@ -88,11 +89,36 @@ def ensure_seeded(registry: Registry, demo: Dataset) -> bool:
     """
     if registry.was_used():
         return False
-    registry.replace_wards(SEEDER, demo.wards, boundary_set=demo.name)
+    load_demo_boundaries(registry, demo)
     registry.register_many(
         SEEDER, demo_camera_rows(demo.cameras), action="camera.seed", detail=demo.name
     )
     log.info("seeded the registry with %d demo cameras", len(demo.cameras))
+    return True
+
+
+def load_demo_boundaries(registry: Registry, demo: Dataset) -> None:
+    """The demo's two boundary sets: its 11 wards (current) and, not current, the illustrative
+    merger of them into three (:data:`geodata.layers.demo.MERGED_WARDS`)."""
+    registry.load_boundary_set(SEEDER, demo.wards, name=demo.name, valid_from=DEMO_WARDS_SINCE)
+    ensure_demo_merger(registry, demo)
+
+
+def ensure_demo_merger(registry: Registry, demo: Dataset) -> bool:
+    """Add the demo's illustrative merged set to a registry on the demo's wards that lacks it
+    (one filled before boundary sets were kept); returns whether it did."""
+    if registry.current_boundary_set() != demo.name:
+        return False
+    if MERGED_SET in set(registry.boundary_sets()["name"]):
+        return False
+    registry.load_boundary_set(
+        SEEDER,
+        merged_demo_wards(demo.wards),
+        name=MERGED_SET,
+        valid_from=MERGED_SINCE,
+        current=False,
+        illustrative=True,
+    )
     return True
 
 

@@ -17,13 +17,12 @@ import logging
 import math
 import sqlite3
 from collections.abc import Iterable
-from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, exists, func, or_, select, update
+from sqlalchemy import Engine, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -53,7 +52,16 @@ from geodata.registry.access import (
 )
 from geodata.registry.audit import BrokenEntry, write_audit
 from geodata.registry.db import SQLiteFile, engine_for, migrate, sqlite_path, storage_error
-from geodata.registry.models import AuditEntry, Camera, SignInAttempt, User, UserWard, Ward, utc_now
+from geodata.registry.models import (
+    AuditEntry,
+    BoundarySet,
+    Camera,
+    SignInAttempt,
+    User,
+    UserWard,
+    Ward,
+    utc_now,
+)
 from geodata.registry.records import (
     RECORD_FIELDS,
     blank_record,
@@ -85,6 +93,9 @@ log = logging.getLogger(__name__)
 
 DUPLICATE_DISTANCE_M = 3.0
 """A camera of the same owner within this distance is the same camera."""
+WARD_ACTIONS = ("wards.replace", "wards.current", "users.wards")
+"""The audit actions that change the wards or who looks after which (the wards' revision)."""
+_CURRENT = BoundarySet.is_current.is_(True)
 
 
 class Registry:
@@ -101,6 +112,7 @@ class Registry:
         path = sqlite_path(engine.url)
         self._session = Sessions(engine, SQLiteFile.of(path) if path else None)
         self._session.identity = registry_identity(self._session)
+        self._ward_cache: dict[tuple[int, str | None], gpd.GeoDataFrame] = {}
 
     def _db(self, *, write: bool = False):
         """A session of the registry's database, for the registry's companion services in
@@ -215,7 +227,7 @@ class Registry:
         if role == "ward" and not wards:
             problems.append(Message("user.problem.no_ward"))
         with self._session.begin() as session:
-            known = set(session.scalars(select(Ward.code)))
+            known = set(session.scalars(select(Ward.code).join(BoundarySet).where(_CURRENT)))
             unknown = sorted(wards - known) if known else []
             if unknown:
                 problems.append(
@@ -259,7 +271,7 @@ class Registry:
                 accepted = password_matches(user, password)
                 session.add(SignInAttempt(name_key=key, at=now, succeeded=accepted))
                 if accepted:
-                    actor = Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+                    actor = self._actor_of(session, user)
                     write_audit(session, key, "sign_in", at=now)
                 else:
                     session.flush()
@@ -288,7 +300,70 @@ class Registry:
             user = session.scalar(select(User).where(User.name == name_key(name), User.active))
             if user is None:
                 raise NotFound("error.user.unknown", name=name_key(name))
-            return Actor(user.name, user.role, frozenset(w.ward_code for w in user.wards))
+            return self._actor_of(session, user)
+
+    @staticmethod
+    def _actor_of(session: Session, user: User) -> Actor:
+        """``user`` as an :class:`Actor`: their wards that are in the current boundary set (a
+        ward gone with an earlier set is left out until the district maps it to new ones)."""
+        codes = frozenset(w.ward_code for w in user.wards)
+        current = set(session.scalars(select(Ward.code).join(BoundarySet).where(_CURRENT)))
+        wards = codes & current if current else codes
+        return Actor(user.name, user.role, frozenset(wards), scoped=bool(codes))
+
+    def stale_scopes(self, actor: Actor) -> pd.DataFrame:
+        """The wards users look after that the current boundary set no longer has: one row per
+        user and ward (``user``, ``role``, ``ward_code``), by user. District users only.
+
+        Until the district maps them (:meth:`map_scopes`), those users see nothing of those
+        wards: never another ward by mistake.
+        """
+        actor.require_district(Message("access.what.add_users"))
+        current = select(Ward.code).join(BoundarySet).where(_CURRENT)
+        query = (
+            select(User.name, User.role, UserWard.ward_code)
+            .join(UserWard)
+            .where(User.active, UserWard.ward_code.not_in(current))
+            .order_by(User.name, UserWard.ward_code)
+        )
+        with self._session() as session:
+            has_current = session.scalar(select(exists().where(_CURRENT)))
+            rows = session.execute(query).all() if has_current else []
+        return pd.DataFrame(rows, columns=["user", "role", "ward_code"])
+
+    def map_scopes(self, actor: Actor, mapping: dict[str, Iterable[str]]) -> int:
+        """Give every user who looks after an old ward the wards ``mapping`` names for it
+        instead (codes of the current boundary set); returns how many users changed.
+
+        District users only; one transaction with an audit entry.
+        """
+        actor.require_district(Message("access.what.add_users"))
+        mapping = {nfc(old): sorted({nfc(code) for code in new}) for old, new in mapping.items()}
+        with self._session.begin() as session:
+            known = set(session.scalars(select(Ward.code).join(BoundarySet).where(_CURRENT)))
+            unknown = sorted({code for new in mapping.values() for code in new} - known)
+            if unknown:
+                raise InputError("error.ward.unknown_codes", codes=unknown)
+            holding = session.execute(
+                select(UserWard.user_id, UserWard.ward_code).where(
+                    UserWard.ward_code.in_(list(mapping))
+                )
+            ).all()
+            have = {
+                tuple(row) for row in session.execute(select(UserWard.user_id, UserWard.ward_code))
+            }
+            for user_id, old in holding:
+                session.execute(
+                    delete(UserWard).where(UserWard.user_id == user_id, UserWard.ward_code == old)
+                )
+                for code in mapping[old]:
+                    if (user_id, code) not in have:
+                        session.add(UserWard(user_id=user_id, ward_code=code))
+                        have.add((user_id, code))
+            changed = len({user_id for user_id, _ in holding})
+            shown = "; ".join(f"{old} → {', '.join(new)}" for old, new in sorted(mapping.items()))
+            write_audit(session, actor, "users.wards", detail=f"{changed} users: {shown}")
+        return changed
 
     def user_count(self) -> int:
         """How many users exist."""
@@ -297,85 +372,196 @@ class Registry:
 
     # ----------------------------------------------------------------------------------- wards
 
-    def replace_wards(self, actor: Actor, wards: gpd.GeoDataFrame, *, boundary_set: str) -> int:
-        """Replace the ward boundaries and re-assign every camera's ward; returns how many moved.
+    def load_boundary_set(
+        self,
+        actor: Actor,
+        wards: gpd.GeoDataFrame,
+        *,
+        name: str,
+        valid_from: dt.date | None = None,
+        current: bool = True,
+        illustrative: bool = False,
+    ) -> int:
+        """Keep ``wards`` as the boundary set ``name``; returns how many cameras moved ward.
+
+        A set of that name already kept is replaced (a correction); other sets stay as they
+        are. With ``current`` (or when the set replaced is the current one), the set becomes
+        the current one: every camera's ward is assigned again from its location.
 
         Parameters
         ----------
         wards : GeoDataFrame
             ``ward_code``, ``ward_name`` and polygons, in any CRS.
-        boundary_set : str
-            A name for these boundaries (e.g. "2021 merger"), kept with each ward.
+        name : str, keyword-only
+            The set's name (e.g. "2019 — 11 phường", "2025").
+        valid_from : datetime.date, optional, keyword-only
+            The date from which these boundaries hold.
+        illustrative : bool, keyword-only
+            Whether the set is no official boundary (shown as such everywhere).
         """
         actor.require_district(Message("access.what.replace_wards"))
-        boundary_set = nfc(boundary_set.replace("\x00", ""))[: Ward.boundary_set.type.length]
+        name = nfc(name.replace("\x00", "")).strip()[: BoundarySet.name.type.length]
+        if not name:
+            raise InputError("error.boundary_set.no_name")
         problems = ward_problems(wards)
         if problems:
-            raise InputError("error.ward_layer.invalid", file=boundary_set, problems=problems)
+            raise InputError("error.ward_layer.invalid", file=name, problems=problems)
         degrees = wards.to_crs("EPSG:4326")
         with self._session.begin() as session:
-            session.query(Ward).delete()
+            kept = session.scalar(select(BoundarySet).where(BoundarySet.name == name))
+            if kept is None:
+                kept = BoundarySet(name=name, is_current=False)
+                session.add(kept)
+            else:
+                session.execute(delete(Ward).where(Ward.boundary_set_id == kept.id))
+            kept.valid_from, kept.illustrative = valid_from, illustrative
+            kept.loaded_by, kept.loaded_at = actor.name, utc_now()
+            session.flush()
             session.add_all(
                 Ward(
+                    boundary_set_id=kept.id,
                     code=str(code),
-                    name=str(name),
+                    name=str(ward_name),
                     boundary_wkb=shapely.to_wkb(geometry),
-                    boundary_set=boundary_set,
                 )
-                for code, name, geometry in zip(
+                for code, ward_name, geometry in zip(
                     degrees["ward_code"], degrees["ward_name"], degrees.geometry, strict=True
                 )
             )
-            session.flush()
-            rows = session.execute(
-                select(Camera.id, Camera.lat, Camera.lon, Camera.ward_code)
-            ).all()
-            new = wards_at(degrees, [r.lat for r in rows], [r.lon for r in rows])
-            moved: dict[str | None, list[int]] = {}
-            for row, code in zip(rows, new, strict=True):
-                if row.ward_code != code:
-                    moved.setdefault(code, []).append(row.id)
-            for code, ids in moved.items():
-                session.execute(
-                    update(Camera)
-                    .where(Camera.id.in_(ids))
-                    .values(ward_code=code, version=Camera.version + 1)
-                )
-            n_moved = sum(len(ids) for ids in moved.values())
+            moved = self._make_current(session, kept, degrees) if current or kept.is_current else 0
             write_audit(
                 session,
                 actor,
                 "wards.replace",
-                detail=f"{boundary_set}: {len(degrees)} wards, {n_moved} cameras moved",
+                detail=f"{name}: {len(degrees)} wards, {moved} cameras moved",
             )
-        self.__dict__.pop("_ward_table", None)
-        return n_moved
+        return moved
 
-    def ward_names(self) -> dict[str, str]:
-        """Ward code → name of the current boundaries."""
-        return dict(zip(self._ward_table["ward_code"], self._ward_table["ward_name"], strict=True))
+    def use_boundary_set(self, actor: Actor, name: str) -> int:
+        """Make the kept set ``name`` the current one (every camera's ward assigned again from
+        its location); returns how many cameras moved ward. District users only."""
+        actor.require_district(Message("access.what.replace_wards"))
+        degrees = self.ward_frame(name)
+        with self._session.begin() as session:
+            chosen = session.scalar(select(BoundarySet).where(BoundarySet.name == name))
+            moved = self._make_current(session, chosen, degrees)
+            write_audit(session, actor, "wards.current", detail=f"{name}: {moved} cameras moved")
+        return moved
 
-    def ward_codes_at(self, lats, lons) -> list[str | None]:
-        """The code of the current ward holding each point (degrees), None outside every ward."""
-        return wards_at(self._ward_table, lats, lons)
+    def _make_current(self, session: Session, chosen: BoundarySet, degrees) -> int:
+        """Make ``chosen`` the current set and assign every camera the ward of ``degrees`` (its
+        wards, EPSG:4326) it lies in; returns how many cameras moved ward."""
+        session.execute(update(BoundarySet).values(is_current=False))
+        chosen.is_current = True
+        session.flush()
+        rows = session.execute(select(Camera.id, Camera.lat, Camera.lon, Camera.ward_code)).all()
+        new = wards_at(degrees, [r.lat for r in rows], [r.lon for r in rows])
+        moved: dict[str | None, list[int]] = {}
+        for row, code in zip(rows, new, strict=True):
+            if row.ward_code != code:
+                moved.setdefault(code, []).append(row.id)
+        for code, ids in moved.items():
+            session.execute(
+                update(Camera)
+                .where(Camera.id.in_(ids))
+                .values(ward_code=code, version=Camera.version + 1)
+            )
+        return sum(len(ids) for ids in moved.values())
 
-    def ward_frame(self) -> gpd.GeoDataFrame:
-        """The current ward boundaries (``ward_code``, ``ward_name``) in EPSG:4326."""
-        return self._ward_table.copy()
-
-    def ward_boundary_sets(self) -> set[str]:
-        """The names of the boundary sets the current wards came from (one, once loaded)."""
+    def boundary_sets(self) -> pd.DataFrame:
+        """Every kept boundary set, oldest first: ``name``, ``valid_from``, ``illustrative``,
+        ``current``, ``wards`` (how many), ``loaded_by`` and ``loaded_at``."""
+        query = (
+            select(
+                BoundarySet.name,
+                BoundarySet.valid_from,
+                BoundarySet.illustrative,
+                BoundarySet.is_current.label("current"),
+                func.count(Ward.code).label("wards"),
+                BoundarySet.loaded_by,
+                BoundarySet.loaded_at,
+            )
+            .join(Ward, Ward.boundary_set_id == BoundarySet.id, isouter=True)
+            .group_by(BoundarySet.id)
+            .order_by(BoundarySet.valid_from.is_(None), BoundarySet.valid_from, BoundarySet.id)
+        )
         with self._session() as session:
-            return set(session.scalars(select(Ward.boundary_set).distinct()))
+            rows = session.execute(query).all()
+        columns = ["name", "valid_from", "illustrative", "current", "wards", "loaded_by"]
+        return pd.DataFrame(rows, columns=[*columns, "loaded_at"])
 
-    @cached_property
-    def _ward_table(self) -> gpd.GeoDataFrame:
+    def current_boundary_set(self) -> str | None:
+        """The name of the current boundary set (None before any ward is loaded)."""
         with self._session() as session:
-            rows = session.execute(select(Ward.code, Ward.name, Ward.boundary_wkb)).all()
-        return gpd.GeoDataFrame(
+            return session.scalar(select(BoundarySet.name).where(_CURRENT))
+
+    def other_boundary_set(self, actor: Actor, name: str | None) -> str | None:
+        """``name`` when it is a kept set other than the current one that ``actor`` may ask
+        for; None for the current set (or no name).
+
+        Raises
+        ------
+        NotFound
+            When no kept set has that name (the message lists those there are).
+        PermissionDenied
+            When a user who looks after some wards asks for another set: their wards are
+            those of the current set.
+        """
+        if name is None or name == self.current_boundary_set():
+            return None
+        self._wards(name)  # a set of that name is kept
+        if not actor.sees_all_wards:
+            raise PermissionDenied(
+                "error.boundary_set.scoped", actor=actor.name, current=self.current_boundary_set()
+            )
+        return name
+
+    def ward_names(self, boundary_set: str | None = None) -> dict[str, str]:
+        """Ward code → name in ``boundary_set`` (default: the current set)."""
+        table = self._wards(boundary_set)
+        return dict(zip(table["ward_code"], table["ward_name"], strict=True))
+
+    def ward_codes_at(self, lats, lons, boundary_set: str | None = None) -> list[str | None]:
+        """The code of the ward of ``boundary_set`` (default: the current set) holding each
+        point (degrees), None outside every ward."""
+        return wards_at(self._wards(boundary_set), lats, lons)
+
+    def ward_frame(self, boundary_set: str | None = None) -> gpd.GeoDataFrame:
+        """The wards (``ward_code``, ``ward_name``) of ``boundary_set`` (default: the current
+        set) in EPSG:4326.
+
+        Raises
+        ------
+        NotFound
+            When no kept set has that name (the message lists those there are).
+        """
+        return self._wards(boundary_set).copy()
+
+    def _wards(self, boundary_set: str | None) -> gpd.GeoDataFrame:
+        """The wards of a set, read once per change of any set (in any process)."""
+        key = (self.revision(WARD_ACTIONS), boundary_set)
+        cached = self._ward_cache.get(key)
+        if cached is not None:
+            return cached
+        chosen = _CURRENT if boundary_set is None else BoundarySet.name == boundary_set
+        query = select(Ward.code, Ward.name, Ward.boundary_wkb).join(BoundarySet).where(chosen)
+        with self._session() as session:
+            rows = session.execute(query.order_by(Ward.code)).all()
+            if boundary_set is not None and not rows:
+                known = session.scalars(select(BoundarySet.name).order_by(BoundarySet.id)).all()
+                if boundary_set not in known:
+                    raise NotFound(
+                        "error.boundary_set.unknown",
+                        name=boundary_set,
+                        known=", ".join(known) or Message("boundary_set.none"),
+                    )
+        table = gpd.GeoDataFrame(
             {"ward_code": [r[0] for r in rows], "ward_name": [r[1] for r in rows]},
             geometry=gpd.GeoSeries(shapely.from_wkb([r[2] for r in rows]), crs="EPSG:4326"),
         )
+        kept = {k: v for k, v in self._ward_cache.items() if k[0] == key[0]}
+        self._ward_cache = {**kept, key: table}
+        return table
 
     # --------------------------------------------------------------------------------- cameras
 
@@ -414,7 +600,7 @@ class Registry:
         problems = rows_text_problems(rows)
         if problems:
             raise InputError("error.camera.new_values", problems=problems)
-        wards = wards_at(self._ward_table, [r["lat"] for r in rows], [r["lon"] for r in rows])
+        wards = self.ward_codes_at([r["lat"] for r in rows], [r["lon"] for r in rows])
         for row, ward in zip(rows, wards, strict=True):
             actor.require_write(
                 ward, Message("access.what.camera_at", lat=row["lat"], lon=row["lon"])
@@ -493,7 +679,7 @@ class Registry:
                 for name, value in search_keys([camera_record(camera)])[0].items():
                     setattr(camera, name, value)
                 if {"lat", "lon"} & set(clean):
-                    camera.ward_code = wards_at(self._ward_table, [camera.lat], [camera.lon])[0]
+                    camera.ward_code = self.ward_codes_at([camera.lat], [camera.lon])[0]
                     actor.require_write(
                         camera.ward_code, Message("access.what.new_location", camera=camera_id)
                     )
@@ -580,19 +766,24 @@ class Registry:
         not_verified_since: dt.date | None = None,
         text: str | None = None,
         outside_wards: bool = False,
+        boundary_set: str | None = None,
     ) -> pd.DataFrame:
         """The cameras the actor may see, filtered; one row per camera, ordered by id.
 
         ``text`` matches the address (house number, alley, street) and, for those who may see
         it, the owner's name and phone, case-insensitively. ``outside_wards`` keeps only cameras
-        outside every ward.
+        outside every ward. With ``boundary_set`` (a kept set other than the current one), each
+        camera's ``ward_code`` and ``ward_name`` are those of that set's ward it lies in, and
+        ``wards`` and ``outside_wards`` filter by them; who may see a camera still follows its
+        ward in the current set.
         """
+        other = boundary_set is not None and boundary_set != self.current_boundary_set()
         query = select(Camera).where(Camera.deleted_at.is_(None)).order_by(Camera.id)
         if not actor.sees_all_wards:
             query = query.where(Camera.ward_code.in_(sorted(actor.wards)))
-        if wards is not None:
+        if wards is not None and not other:
             query = query.where(Camera.ward_code.in_(list(wards)))
-        if outside_wards:
+        if outside_wards and not other:
             query = query.where(Camera.ward_code.is_(None))
         if statuses is not None:
             query = query.where(Camera.status.in_(list(statuses)))
@@ -612,9 +803,15 @@ class Registry:
             query = query.where(or_(*(column.like(pattern) for column in columns)))
         with self._session() as session:
             rows = [camera_record(camera) for camera in session.scalars(query)]
-        names = self.ward_names()
         table = pd.DataFrame([self._shown(actor, r) for r in rows], columns=list(RECORD_FIELDS))
-        table["ward_name"] = table["ward_code"].map(names)
+        if other:
+            table["ward_code"] = self.ward_codes_at(table["lat"], table["lon"], boundary_set)
+            if wards is not None:
+                table = table[table["ward_code"].isin(list(wards))]
+            if outside_wards:
+                table = table[table["ward_code"].isna()]
+            table = table.reset_index(drop=True)
+        table["ward_name"] = table["ward_code"].map(self.ward_names(boundary_set))
         return table
 
     def camera_frame(self, actor: Actor, **filters) -> gpd.GeoDataFrame:

@@ -34,10 +34,14 @@ FORMATS = ("png", "pdf", "html", "xlsx")
 """png: the map; pdf: the report (map, figures, wards, gaps, campaign); html; xlsx."""
 
 
-def area_dataset(registry: Registry, actor: Actor) -> Dataset:
-    """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see."""
+def area_dataset(registry: Registry, actor: Actor, *, boundary_set: str | None = None) -> Dataset:
+    """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see, on
+    the wards of ``boundary_set`` (default: the current set; see
+    :meth:`Registry.other_boundary_set`)."""
+    chosen = registry.other_boundary_set(actor, boundary_set)
     return with_registry_cameras(
-        arealayers.current(registry, build_demo()), registry.cameras(actor)
+        arealayers.current(registry, build_demo(), boundary_set=chosen),
+        registry.cameras(actor, boundary_set=chosen),
     )
 
 
@@ -65,6 +69,7 @@ def export_for_meeting(
     with_owner: bool = False,
     purpose: str = "",
     summary: CoverageSummary | None = None,
+    boundary_set: str | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> None:
     """Write one export for a meeting to ``path``.
@@ -84,7 +89,11 @@ def export_for_meeting(
     with_owner, purpose : keyword-only
         Owner names and phones in the workbook's camera sheet, with the stated purpose (audited).
     summary : CoverageSummary, optional, keyword-only
-        The coverage already computed for ``actor`` (the app's cache); computed when absent.
+        The coverage already computed for ``actor`` (the app's cache, on ``boundary_set``'s
+        wards); computed when absent.
+    boundary_set : str, optional, keyword-only
+        The ward boundary set the wards, figures and cameras are given in (default: the
+        current set).
     progress : callable, optional, keyword-only
         Called with the fraction done (0–1).
     """
@@ -99,7 +108,10 @@ def export_for_meeting(
     if not path.parent.is_dir():
         raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     when = when or dt.date.today()
-    summary = summary or actor_summary(registry, actor, area_dataset(registry, actor))
+    boundary_set = registry.other_boundary_set(actor, boundary_set)
+    summary = summary or actor_summary(
+        registry, actor, area_dataset(registry, actor, boundary_set=boundary_set)
+    )
     _check_wards(summary, wards)
     if wards:  # every figure of a filtered export is the filtered area's
         summary = summary.within_wards(wards)
@@ -117,7 +129,7 @@ def export_for_meeting(
             write_report(
                 temporary,
                 summary,
-                registry.cameras(actor, wards=wards or None),
+                registry.cameras(actor, wards=wards or None, boundary_set=boundary_set),
                 lang=lang,
                 when=when,
                 wards=wards,
@@ -132,7 +144,7 @@ def export_for_meeting(
                 heading=map_heading(summary, lang=lang, when=when, wards=names),
             )
     else:
-        cameras = camera_table(registry, actor, with_owner=with_owner)
+        cameras = camera_table(registry, actor, with_owner=with_owner, boundary_set=boundary_set)
         registry.record_export(
             actor,
             count=len(cameras),

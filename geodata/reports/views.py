@@ -303,6 +303,24 @@ def _coverage_table(table: pd.DataFrame, key: str, label_key: str, lang: str) ->
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
 
+def boundary_set_table(sets: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The kept ward boundary sets (:meth:`Registry.boundary_sets`) with localised headers:
+    name, valid from, wards, current, illustrative, loaded by and when."""
+    yes, no = text("ui.yes", lang), text("ui.no", lang)
+    return pd.DataFrame(
+        {
+            text("column.boundary_set", lang): sets["name"],
+            text("column.valid_from", lang): sets["valid_from"],
+            text("column.wards", lang): sets["wards"].astype(int),
+            text("column.current", lang): [yes if flag else no for flag in sets["current"]],
+            text("column.illustrative", lang): [
+                yes if flag else no for flag in sets["illustrative"]
+            ],
+            text("column.loaded_by", lang): sets["loaded_by"],
+        }
+    )
+
+
 def literal(value: str) -> str:
     r"""``value`` as Streamlit Markdown that shows exactly these characters.
 

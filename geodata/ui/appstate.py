@@ -7,7 +7,6 @@ recomputing them.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import sys
@@ -15,6 +14,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
 from coverage.gaps import GAP_MIN_M
@@ -26,7 +26,7 @@ from geodata.analysis.summary import (
     key_route_segments,
     summarise,
 )
-from geodata.errors import USER_ERRORS, DataError, PermissionDenied
+from geodata.errors import USER_ERRORS, DataError, NotFound, PermissionDenied
 from geodata.i18n import Message, text
 from geodata.layers.dataset import Dataset
 from geodata.layers.demo import build_demo
@@ -36,9 +36,15 @@ from geodata.maps.webmap import coverage_map
 from geodata.registry import arealayers, campaigns
 from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import with_registry_cameras
-from geodata.registry.seeding import ADMIN_NAME, ensure_admin, ensure_seeded
-from geodata.registry.service import Registry
+from geodata.registry.seeding import (
+    ADMIN_NAME,
+    ensure_admin,
+    ensure_demo_merger,
+    ensure_seeded,
+)
+from geodata.registry.service import WARD_ACTIONS, Registry
 from geodata.reports.views import literal
+from geodata.ui.pagestyle import page_style
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,7 @@ def static_assets() -> str:
 
 
 ACTOR_KEY = "actor"
+ACTOR_REVISION_KEY = "actor_wards_revision"
 LAST_SEEN_KEY = "last_seen"
 
 
@@ -80,8 +87,9 @@ def registry() -> Registry:
     ``ADMIN_PASSWORD`` or a generated one, printed once to the terminal (standard error), never
     to the log.
     """
-    opened = Registry.open()
-    ensure_seeded(opened, build_demo())
+    opened, demo = Registry.open(), build_demo()
+    if not ensure_seeded(opened, demo):
+        ensure_demo_merger(opened, demo)
     arealayers.adopt_layer_files(opened, SYSTEM_ACTOR)
     generated = ensure_admin(opened, settings.admin_password())
     if generated:
@@ -105,10 +113,10 @@ def layer_revision() -> int:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def area(layer_revision: int) -> Dataset:
+def area(layer_revision: int, boundary_set: str | None = None) -> Dataset:
     """The area's wards, roads, hotspots, buildings and key routes: the demo, or what the
-    district saved in the registry."""
-    return arealayers.current(registry(), build_demo())
+    district saved in the registry; the wards of ``boundary_set`` (default: the current set)."""
+    return arealayers.current(registry(), build_demo(), boundary_set=boundary_set)
 
 
 class UserViews:
@@ -154,33 +162,43 @@ USER_VIEWS = UserViews()
 """The views of this server process's users (one per process, like the caches)."""
 
 
-def _camera_table(actor: Actor, revisions: tuple[int, int]):
-    return USER_VIEWS.get(actor, revisions, "cameras", lambda: registry().cameras(actor))
-
-
-def _dataset(actor: Actor, revisions: tuple[int, int]) -> Dataset:
+def _camera_table(actor: Actor, revisions: tuple[int, int], boundary_set: str | None):
     return USER_VIEWS.get(
         actor,
         revisions,
-        "dataset",
-        lambda: with_registry_cameras(area(revisions[1]), _camera_table(actor, revisions)),
+        ("cameras", boundary_set),
+        lambda: registry().cameras(actor, boundary_set=boundary_set),
     )
 
 
-def current_dataset(actor: Actor) -> Dataset:
-    """The area's layers with the registry cameras ``actor`` may see."""
-    return _dataset(actor, revision())
+def _dataset(actor: Actor, revisions: tuple[int, int], boundary_set: str | None) -> Dataset:
+    return USER_VIEWS.get(
+        actor,
+        revisions,
+        ("dataset", boundary_set),
+        lambda: with_registry_cameras(
+            area(revisions[1], boundary_set), _camera_table(actor, revisions, boundary_set)
+        ),
+    )
 
 
-def camera_table(actor: Actor):
-    """The registry's cameras that ``actor`` may see (a DataFrame), refreshed on every write."""
-    return _camera_table(actor, revision())
+def current_dataset(actor: Actor, boundary_set: str | None = None) -> Dataset:
+    """The area's layers with the registry cameras ``actor`` may see, on the wards of
+    ``boundary_set`` (default: the current set)."""
+    return _dataset(actor, revision(), boundary_set)
+
+
+def camera_table(actor: Actor, boundary_set: str | None = None):
+    """The registry's cameras that ``actor`` may see (a DataFrame), refreshed on every write;
+    their wards those of ``boundary_set`` (default: the current set)."""
+    return _camera_table(actor, revision(), boundary_set)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def key_segments(layer_revision: int):
-    """The area's key routes as segments split at ward boundaries."""
-    return key_route_segments(area(layer_revision))
+def key_segments(layer_revision: int, boundary_set: str | None = None):
+    """The area's key routes as segments split at the boundaries of the wards of
+    ``boundary_set`` (default: the current set)."""
+    return key_route_segments(area(layer_revision, boundary_set))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -189,7 +207,9 @@ def walls(layer_revision: int):
     return dataset_walls(area(layer_revision))
 
 
-def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
+def _summary(
+    actor: Actor, revisions: tuple[int, int], gap_min_m: float, boundary_set: str | None = None
+) -> CoverageSummary:
     if not actor.sees_all_wards:
         return USER_VIEWS.get(
             actor,
@@ -200,11 +220,11 @@ def _summary(actor: Actor, revisions: tuple[int, int], gap_min_m: float) -> Cove
     return USER_VIEWS.get(
         actor,
         revisions,
-        ("summary", gap_min_m),
+        ("summary", gap_min_m, boundary_set),
         lambda: summarise(
-            _dataset(actor, revisions),
+            _dataset(actor, revisions, boundary_set),
             gap_min_m=gap_min_m,
-            segments=key_segments(revisions[1]),
+            segments=key_segments(revisions[1], boundary_set),
             walls=walls(revisions[1]),
         ),
     )
@@ -226,29 +246,65 @@ def _district_summary(revisions: tuple[int, int], gap_min_m: float) -> CoverageS
     )
 
 
-def current_summary(actor: Actor, gap_min_m: float = GAP_MIN_M) -> CoverageSummary:
-    """Coverage of ``actor``'s area, recomputed whenever the registry or layers change.
+def current_summary(
+    actor: Actor, gap_min_m: float = GAP_MIN_M, boundary_set: str | None = None
+) -> CoverageSummary:
+    """Coverage of ``actor``'s area, recomputed whenever the registry or layers change; given
+    by the wards of ``boundary_set`` (default: the current set; only for those who see every
+    ward, see :func:`boundary_set_choice`).
 
     A ward user's figures are their wards' own: their key routes as every camera sees them
     (the same as their wards' rows in the district's figures), their hotspots, their gaps and
     their cameras.
     """
-    return _summary(actor, revision(), float(gap_min_m))
+    return _summary(actor, revision(), float(gap_min_m), boundary_set)
 
 
-def map_preview(actor: Actor, lang: str, when, wards, campaign_id: int | None) -> bytes:
+def map_preview(
+    actor: Actor, lang: str, when, wards, campaign_id: int | None, boundary_set: str | None = None
+) -> bytes:
     """The export page's map preview (PNG), drawn again only when its inputs or the data change."""
     chosen = int(campaign_id) if campaign_id else None
     revisions = revision()
 
     def drawn() -> bytes:
         targets = campaigns.targets(registry(), actor, chosen) if chosen else None
-        summary = _summary(actor, revisions, GAP_MIN_M)
+        summary = _summary(actor, revisions, GAP_MIN_M, boundary_set)
         if wards:  # the figures printed are the chosen wards'
             summary = summary.within_wards(wards)
         return preview_png(summary, lang=lang, when=when, wards=tuple(wards), proposals=targets)
 
-    return USER_VIEWS.get(actor, revisions, ("preview", lang, when, tuple(wards), chosen), drawn)
+    key = ("preview", lang, when, tuple(wards), chosen, boundary_set)
+    return USER_VIEWS.get(actor, revisions, key, drawn)
+
+
+def boundary_set_choice(actor: Actor, lang: str, *, key: str) -> str | None:
+    """A choice of the ward boundary set the page's figures and maps are given in, for those
+    who see every ward when more than one set is kept; the set chosen, None for the current.
+    """
+    sets = registry().boundary_sets()
+    if not actor.sees_all_wards or len(sets) < 2:
+        return None
+    sets = sets.sort_values("current", ascending=False, kind="stable")
+    labels = {
+        row.name: text(
+            "boundary_set.label",
+            lang,
+            name=row.name,
+            since=text("boundary_set.no_date", lang) if pd.isna(row.valid_from) else row.valid_from,
+            current=text("boundary_set.current_mark", lang) if row.current else "",
+            illustrative=text("boundary_set.illustrative_mark", lang) if row.illustrative else "",
+        ).strip()
+        for row in sets.itertuples()
+    }
+    chosen = st.selectbox(
+        text("boundary_set.choice", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=key,
+        help=text("boundary_set.help", lang),
+    )
+    return None if chosen is None or sets.set_index("name").loc[chosen, "current"] else chosen
 
 
 @contextmanager
@@ -350,6 +406,7 @@ def current_map(
     wards: tuple[str, ...] = (),
     gap: int | None = None,
     tier: str | None = None,
+    boundary_set: str | None = None,
 ):
     """The coverage map of :func:`current_summary` at detail ``tier``, labelled in ``lang``.
 
@@ -358,7 +415,7 @@ def current_map(
     quarter of a second): folium maps change when rendered, so a cached one would break on its
     second page view.
     """
-    summary = current_summary(actor, gap_min_m).seen_at(tier)
+    summary = current_summary(actor, gap_min_m, boundary_set).seen_at(tier)
     if not wards and not actor.sees_all_wards:
         known = summary.dataset.wards
         wards = tuple(known.loc[known["ward_code"].isin(sorted(actor.wards)), "ward_name"])
@@ -389,6 +446,16 @@ def signed_in(lang: str) -> Actor | None:
         st.info(text("auth.expired", lang))
         return None
     state[LAST_SEEN_KEY] = time.monotonic()
+    wards_now = registry().revision(WARD_ACTIONS)
+    if state.get(ACTOR_REVISION_KEY, wards_now) != wards_now:  # wards changed: read them again
+        USER_VIEWS.forget(actor)
+        try:
+            actor = registry().actor(actor.name)
+        except NotFound:  # the user was removed meanwhile
+            sign_out()
+            return None
+        state[ACTOR_KEY] = actor
+    state[ACTOR_REVISION_KEY] = wards_now
     return actor
 
 
@@ -463,74 +530,6 @@ def language() -> str:
         on_change=lambda: state.update({LANGUAGE_KEY: known_language(state[LANGUAGE_WIDGET_KEY])}),
     )
     return state[LANGUAGE_KEY]
-
-
-PHONE_WIDTH_PX = 640
-"""Below this window width, Streamlit lays columns out one under the other (a phone)."""
-
-_PAGE_STYLE = """
-<style>
-/* Streamlit's own English words, in the user's language (the widgets offer no option). */
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
-  font-size: 0;
-}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
-  content: %(upload)s; font-size: 0.875rem;
-}
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: %(limit)s; font-size: 0.8rem;
-}
-[data-key="__select_all__"] > div { font-size: 0; }
-[data-key="__select_all__"] > div::after { content: %(select_all)s; font-size: 0.875rem; }
-[role="listbox"][data-empty="true"] [role="option"] span { font-size: 0; }
-[role="listbox"][data-empty="true"] [role="option"] span::after {
-  content: %(no_results)s; font-size: 0.875rem;
-}
-[data-testid="InputInstructions"] { display: none; }
-/* On a phone, headline figures two to a row instead of one. */
-@media (max-width: %(phone)dpx) {
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
-    flex-direction: row; flex-wrap: wrap; gap: 0.5rem;
-  }
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"])
-    > [data-testid="stColumn"] {
-    width: calc(50%% - 0.5rem) !important; flex: 1 1 calc(50%% - 0.5rem) !important;
-    min-width: calc(50%% - 0.5rem) !important;
-  }
-}
-</style>
-<script>
-/* On a phone, the sidebar closes once a page is chosen (it would cover the page). */
-if (!window.cctvSidebarCloses) {
-  window.cctvSidebarCloses = true;
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest('[data-testid="stSidebar"] a');
-    if (!link || window.innerWidth >= %(phone)d) { return; }
-    setTimeout(function () {
-      var button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (button) { button.click(); }
-    }, 100);
-  }, true);
-}
-</script>
-"""
-
-
-def page_style(lang: str) -> str:
-    """The CSS and script every page carries: Streamlit's English words replaced by the
-    catalogue's (upload button, upload limits, "Select all", "No results", "Press Enter to
-    apply"), figures two to a row on a phone, and the sidebar closing on a phone once a page
-    is chosen."""
-    limit_mb = int(st.get_option("server.maxUploadSize"))
-    words = {
-        "upload": text("ui.upload", lang),
-        "limit": text("ui.upload_limit", lang, mb=limit_mb),
-        "select_all": text("ui.select_all", lang),
-        "no_results": text("ui.no_results", lang),
-    }
-    css = {name: json.dumps(word, ensure_ascii=False) for name, word in words.items()}
-    return _PAGE_STYLE % {**css, "phone": PHONE_WIDTH_PX}
 
 
 def page_setup(title_key: str) -> tuple[str, Actor]:

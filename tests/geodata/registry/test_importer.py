@@ -105,7 +105,7 @@ def checking_registry(tmp_path_factory):
     Checking is the same on both backends; the tests that write use ``registry``.
     """
     opened = Registry.open(f"sqlite:///{tmp_path_factory.mktemp('checks') / 'checks.sqlite3'}")
-    opened.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    opened.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     yield opened
     assert opened.count() == 0
     opened.engine.dispose()
@@ -697,7 +697,7 @@ def camera_lists(draw, *, text=ANY_TEXT, numbers=False):
 def fuzz_registry(tmp_path_factory):
     """One SQLite registry for every fuzzing example (fast; it fills up as they run)."""
     opened = Registry.open(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.sqlite3'}")
-    opened.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    opened.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     yield opened
     opened.engine.dispose()
 

@@ -192,7 +192,7 @@ def sqlite_file(tmp_path):
 
 def _opened(path) -> Registry:
     registry = Registry.open(f"sqlite:///{path}")
-    registry.replace_wards(DISTRICT, build_demo().wards, boundary_set=DEMO_NAME)
+    registry.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
     return registry
 
 

@@ -206,15 +206,15 @@ def test_replacing_boundaries_reassigns_cameras(registry):
     merged.loc[merged["ward_code"].isin(["27094", "27103", AN_KHANH]), "ward_code"] = "26800"
     merged = merged.dissolve("ward_code", as_index=False)
     merged.loc[merged["ward_code"] == "26800", "ward_name"] = "An Khánh (2021)"
-    moved = registry.replace_wards(
-        DISTRICT, merged[["ward_code", "ward_name", "geometry"]], boundary_set="2021 merger"
+    moved = registry.load_boundary_set(
+        DISTRICT, merged[["ward_code", "ward_name", "geometry"]], name="2021 merger"
     )
     assert moved == 1
     assert registry.get(DISTRICT, first["id"])["ward_code"] == "26800"
     assert registry.get(DISTRICT, first["id"])["version"] == 2
     assert registry.get(DISTRICT, second["id"])["ward_code"] == CAT_LAI
     with pytest.raises(PermissionDenied, match="district only"):
-        registry.replace_wards(LAN, merged, boundary_set="x")
+        registry.load_boundary_set(LAN, merged, name="x")
 
 
 def test_users_sign_in_with_hashed_passwords(registry):
