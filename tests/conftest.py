@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.registry_fixtures import registry, registry_url  # noqa: F401  (shared fixtures)
+from tests.registry_fixtures import (  # noqa: F401  (shared fixtures)
+    registry,
+    registry_pair,
+    registry_url,
+)
 
 ADMIN_PASSWORD = "district-test-pass-2026"
 """The password the app gives its first user ``admin`` during tests."""

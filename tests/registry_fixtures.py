@@ -56,10 +56,31 @@ def registry_url(request, tmp_path):
     _drop_schema(schema)
 
 
+def _demo_registry(url: str) -> Registry:
+    """A migrated, empty registry at ``url`` holding the demo's 11 ward boundaries."""
+    opened = Registry.open(url)
+    opened.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
+    return opened
+
+
 @pytest.fixture
 def registry(registry_url):
     """A migrated, empty registry holding the demo's 11 ward boundaries."""
-    opened = Registry.open(registry_url)
-    opened.load_boundary_set(DISTRICT, build_demo().wards, name=DEMO_NAME)
+    opened = _demo_registry(registry_url)
     yield opened
     opened.engine.dispose()
+
+
+@pytest.fixture
+def registry_pair(tmp_path):
+    """Two such registries, to compare what the backends store: (SQLite, PostgreSQL)."""
+    url, schema = _postgres_schema_url()
+    opened = []
+    try:
+        opened.append(_demo_registry(f"sqlite:///{tmp_path / 'pair.sqlite3'}"))
+        opened.append(_demo_registry(url))
+        yield tuple(opened)
+    finally:
+        for each in opened:
+            each.engine.dispose()
+        _drop_schema(schema)

@@ -3,6 +3,7 @@
 The embedded default is a SQLite file in the data folder, in WAL mode with foreign keys on; set
 ``DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) for PostgreSQL.
 Alembic migrations in ``geodata/registry/migrations`` are applied every time a database is opened.
+On PostgreSQL, :func:`copy_rows` writes many rows at once with psycopg's binary ``COPY``.
 
 Safeguards of the SQLite file:
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 WRITE_OPTION = "registry_write"
 """The execution option of a :func:`writer` engine."""
+COPY_OPTION = "registry_copy"
+"""The execution option of the ``COPY … FROM STDIN`` of :func:`copy_rows`: its columns' types."""
 
 
 def engine_for(url: str | None = None) -> Engine:
@@ -61,7 +64,55 @@ def engine_for(url: str | None = None) -> Engine:
         return engine
     engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "handle_error", _server_error)
+    event.listen(engine, "do_executemany", _copy_stream)
+    event.listen(engine, "do_execute", _copy_one)
     return engine
+
+
+def copy_rows(connection: Connection, table: Table, names: list[str], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of the columns ``names``) into ``table`` with one binary
+    ``COPY … FROM STDIN`` of psycopg (PostgreSQL only).
+
+    psycopg sends each value in the binary form of its column's type, as the database's
+    catalogue names it: no value is written as text and parsed back (no escaping of tabs,
+    newlines or backslashes to get wrong), and a value the column cannot hold as it is (a
+    fraction for a whole number) is refused, not rounded. The rows go through the engine like
+    a statement's parameters (``exec_driver_sql`` with :data:`COPY_OPTION`, streamed by
+    :func:`_copy_stream`): in ``connection``'s transaction, refused with the engine's errors
+    (a unique external code taken is an ``IntegrityError``, a lost server a
+    :class:`~geodata.errors.StorageError`), their values never logged.
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    where = connection.dialect.identifier_preparer.format_table(table)
+    types = dict(connection.exec_driver_sql(_COLUMN_TYPES, {"table": where}).all())
+    connection.exec_driver_sql(
+        f"COPY {where} ({', '.join(map(quote, names))}) FROM STDIN (FORMAT BINARY)",
+        rows,
+        execution_options={COPY_OPTION: [types[name] for name in names]},
+    )
+
+
+_COLUMN_TYPES = """SELECT attname, atttypid FROM pg_attribute
+WHERE attrelid = %(table)s::regclass AND attnum > 0 AND NOT attisdropped"""
+"""A PostgreSQL table's columns and their types (oids)."""
+
+
+def _copy_stream(cursor, statement: str, rows, context) -> bool:
+    """Run the executemany of :func:`copy_rows` as psycopg's COPY (the column types are the
+    value of :data:`COPY_OPTION`); False for any other statement, which the driver runs."""
+    types = context.execution_options.get(COPY_OPTION)
+    if types is None:
+        return False
+    with cursor.copy(statement) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+    return True
+
+
+def _copy_one(cursor, statement: str, row, context) -> bool:
+    """:func:`_copy_stream` of a single row (which the engine runs with ``execute``)."""
+    return _copy_stream(cursor, statement, (row,), context)
 
 
 def writer(engine: Engine) -> Engine:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 import pickle
 import re
 import unicodedata
@@ -23,7 +25,7 @@ from geodata.io.files import read_table
 from geodata.layers.demo import DEMO_NAME, build_demo
 from geodata.registry.access import Actor
 from geodata.registry.importer import import_cameras
-from geodata.registry.models import Camera
+from geodata.registry.models import AuditEntry, Camera
 from geodata.registry.service import DUPLICATE_DISTANCE_M, Registry
 from tests.registry_fixtures import DISTRICT
 
@@ -582,6 +584,175 @@ def test_a_code_registered_meanwhile_fails_the_import_as_a_whole(registry, tmp_p
     with pytest.raises(ConflictError, match=r"mixed\.csv: nothing was imported: someone "):
         import_cameras(registry, DISTRICT, mixed_file(tmp_path))
     assert registry.count() == 1
+
+
+def test_a_code_taken_by_an_update_meanwhile_fails_the_import_as_a_whole(
+    registry, tmp_path, monkeypatch
+):
+    camera = registry.register(
+        DISTRICT,
+        {"lat": 10.80, "lon": 106.75, "fov_deg": 60, "range_m": 30, "external_code": "OLD-1"},
+    )
+    stale_index = registry.identity_index(DISTRICT)  # the check reads before the update
+    registry.update(DISTRICT, camera["id"], {"external_code": "AK-2"}, expected_version=1)
+    audit_before = len(registry.audit_entries(DISTRICT))
+    monkeypatch.setattr(registry, "identity_index", lambda actor: stale_index)
+    with pytest.raises(ConflictError, match=r"mixed\.csv: nothing was imported: .* external codes"):
+        import_cameras(registry, DISTRICT, mixed_file(tmp_path))
+    assert registry.count() == 1
+    assert len(registry.audit_entries(DISTRICT)) == audit_before
+    assert registry.verify_audit(DISTRICT) is None
+
+
+# --------------------------------------------------------------- the same rows on both backends
+
+HOSTILE_TEXTS = (
+    "tab\tinside",
+    "line\nbreak and\r\nWindows line",
+    "back\\slash \\N \\. \\t \\\\ end",
+    "\\N",
+    "\\.",
+    "quotes \"double\" 'single' , ; | $1 %s %(name)s",
+    "NULL",
+    "None",
+    "nan",
+    "Nguyễn Thị Ánh — 📷 ½ ﬁ ‘’ “” \u2028 \u200b",
+    "controls \x01\x08\x0b\x0c\x1b\x7f end",
+    "e\u0301 decomposed",
+)
+"""Texts that a COPY in text form would have to escape (tabs, newlines, backslashes, its NULL
+marker ``\\N``, its end marker ``\\.``), texts that look like NULL, quotes, placeholders,
+control characters and unicode (one not in NFC)."""
+
+EVERY_FIELD_HEADER = [
+    "lat", "lon", "bearing_deg", "fov_deg", "range_m", "camera_type", "mount_height_m",
+    "night_vision", "night_range_m", "resolution_mp", "horizontal_px", "recording",
+    "retention_days", "police_connected", "status", "installed_on", "verified_on",
+    "house_number", "alley", "street", "notes", "external_code", "owner_name", "owner_phone",
+    "owner_address", "consent_share", "consent_share_on", "consent_live",
+]  # fmt: skip
+
+
+def every_field_row(number, text):
+    """A row giving every camera field, ``text`` in each free text; every fifth row gives only
+    the required fields."""
+    where = (IN_AN_KHANH, IN_CAT_LAI, IN_THAO_DIEN)[number % 3]
+    lat, lon = moved(where, north_m=5.0 * number)
+    if number % 5 == 4:
+        cells = {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}", "fov_deg": "360", "range_m": "15"}
+        return [cells.get(name, "") for name in EVERY_FIELD_HEADER]
+    cells = {
+        "lat": f"{lat:.7f}".replace(".", ","),
+        "lon": f"{lon:.7f}",
+        "bearing_deg": "" if number % 2 else "45,5",
+        "fov_deg": "90",
+        "range_m": "30.25",
+        "camera_type": "bán cầu",
+        "mount_height_m": "3,5",
+        "night_vision": ("có", "không", "", "")[number % 4],
+        "night_range_m": "20",
+        "resolution_mp": "2,1",
+        "horizontal_px": "1920",
+        "recording": "1",
+        "retention_days": str(number),
+        "police_connected": "no",
+        "status": ("hoạt động", "hỏng", "đã gỡ")[number % 3],
+        "installed_on": "31/12/2025",
+        "verified_on": "2026-01-02",
+        "house_number": text[:64],
+        "alley": text[:120],
+        "street": text,
+        "notes": text,
+        "external_code": f"{text[:50]}#{number}",
+        "owner_name": f"{text} {number}",
+        "owner_phone": "0909 123 456",
+        "owner_address": text,
+        "consent_share": "yes",
+        "consent_share_on": "01.02.2026",
+        "consent_live": "",
+    }
+    return [cells[name] for name in EVERY_FIELD_HEADER]
+
+
+MOMENTS = ("created_at", "updated_at")
+"""A record's columns that hold when it was written."""
+
+
+def stored_rows(registry, table, *, leave_out=()):
+    """Every row of ``table`` as the database gives it back, in id order, without the
+    columns ``leave_out``."""
+    with registry.engine.connect() as connection:
+        rows = connection.execute(select(table).order_by(table.c.id)).mappings().all()
+    return [{k: v for k, v in row.items() if k not in leave_out} for row in rows]
+
+
+def import_entries(registry):
+    """The import's audit entries as stored, without what differs by moment or by chance
+    (the moment, the salt, and the digest and hash that cover them)."""
+    random_or_timed = ("id", "at", "entry_hash", "personal_salt", "personal_digest")
+    entries = stored_rows(registry, AuditEntry.__table__, leave_out=random_or_timed)
+    return [
+        {
+            **entry,
+            "after": {k: v for k, v in json.loads(entry["after"]).items() if k not in MOMENTS},
+        }
+        for entry in entries
+        if entry["action"] == "camera.import"
+    ]
+
+
+def test_postgresql_stores_an_import_exactly_as_sqlite_does(registry_pair, tmp_path):
+    rows = [every_field_row(number, text) for number, text in enumerate(HOSTILE_TEXTS * 2)]
+    path = write_csv(tmp_path / "hostile.csv", EVERY_FIELD_HEADER, rows)
+    results = [import_cameras(registry, DISTRICT, path) for registry in registry_pair]
+    assert [result.accepted for result in results] == [len(rows)] * 2
+    given = [row.values for row in results[1].rows]
+    assert [row.values for row in results[0].rows] == given
+    sqlite, postgresql = (
+        stored_rows(registry, Camera.__table__, leave_out=MOMENTS) for registry in registry_pair
+    )
+    assert postgresql == sqlite
+    for stored, values in zip(postgresql, given, strict=True):  # as given, not only alike
+        assert {name: stored[name] for name in values} == values
+    assert postgresql[0]["notes"] == "tab\tinside" and postgresql[3]["notes"] == "\\N"
+    assert [row["night_vision"] for row in postgresql[:4]] == [True, False, None, None]
+    assert postgresql[4]["notes"] is None and postgresql[1]["bearing_deg"] is None
+    assert postgresql[11]["notes"] == "\u00e9 decomposed"  # NFC
+    assert isinstance(postgresql[0]["installed_on"], dt.date)
+    assert postgresql[0]["address_key"] and postgresql[0]["owner_key"]
+
+    sqlite, postgresql = (import_entries(registry) for registry in registry_pair)
+    assert postgresql == sqlite
+    assert [entry["camera_id"] for entry in postgresql] == list(results[1].camera_ids)
+    personal = [json.loads(entry["personal"] or "{}").get("after", {}) for entry in postgresql]
+    assert [kept.get("owner_name") for kept in personal] == [
+        values.get("owner_name") for values in given
+    ]
+    assert all(registry.verify_audit(DISTRICT) is None for registry in registry_pair)
+
+
+CLEAN_ROW = {
+    "lat": 10.7812, "lon": 106.72, "fov_deg": 60.0, "range_m": 30.0, "camera_type": "other",
+    "status": "active",
+}  # fmt: skip
+"""A camera as :func:`geodata.layers.camerafields.clean_camera` gives it, to register."""
+BULK_TEXT = st.text(st.characters(exclude_characters="\x00", exclude_categories=("Cs",)))
+
+
+@settings(
+    deadline=None, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(st.tuples(BULK_TEXT, BULK_TEXT | st.none()), min_size=1, max_size=12))
+def test_any_text_comes_back_from_a_bulk_write_unchanged(registry, texts):
+    rows = [
+        {**CLEAN_ROW, "notes": notes[:2000], "owner_name": owner and owner[:200]}
+        for notes, owner in texts
+    ]
+    ids = [record["id"] for record in registry.register_many(DISTRICT, rows)]
+    with registry.engine.connect() as connection:
+        query = select(Camera.notes, Camera.owner_name).where(Camera.id.in_(ids))
+        stored = connection.execute(query.order_by(Camera.id)).all()
+    assert [tuple(row) for row in stored] == [(row["notes"], row["owner_name"]) for row in rows]
 
 
 # ----------------------------------------------------------------------------------- fuzzing
