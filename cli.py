@@ -23,6 +23,9 @@
     python cli.py layers load wards|roads|hotspots|buildings FILE [--boundary-set NAME]
                               [--valid-from YYYY-MM-DD] [--keep-current]
                               [--crs EPSG:XXXX] [--name-field F] [--anyway] [--as USER]
+    python cli.py layers load-osm EXTRACT.osm.pbf [--layers roads,buildings,wards,cameras]
+                              [--within wards] [--admin-level 8] [--boundary-set NAME]
+                              [--set-key-routes] [--cameras-out FILE] [--anyway] [--as USER]
     python cli.py layers list
     python cli.py key-routes set NAME... [--as USER]
     python cli.py wards list [--boundary-set NAME] [--as USER]
@@ -60,6 +63,7 @@ import getpass
 import json
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,6 +91,7 @@ from geodata.layers.dataset import (
 )
 from geodata.layers.demo import build_demo
 from geodata.layers.loadreport import LoadReport
+from geodata.layers.osmextract import EXTRACT_LAYERS, WARD_ADMIN_LEVEL
 from geodata.maps.printmap import SIZES
 from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM, SYSTEM_ACTOR, Actor
@@ -99,6 +104,7 @@ from geodata.registry.cameraio import (
 )
 from geodata.registry.db import DATABASE_ERRORS, shown_url
 from geodata.registry.importer import import_cameras
+from geodata.registry.osmload import load_extract
 from geodata.registry.seeding import ensure_seeded
 from geodata.registry.service import Registry
 from geodata.reports.meetingexport import FORMATS as MEETING_FORMATS
@@ -273,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     loading.add_argument("--name-field", metavar="F", help=_help("name_field"))
     loading.add_argument("--anyway", action="store_true", help=_help("anyway"))
     loading.set_defaults(handler=run_load_layer)
+    osm = layer_commands.add_parser("load-osm", parents=[acting], help=_help("layers_load_osm"))
+    osm.add_argument("file", type=Path, help=_help("osm_file"))
+    osm.add_argument("--layers", default=",".join(EXTRACT_LAYERS), help=_help("osm_layers"))
+    osm.add_argument("--within", choices=("wards",), help=_help("within"))
+    osm.add_argument("--admin-level", type=int, default=WARD_ADMIN_LEVEL, help=_help("admin_level"))
+    osm.add_argument("--boundary-set", metavar="NAME", help=_help("osm_boundary_set"))
+    osm.add_argument("--set-key-routes", action="store_true", help=_help("set_key_routes"))
+    osm.add_argument("--cameras-out", type=Path, metavar="FILE", help=_help("cameras_out"))
+    osm.add_argument("--anyway", action="store_true", help=_help("anyway"))
+    osm.set_defaults(handler=run_load_osm)
     layer_list = layer_commands.add_parser("list", parents=[acting], help=_help("layers_list"))
     layer_list.set_defaults(handler=run_list_layers)
 
@@ -561,6 +577,89 @@ def run_load_layer(args: argparse.Namespace) -> int:
         print(text("cli.note", _lang(), line=line), file=sys.stderr)
     print(done.render(_lang()))
     return 0
+
+
+def run_load_osm(args: argparse.Namespace) -> int:
+    """The ``layers load-osm`` subcommand: an OpenStreetMap extract's layers into the registry
+    (:func:`geodata.registry.osmload.load_extract`), then what was saved and what to run next."""
+    given = [name.strip() for name in args.layers.split(",") if name.strip()]
+    unknown = [name for name in given if name not in EXTRACT_LAYERS]
+    if unknown or not given:
+        raise InputError(
+            "error.cli.osm_layers", given=args.layers, unknown=unknown, layers=EXTRACT_LAYERS
+        )
+    report = LoadReport()
+    with _registry() as registry:
+        actor = _actor(registry, args.acting_as)
+        loaded = load_extract(
+            registry,
+            actor,
+            args.file,
+            area=arealayers.current(registry, build_demo()),
+            layers=tuple(name for name in EXTRACT_LAYERS if name in given),
+            within=args.within is not None,
+            admin_level=args.admin_level,
+            boundary_set=args.boundary_set,
+            cameras_out=args.cameras_out,
+            set_key_routes=args.set_key_routes,
+            anyway=args.anyway,
+            report=report,
+        )
+    for line in report.lines(_lang()):
+        print(text("cli.note", _lang(), line=line), file=sys.stderr)
+    for line in _extract_lines(loaded, within=args.within is not None, acting_as=args.acting_as):
+        print(line.render(_lang()))
+    return 0
+
+
+def _extract_lines(loaded, *, within: bool, acting_as: str | None) -> list[Message]:
+    """What ``layers load-osm`` saved, found or left, and the commands to run next."""
+    file, acting = loaded.file, ["--as", acting_as] if acting_as else []
+    lines = []
+    for layer, count in loaded.counts.items():
+        if layer == "wards" and count:
+            name, moved = loaded.boundary_set, loaded.moved
+            lines.append(
+                Message("cli.wards_loaded", count=count, file=file, name=name, moved=moved)
+            )
+        elif layer == "wards":
+            levels = [
+                Message("cli.osm_level", level=k, count=n) for k, n in loaded.admin_levels.items()
+            ]
+            key = "cli.osm_wards_absent" if levels else "cli.osm_wards_absent_any"
+            lines.append(Message(key, file=file, level=loaded.admin_level, levels=levels))
+        elif count == 0:
+            key = "cli.osm_absent_within" if within else "cli.osm_absent"
+            lines.append(Message(key, layer=layer, file=file))
+        elif layer == "cameras" and loaded.cameras_out is not None:
+            command = _command("cameras", "import", str(loaded.cameras_out), *acting)
+            path = str(loaded.cameras_out)
+            lines.append(
+                Message(
+                    "cli.osm_cameras_written", count=count, file=file, path=path, command=command
+                )
+            )
+        elif layer == "cameras":
+            lines.append(Message("cli.osm_cameras_found", count=count, file=file))
+        else:
+            lines.append(Message("cli.layer_loaded", layer=layer, count=count, file=file))
+    if loaded.counts.get("roads"):
+        routes = loaded.suggested
+        if not routes:
+            lines.append(Message("cli.osm_key_routes_none"))
+        else:
+            lines.append(Message("cli.osm_key_routes", count=len(routes), routes=list(routes)))
+        if loaded.key_routes_saved:
+            lines.append(Message("cli.key_routes_saved", count=len(routes)))
+        elif routes:
+            command = _command("key-routes", "set", *routes, *acting)
+            lines.append(Message("cli.osm_key_routes_command", command=command))
+    return lines
+
+
+def _command(*words: str) -> str:
+    """A command line of this program, quoted for a POSIX shell."""
+    return shlex.join(["python", "cli.py", *words])
 
 
 def run_list_layers(args: argparse.Namespace) -> int:

@@ -39,6 +39,7 @@ ONLY_IN = {
     "matplotlib": {"maps", "reports"},
     "openpyxl": {"io"},
     "pyogrio": {"io"},
+    "osmium": {"layers"},
 }
 """Libraries that only one or two parts of ``geodata`` may use."""
 

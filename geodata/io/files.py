@@ -2,7 +2,10 @@
 
 A *source* is a path (``str`` or :class:`~pathlib.Path`) or an upload: an object with a ``name``
 and ``getvalue()`` or ``read()``, such as Streamlit's ``UploadedFile``. Uploads that GDAL must
-open by path are written to a temporary folder that is removed once the file is read.
+open by path are written to a temporary folder that is removed once the file is read. A vector
+layer already read by another reader (an OpenStreetMap extract) is a :class:`NamedFrame`: its
+features and the name of the file they came from, so that the layer loaders check it as they
+check a file.
 
 =================  ==========================================  ===================
 format             suffixes                                    reader
@@ -57,6 +60,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import openpyxl
@@ -114,6 +118,24 @@ _SEPARATORS = (",", ";", "\t")
 _SHAPEFILE_FIX = Message("file.fix.shapefile")
 
 
+class NamedFrame(NamedTuple):
+    """Features read already, as a vector file's would be, and the name of their file.
+
+    :func:`read_vector` gives the features back as they are (a copy with a RangeIndex), so a
+    layer loader checks them exactly as it checks a file's; messages name ``name``.
+
+    Attributes
+    ----------
+    name : str
+        The file the features came from, as the user named it (``"hcmc.osm.pbf"``).
+    frame : geopandas.GeoDataFrame
+        The features, in their own declared CRS (e.g. EPSG:4326).
+    """
+
+    name: str
+    frame: gpd.GeoDataFrame
+
+
 def source_name(source) -> str:
     """The file's name as the user gave it, without folders (``"wards.geojson"``).
 
@@ -142,8 +164,9 @@ def read_vector(source, *, layer: str | None = None) -> gpd.GeoDataFrame:
 
     Parameters
     ----------
-    source : str, pathlib.Path or file-like
-        A GeoJSON, GeoPackage, Shapefile, zipped Shapefile or KML file, or an upload of one.
+    source : str, pathlib.Path, file-like or NamedFrame
+        A GeoJSON, GeoPackage, Shapefile, zipped Shapefile or KML file, or an upload of one; or
+        features read already (:class:`NamedFrame`).
     layer : str, optional
         The layer to read when the file holds several (a GeoPackage layer, a KML folder, or the
         name without extension of one dataset in a zip).
@@ -161,6 +184,10 @@ def read_vector(source, *, layer: str | None = None) -> gpd.GeoDataFrame:
         is not given, has no geometry column, or holds no features.
     """
     name = source_name(source)
+    if isinstance(source, NamedFrame):
+        if source.frame.empty:
+            raise UnreadableFile("error.file.no_features", file=name)
+        return source.frame.reset_index(drop=True)
     suffix = _suffix(name)
     if suffix not in VECTOR_FORMATS:
         raise UnreadableFile(

@@ -7,7 +7,9 @@ City). Their columns are fixed, whatever file they came from:
 frame         columns (besides ``geometry``)
 ============  ==================================================================================
 wards         ``ward_code`` (str), ``ward_name`` (str, NFC); Polygon or MultiPolygon
-roads         ``road_name`` (str, ``""`` when unnamed); LineString
+roads         ``road_name`` (str, ``""`` when unnamed); LineString. Optional
+              (:data:`ROAD_CLASS_COLUMN`; files with a ``highway`` or ``road_class`` column give
+              it): ``road_class`` (str, OpenStreetMap's ``highway`` value, ``""`` when unknown)
 hotspots      ``hotspot_name`` (str), ``hotspot_kind`` (str), ``weight`` (float, > 0); Polygon or
               MultiPolygon
 cameras       ``camera_id`` (str), ``camera_type`` (str), ``status`` (``active``, ``broken`` or
@@ -23,6 +25,8 @@ buildings     ``height_m`` (float, metres above ground; NaN when unknown); Polyg
 
 WARD_COLUMNS = ("ward_code", "ward_name")
 ROAD_COLUMNS = ("road_name",)
+ROAD_CLASS_COLUMN = "road_class"
+"""Optional road column: the road's class (OSM ``highway``), kept when the file gives one."""
 HOTSPOT_COLUMNS = ("hotspot_name", "hotspot_kind", "weight")
 CAMERA_COLUMNS = (
     "camera_id",

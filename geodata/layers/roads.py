@@ -14,9 +14,7 @@ from geodata.layers.columns import (
     missing_column,
     raise_problems,
 )
-from geodata.layers.contract import (
-    ROAD_COLUMNS,
-)
+from geodata.layers.contract import ROAD_CLASS_COLUMN, ROAD_COLUMNS
 from geodata.layers.geometry import (
     LINEAR,
     contract_columns,
@@ -43,6 +41,11 @@ ROAD_NAME_FIELDS = (
     "tên",
 )
 """Columns tried, case-insensitively, for road names; one with diacritics is preferred."""
+
+ROAD_CLASS_FIELDS = ("road_class", "highway", "fclass")
+"""Columns tried, case-insensitively, for a road's class: OpenStreetMap's ``highway`` value
+(``primary``, ``residential``…), as osmnx exports and :mod:`geodata.layers.osmextract` give it,
+or Geofabrik's ``fclass``."""
 
 
 def load_roads(
@@ -77,7 +80,8 @@ def load_roads(
     -------
     geopandas.GeoDataFrame
         ``road_name`` (str, NFC, ``""`` when unnamed) and LineString ``geometry`` in the working
-        CRS (metres).
+        CRS (metres); also ``road_class`` (str, ``""`` when not given) when the source has one
+        of :data:`ROAD_CLASS_FIELDS`.
 
     Raises
     ------
@@ -93,7 +97,11 @@ def load_roads(
     frame, file = opened_layer(source, crs=crs, report=report)
     name_column = find_column(frame, name_field, ROAD_NAME_FIELDS)
     names = column_text(frame, name_column, file=file, report=report)
-    slim = slim_frame(frame, {"road_name": names}, feature_labels(frame.index, names))
+    class_column = find_column(frame, None, ROAD_CLASS_FIELDS)
+    columns = {"road_name": names}
+    if class_column is not None:
+        columns[ROAD_CLASS_COLUMN] = column_text(frame, class_column, file=file, report=report)
+    slim = slim_frame(frame, columns, feature_labels(frame.index, names))
     slim = with_geometry(slim, file=file, report=report)
     schema = type_problems(
         slim,
@@ -115,4 +123,5 @@ def load_roads(
         report=report,
     )
     slim = slim.explode(index_parts=False)
-    return contract_columns(without_duplicate_lines(slim, file=file, report=report), ROAD_COLUMNS)
+    kept = (*ROAD_COLUMNS, ROAD_CLASS_COLUMN) if class_column is not None else ROAD_COLUMNS
+    return contract_columns(without_duplicate_lines(slim, file=file, report=report), kept)

@@ -236,7 +236,9 @@ def _single_direction(text: str, *, whole: str) -> float:
     return number % 360
 
 
-def read_osm_cameras(source, *, report: LoadReport | None = None) -> pd.DataFrame:
+def read_osm_cameras(
+    source, *, name: str | None = None, report: LoadReport | None = None
+) -> pd.DataFrame:
     """Surveillance cameras from OSM-tagged GeoJSON or Overpass JSON, as camera-field rows.
 
     Reads :func:`write_osm_geojson`'s files, GeoJSON from osmtogeojson or JOSM (tags as
@@ -261,13 +263,18 @@ def read_osm_cameras(source, *, report: LoadReport | None = None) -> pd.DataFram
     ``mount_height_m``  ``height`` in metres (``"3"``, ``"3.5 m"``)
     ``external_code``   ``ref``; else ``osm:node/ID`` (``way``/``relation``) when the OSM id
                         is known
-    ``notes``           what was assumed, for whoever checks the camera on site
+    ``notes``           that it comes from OpenStreetMap, its ``surveillance:zone`` when tagged,
+                        and what was assumed, for whoever checks the camera on site
     ==================  =========================================================================
 
     Parameters
     ----------
     source : str, pathlib.Path, file-like or dict
-        A ``.geojson``/``.json`` file, an upload of one, or the parsed JSON document.
+        A ``.geojson``/``.json`` file, an upload of one, or the parsed JSON document (e.g. the
+        cameras of an extract, :meth:`geodata.layers.osmextract.OsmExtract.camera_document`).
+    name : str, optional
+        The name messages give a parsed document (default ``"OSM document"``), such as the
+        extract it came from.
     report : LoadReport, optional
         Receives what was skipped or not understood.
 
@@ -284,12 +291,12 @@ def read_osm_cameras(source, *, report: LoadReport | None = None) -> pd.DataFram
         When the file cannot be read, is not GeoJSON or Overpass JSON, or holds no camera.
     """
     report = LoadReport() if report is None else report
-    name, document = _json_document(source)
+    name, document = _json_document(source, name=name)
     rows, labels, skipped = [], [], 0
     for position, item in enumerate(_osm_items(document, name=name), start=1):
         label, point, tags = item
         label = label or Message("where.feature", number=position)
-        if not _is_camera(tags):
+        if not is_camera(tags):
             skipped += 1
             continue
         if point is None:
@@ -391,10 +398,10 @@ def _document_name(source) -> str:
     return "OSM document" if isinstance(source, dict) else source_name(source)
 
 
-def _json_document(source) -> tuple[str, dict]:
+def _json_document(source, *, name: str | None = None) -> tuple[str, dict]:
     """The name and parsed JSON of a path, an upload or an already-parsed document."""
     if isinstance(source, dict):
-        return _document_name(source), source
+        return name or _document_name(source), source
     name = source_name(source)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -454,7 +461,13 @@ def _feature_id(feature: dict, properties: dict) -> str | None:
     return None
 
 
-def _is_camera(tags: dict) -> bool:
+def is_camera(tags: dict) -> bool:
+    """Whether OSM ``tags`` are a camera's: ``surveillance:type=camera``, or
+    ``man_made=surveillance`` without a ``surveillance:type`` (guards, ALPR… are not).
+
+    >>> is_camera({"man_made": "surveillance"}), is_camera({"surveillance:type": "guard"})
+    (True, False)
+    """
     kind = tags.get("surveillance:type")
     return kind == "camera" or (kind is None and tags.get("man_made") == "surveillance")
 
@@ -507,5 +520,13 @@ def _camera_row(point, tags: dict, *, label: str, name: str, report: LoadReport)
         "camera_type": camera_type,
         "mount_height_m": mount_height_m,
         "external_code": code,
-        "notes": Message("osm.notes", assumed=assumed).render(settings.language()),
+        "notes": _notes(tags, assumed),
     }
+
+
+def _notes(tags: dict, assumed: list[Message]) -> str:
+    """A camera's notes: from OpenStreetMap, in which ``surveillance:zone``, what was assumed."""
+    zone = str(tags.get("surveillance:zone", "")).strip()
+    if zone:
+        return Message("osm.notes_zone", zone=zone, assumed=assumed).render(settings.language())
+    return Message("osm.notes", assumed=assumed).render(settings.language())
