@@ -605,6 +605,8 @@ def run_load_osm(args: argparse.Namespace) -> int:
             anyway=args.anyway,
             report=report,
         )
+        if loaded.counts.get("wards"):
+            _say_stale_scopes(registry, actor)
     for line in report.lines(_lang()):
         print(text("cli.note", _lang(), line=line), file=sys.stderr)
     for line in _extract_lines(loaded, within=args.within is not None, acting_as=args.acting_as):
