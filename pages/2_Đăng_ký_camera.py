@@ -79,7 +79,9 @@ with appstate.page("register.title") as (lang, actor):
             key=forms.list_key(filters, table["id"]),
         )
         st.caption(text("register.count", lang, count=len(table)))
-        record = forms.picked_camera(table, picked.selection.rows if picked else [])
+        record = forms.edited_camera(
+            st.session_state, forms.picked_camera(table, picked.selection.rows if picked else [])
+        )
         if record is not None:
             st.subheader(text("register.edit_heading", lang, id=record["id"]))
             changes = forms.camera_inputs(
@@ -110,6 +112,9 @@ with appstate.page("register.title") as (lang, actor):
                 if message:
                     appstate.flash(message, id=record["id"])
                     st.rerun()
+            conflict = forms.edit_conflict(st.session_state)
+            if conflict is not None:
+                appstate.show_error(conflict, lang)
 
     with import_tab:
         st.caption(text("import.hint", lang))

@@ -22,7 +22,7 @@ DISTRICT = Actor(SYSTEM, "district")
 BACKENDS = ["sqlite", "postgresql"]
 
 
-def _postgres_schema_url() -> tuple[str, str]:
+def postgres_schema_url() -> tuple[str, str]:
     """Create a fresh schema; returns (URL whose connections use it, schema name)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
@@ -38,7 +38,7 @@ def _postgres_schema_url() -> tuple[str, str]:
     return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}", schema
 
 
-def _drop_schema(schema: str) -> None:
+def drop_schema(schema: str) -> None:
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -51,9 +51,9 @@ def registry_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'registry.sqlite3'}"
         return
-    url, schema = _postgres_schema_url()
+    url, schema = postgres_schema_url()
     yield url
-    _drop_schema(schema)
+    drop_schema(schema)
 
 
 def _demo_registry(url: str) -> Registry:

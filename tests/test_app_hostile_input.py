@@ -1,8 +1,9 @@
 """Hostile and unlucky input met through the pages (issue 16), driven with AppTest.
 
 Each test fails on the app as it was: an area without key routes crashed the overview for every
-user, the register list's selection followed the row position across filters, and data text was
-drawn as Markdown.
+user, the register list's selection followed the row position across filters, a save from an
+edit form read before someone else's save quietly took the other's values instead of
+conflicting, and data text was drawn as Markdown.
 """
 
 import re
@@ -12,6 +13,7 @@ import pytest
 from geodata.i18n import text
 from geodata.layers.demo import build_demo
 from geodata.registry import arealayers
+from geodata.reports.views import literal
 from geodata.ui import appstate
 from tests.test_app import ADMIN, PAGES, PLAN, assert_clean, register_page, run_page
 
@@ -63,6 +65,33 @@ def test_a_picked_camera_is_never_swapped_for_another_when_the_list_changes():
     app.run()
     assert_clean(app)
     assert edit_heading(app) in (picked, None), "the form never shows the camera below it"
+
+
+def test_a_save_from_a_stale_form_conflicts_and_says_so_until_the_camera_is_read_anew():
+    registry = appstate.registry()
+    app = register_page()
+    app.session_state[list_key(app)] = {"selection": {"rows": [7], "columns": []}}
+    app.run()
+    camera_id = int(re.search(r"\d+", edit_heading(app)).group())
+    read = registry.get(ADMIN, camera_id)
+    # Someone else (another session or app process) saves the camera while the form is open.
+    registry.update(ADMIN, camera_id, {"notes": "sửa ở máy khác"}, expected_version=read["version"])
+    app.run()  # any rerun: the form keeps the camera as it was picked
+    form = f"edit{camera_id}v{read['version']}"
+    app.text_area(key=f"{form}_notes").set_value("sửa ở đây")
+    app.button(key="save").click().run()
+    assert_clean(app)
+    conflict = literal(text("error.kind.conflict", "vi"))  # as the page writes it
+    assert [e.value for e in app.error if conflict in e.value], "the stale save conflicts"
+    assert registry.get(ADMIN, camera_id)["notes"] == "sửa ở máy khác", "nothing was written"
+    app.run()  # the next rerun shows the camera as it is now, and still says why
+    assert [e.value for e in app.error if conflict in e.value]
+    fresh = f"edit{camera_id}v{read['version'] + 1}"
+    assert app.text_area(key=f"{fresh}_notes").value == "sửa ở máy khác"
+    app.text_area(key=f"{fresh}_notes").set_value("sửa lại")
+    app.button(key="save").click().run()
+    assert registry.get(ADMIN, camera_id)["notes"] == "sửa lại"
+    assert not [e.value for e in app.error if conflict in e.value]
 
 
 HOSTILE_WARD = "Phường ![x](http://evil.example/p.png) <img src=x> $1$"

@@ -11,6 +11,7 @@ import hashlib
 
 import streamlit as st
 
+from geodata.errors import ConflictError
 from geodata.i18n import text
 from geodata.layers.camerafields import CAMERA_TYPES, STATUSES
 from geodata.maps.webmap import returned_view
@@ -236,10 +237,61 @@ def list_filters(lang: str, ward_names: dict[str, str]) -> dict:
     }
 
 
+EDITED_KEY = "edited_camera"
+CONFLICT_KEY = "edit_conflict"
+
+
+def edited_camera(state, picked: dict | None) -> dict | None:
+    """The camera picked for editing as it was read when it was picked; None when none is.
+
+    The edit form keeps this copy, and so the version it was read at, while the same camera
+    stays picked: when someone else saves it meanwhile (in this app process or another), this
+    user's save conflicts and says so, instead of the form quietly taking the other's values
+    and a save going through without this user's changes. :func:`apply_action` lets the copy
+    go once an action is done or conflicts, so the next run shows the camera as it is now.
+    """
+    kept = state.get(EDITED_KEY)
+    if picked is None or (kept is not None and kept["id"] != picked["id"]):
+        state.pop(EDITED_KEY, None)
+        state.pop(CONFLICT_KEY, None)
+        kept = None
+    if picked is not None and kept is None:
+        kept = state[EDITED_KEY] = picked
+    return kept
+
+
+def edit_conflict(state) -> ConflictError | None:
+    """The conflict that refused the last action on the edited camera, kept until an action on
+    it is done or another camera is picked.
+
+    A rerun (the next widget touched, or the map drawn anew with the other's change) would
+    otherwise take the message away while the form shows the camera as it is now.
+    """
+    return state.get(CONFLICT_KEY)
+
+
 def apply_action(
     registry, actor, record: dict, actions: dict, changes: dict, status: str
 ) -> str | None:
-    """Run the edit action whose button was pressed; returns the catalogue key of the result."""
+    """Run the edit action whose button was pressed on ``record`` (as :func:`edited_camera`
+    keeps it); returns the catalogue key of the result.
+
+    A conflict (the camera was saved by someone else since it was picked) is not raised: it
+    is kept for :func:`edit_conflict`, and the camera is read anew on the next run.
+    """
+    try:
+        done = _applied(registry, actor, record, actions, changes, status)
+    except ConflictError as error:
+        st.session_state.pop(EDITED_KEY, None)
+        st.session_state[CONFLICT_KEY] = error
+        return None
+    if done:
+        st.session_state.pop(EDITED_KEY, None)
+        st.session_state.pop(CONFLICT_KEY, None)
+    return done
+
+
+def _applied(registry, actor, record: dict, actions: dict, changes: dict, status: str):
     camera_id, version = int(record["id"]), int(record["version"])
     if actions["save"]:
         registry.update(actor, camera_id, changes, expected_version=version)
