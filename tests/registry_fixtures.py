@@ -74,7 +74,7 @@ def registry(registry_url):
 @pytest.fixture
 def registry_pair(tmp_path):
     """Two such registries, to compare what the backends store: (SQLite, PostgreSQL)."""
-    url, schema = _postgres_schema_url()
+    url, schema = postgres_schema_url()
     opened = []
     try:
         opened.append(_demo_registry(f"sqlite:///{tmp_path / 'pair.sqlite3'}"))
@@ -83,4 +83,4 @@ def registry_pair(tmp_path):
     finally:
         for each in opened:
             each.engine.dispose()
-        _drop_schema(schema)
+        drop_schema(schema)
