@@ -102,7 +102,7 @@ from geodata.registry.cameraio import (
     export_cameras,
     registry_dataset,
 )
-from geodata.registry.db import DATABASE_ERRORS, shown_url
+from geodata.registry.db import DATABASE_ERRORS, one_process_at_a_time, shown_url
 from geodata.registry.importer import import_cameras
 from geodata.registry.osmload import load_extract
 from geodata.registry.seeding import ensure_seeded
@@ -533,9 +533,12 @@ def run_init(args: argparse.Namespace) -> int:
     """The ``init`` subcommand: the registry migrated; with ``--demo``, the demo in an empty one."""
     url = shown_url(settings.database_url())
     with _registry() as registry:
+        if args.demo:
+            with one_process_at_a_time(registry.engine):  # not while an app server fills it
+                seeded = ensure_seeded(registry, build_demo())
         if not args.demo:
             print(text("cli.init_done", _lang(), url=url))
-        elif ensure_seeded(registry, build_demo()):
+        elif seeded:
             wards, cameras = len(registry.ward_names()), len(registry.cameras(SYSTEM_ACTOR))
             print(text("cli.init_demo_done", _lang(), url=url, wards=wards, cameras=cameras))
         else:

@@ -24,15 +24,18 @@ names and phones).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -239,12 +242,50 @@ class SQLiteFile:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the database's schema up to the newest migration."""
+    """Bring the database's schema up to the newest migration (one process at a time)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
+    with one_process_at_a_time(engine), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+START_LOCK = 0x43435453
+"""The PostgreSQL advisory lock key of :func:`one_process_at_a_time` ("CCTS")."""
+
+
+@contextmanager
+def one_process_at_a_time(engine: Engine) -> Iterator[None]:
+    """Run the block in one process at a time on this database: migrating it, and filling it
+    on first start (two app servers started together on an empty database must not both).
+
+    PostgreSQL: a session advisory lock on a connection of its own. SQLite: an exclusive lock
+    on the file ``<database>.lock`` beside it. An in-memory database has one process anyway.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(select(func.pg_advisory_lock(START_LOCK)))
+            try:
+                yield
+            finally:
+                connection.execute(select(func.pg_advisory_unlock(START_LOCK)))
+                connection.commit()
+        return
+    path = sqlite_path(engine.url)
+    if path is None:
+        yield
+        return
+    try:
+        handle = path.with_name(path.name + ".lock").open("a")
+    except OSError:  # a read-only folder: no process can write there to race with
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 DATABASE_ERRORS = (SQLAlchemyError,)

@@ -14,7 +14,9 @@ from geodata.io.crs import to_wgs84
 from geodata.layers.contract import CAMERA_SPEC_COLUMNS
 from geodata.layers.dataset import Dataset
 from geodata.layers.demosets import DEMO_WARDS_SINCE, MERGED_SET, MERGED_SINCE, merged_demo_wards
+from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM_ACTOR, password_problems
+from geodata.registry.db import one_process_at_a_time
 from geodata.registry.service import Registry
 
 log = logging.getLogger(__name__)
@@ -120,6 +122,20 @@ def ensure_demo_merger(registry: Registry, demo: Dataset) -> bool:
         illustrative=True,
     )
     return True
+
+
+def first_start(registry: Registry, demo: Dataset, admin_password: str | None) -> str | None:
+    """What an app server does with the registry it opens, one server at a time (two started
+    together on an empty database must not both fill it): the demo into a registry never used
+    (:func:`ensure_seeded`), the demo's illustrative boundary set where it lacks it, layers an
+    earlier version kept as files moved in, and the first user :func:`ensure_admin`; returns the
+    admin's generated password, if one was generated.
+    """
+    with one_process_at_a_time(registry.engine):
+        if not ensure_seeded(registry, demo):
+            ensure_demo_merger(registry, demo)
+        arealayers.adopt_layer_files(registry, SEEDER)
+        return ensure_admin(registry, admin_password)
 
 
 ADMIN_NAME = "admin"

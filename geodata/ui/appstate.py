@@ -36,12 +36,7 @@ from geodata.maps.webmap import coverage_map
 from geodata.registry import arealayers, campaigns
 from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.cameraio import with_registry_cameras
-from geodata.registry.seeding import (
-    ADMIN_NAME,
-    ensure_admin,
-    ensure_demo_merger,
-    ensure_seeded,
-)
+from geodata.registry.seeding import ADMIN_NAME, first_start
 from geodata.registry.service import WARD_ACTIONS, Registry
 from geodata.reports.views import literal
 from geodata.ui.pagestyle import page_style
@@ -87,11 +82,8 @@ def registry() -> Registry:
     ``ADMIN_PASSWORD`` or a generated one, printed once to the terminal (standard error), never
     to the log.
     """
-    opened, demo = Registry.open(), build_demo()
-    if not ensure_seeded(opened, demo):
-        ensure_demo_merger(opened, demo)
-    arealayers.adopt_layer_files(opened, SYSTEM_ACTOR)
-    generated = ensure_admin(opened, settings.admin_password())
+    opened = Registry.open()
+    generated = first_start(opened, build_demo(), settings.admin_password())
     if generated:
         log.warning("first start: created user %r; its password is on the terminal", ADMIN_NAME)
         print(

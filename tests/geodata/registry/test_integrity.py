@@ -22,7 +22,7 @@ from geodata.registry import arealayers
 from geodata.registry.campaigns import set_target
 from geodata.registry.importer import import_cameras
 from geodata.registry.models import Camera
-from geodata.registry.seeding import ensure_seeded
+from geodata.registry.seeding import ensure_seeded, first_start
 from geodata.registry.service import Registry
 from tests.geodata.registry.test_importer import VI_HEADER, moved, vi_row, write_csv
 from tests.geodata.registry.test_service import IN_AN_KHANH, LAN, camera
@@ -92,6 +92,47 @@ def test_two_imports_of_one_list_at_once_register_each_household_once(
     ]
     again = import_cameras(registry, DISTRICT, path)
     assert (again.accepted, registry.count()) == (0, HOUSEHOLDS)
+
+
+def start_at_once(url: str, meeting: str, name: str) -> None:
+    """Open ``url`` as an app server does on its first start; run by each of two processes
+    that meet in the folder ``meeting`` first. Prints whether this one made the admin."""
+    registry, demo = Registry.open(url), build_demo()
+    (Path(meeting) / name).touch()
+    given_up = time.monotonic() + 120
+    while len(list(Path(meeting).iterdir())) < 2 and time.monotonic() < given_up:
+        time.sleep(0.01)
+    try:
+        print(json.dumps(first_start(registry, demo, None) is not None))
+    finally:
+        registry.engine.dispose()
+
+
+STARTER = "import sys; from tests.geodata.registry.test_integrity import start_at_once as run; "
+STARTER += "run(*sys.argv[1:])"
+
+
+def test_two_servers_started_at_once_on_an_empty_database_fill_it_once(registry_url, tmp_path):
+    meeting = tmp_path / "meeting"
+    meeting.mkdir()
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, registry_url, str(meeting), name],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    made_admin = sorted(json.loads(server.communicate(timeout=600)[0]) for server in servers)
+    assert [server.returncode for server in servers] == [0, 0]
+    assert made_admin == [False, True]  # one server made the admin, the other found it
+    registry = Registry.open(registry_url)
+    try:
+        assert registry.count() == len(build_demo().cameras) and registry.user_count() == 1
+        assert len(registry.boundary_sets()) == 2
+    finally:
+        registry.engine.dispose()
 
 
 # ------------------------------------------------------------------------------------- text
