@@ -192,10 +192,12 @@ def test_a_save_from_a_form_read_before_the_other_servers_save_conflicts(
         page.get_by_role("heading", name=f"Sửa camera số {camera['id']}").wait_for()
 
     type_into(a, "Tầm xa (m)", 45)
+    settled(a)  # the value taken before the button is pressed, however busy the machine
     a.get_by_role("button", name="Lưu thay đổi").click()
     a.get_by_text(f"Đã lưu camera số {camera['id']}.").wait_for(timeout=60_000)
 
     type_into(b, "Tầm xa (m)", 60)
+    settled(b)
     b.get_by_role("button", name="Lưu thay đổi").click()
     b.get_by_text(CONFLICT).wait_for(timeout=60_000)
     settled(b)
