@@ -669,11 +669,13 @@ def _command(*words: str) -> str:
 
 def run_list_layers(args: argparse.Namespace) -> int:
     """The ``layers list`` subcommand: ``layer``, ``features`` and ``source`` (``registry`` for
-    what the district saved, ``demo`` for the built-in demo's), tab-separated."""
+    what the district saved, ``demo`` for the built-in demo's, ``none`` for a layer the
+    district's own area does not have yet), tab-separated."""
     demo = build_demo()
     with _registry() as registry:
         _actor(registry, args.acting_as)
         area = arealayers.current(registry, demo)
+        saved = arealayers.saved_layers(registry)
     print("layer\tfeatures\tsource")
     for name in ("wards", *arealayers.LAYERS, "key_routes"):
         if name == "key_routes":
@@ -681,7 +683,10 @@ def run_list_layers(args: argparse.Namespace) -> int:
         else:
             mine, theirs = getattr(area, name), getattr(demo, name)
         count = 0 if mine is None else len(mine)
-        print(f"{name}\t{count}\t{'demo' if mine is theirs else 'registry'}")
+        own_wards = area.boundary_set not in ("", demo.name)
+        mine_saved = name in saved or (name == "wards" and own_wards)
+        source = "registry" if mine_saved else "demo" if mine is theirs else "none"
+        print(f"{name}\t{count}\t{source}")
     return 0
 
 

@@ -94,7 +94,7 @@ def test_every_layer_lands_in_the_registry_and_the_cameras_go_through_the_import
     assert layers["roads"] == (7, "registry")
     assert layers["buildings"] == (3, "registry")
     assert layers["key_routes"] == (4, "registry")
-    assert layers["hotspots"][1] == "demo"
+    assert layers["hotspots"] == (0, "none")  # the district's own area has none yet
     assert listed(capsys, "wards", "list") == [
         ["27088", "Phường Thảo Điền", "0"],
         ["27091", "Phường An Phú", "0"],
@@ -156,7 +156,7 @@ def test_within_wards_keeps_what_lies_in_the_registrys_wards(database, capsys, t
     # Xa lộ Hà Nội runs from lon 106.77 to 106.79, Thảo Điền ends at 106.78
     assert length_m["Xa lộ Hà Nội"] == pytest.approx(metres_east(106.77, 106.78, 10.795), abs=1)
     assert length_m["Trần Não"] == pytest.approx(metres_east(106.75, 106.77, 10.785), abs=1)
-    assert saved.key_routes == build_demo().key_routes  # --anyway: the key routes are not set
+    assert saved.key_routes == ()  # none set: the own area has no key routes of the demo
     assert run(capsys, "cameras", "import", str(cameras_csv))[1].strip() == "accepted 3, rejected 0"
 
 

@@ -147,7 +147,8 @@ def draw_map(
     all_wards = dataset.wards
     framed = all_wards[all_wards["ward_code"].astype(str).isin(wards)] if wards else all_wards
     all_wards.plot(ax=axes, facecolor=palette.WARD_FILL, edgecolor=palette.WARD, linewidth=0.6)
-    dataset.roads.plot(ax=axes, color=palette.ROAD, linewidth=0.3)
+    if len(dataset.roads):  # a district that loaded its wards only has none yet
+        dataset.roads.plot(ax=axes, color=palette.ROAD, linewidth=0.3)
     if len(dataset.hotspots):
         dataset.hotspots.plot(
             ax=axes,

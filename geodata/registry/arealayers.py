@@ -28,6 +28,8 @@ from sqlalchemy import delete, select
 
 from geodata import settings
 from geodata.i18n import Message
+from geodata.io.crs import to_working, working_crs_of_bounds
+from geodata.layers.contract import HOTSPOT_COLUMNS, ROAD_COLUMNS
 from geodata.layers.dataset import Dataset
 from geodata.layers.demosets import DEMO_WARDS_SINCE, MERGED_SET
 from geodata.registry.access import Actor
@@ -49,16 +51,23 @@ def revision(registry: Registry) -> int:
 
 
 def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = None) -> Dataset:
-    """``demo`` with the registry's wards and every saved layer and key route in its place.
+    """The area as the district set it: the wards of ``boundary_set`` (default: the current
+    set) with every saved layer and the key routes.
 
-    The wards are those of ``boundary_set`` (default: the current set); the demo's 11 wards
-    come from the demo itself. The demo with its illustrative merged wards is still the demo.
+    On the demo's wards (its 11, or their illustrative merger) what was never saved is the
+    demo's, and the area is still the demo while only its wards are illustrative. On the
+    district's own wards the area is the district's: named after the boundary set, in the UTM
+    zone of its wards, and a layer never saved is empty (never the demo's roads or buildings,
+    which lie elsewhere).
     """
     chosen = boundary_set or registry.current_boundary_set()
+    if chosen in (None, demo.name, MERGED_SET):
+        base = demo
+    else:
+        base = _own_area(chosen, registry.ward_frame(chosen), demo)
     saved_layers = {}
-    if chosen is not None and chosen != demo.name:
-        wards = registry.ward_frame(chosen).to_crs(demo.crs).reset_index(drop=True)
-        saved_layers["wards"] = wards
+    if chosen == MERGED_SET:
+        saved_layers["wards"] = registry.ward_frame(chosen).to_crs(demo.crs)
     with registry._db() as session:
         rows = session.execute(
             select(LayerFeature.layer, LayerFeature.geometry_wkb, LayerFeature.properties).order_by(
@@ -69,17 +78,37 @@ def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = Non
     for name in LAYERS:
         if f"layer.{name}" in saved:
             columns = json.loads(saved[f"layer.{name}"])["columns"]
-            saved_layers[name] = _frame([r for r in rows if r.layer == name], columns, demo.crs)
+            saved_layers[name] = _frame([r for r in rows if r.layer == name], columns, base.crs)
     if KEY_ROUTES in saved:
         saved_layers["key_routes"] = tuple(json.loads(saved[KEY_ROUTES]))
-    own = set(saved_layers) - ({"wards"} if chosen == MERGED_SET else set())
-    area = replace(demo, **saved_layers, is_demo=demo.is_demo and not own)
+    own = set(saved_layers) - {"wards"}
+    area = replace(base, **saved_layers, is_demo=base.is_demo and not own)
     if chosen is None:
         return area
     sets = registry.boundary_sets().set_index("name")
     return replace(
         area, boundary_set=chosen, illustrative_wards=bool(sets.loc[chosen, "illustrative"])
     )
+
+
+def _own_area(name: str, wards: gpd.GeoDataFrame, demo: Dataset) -> Dataset:
+    """A district's own area before any other layer is saved: its wards (EPSG:4326) in the UTM
+    zone they lie in, no roads, hotspots, buildings or key routes."""
+    crs = working_crs_of_bounds(tuple(wards.total_bounds))
+    return Dataset(
+        name=name,
+        wards=to_working(wards, crs).reset_index(drop=True),
+        roads=_frame([], list(ROAD_COLUMNS), crs),
+        hotspots=_frame([], list(HOTSPOT_COLUMNS), crs),
+        cameras=demo.cameras.iloc[:0].to_crs(crs),
+    )
+
+
+def saved_layers(registry: Registry) -> set[str]:
+    """The names of the layers (and ``key_routes``) the district saved."""
+    with registry._db() as session:
+        names = set(session.scalars(select(AreaSetting.name)))
+    return {name.removeprefix("layer.") for name in names}
 
 
 def save_layer(registry: Registry, actor: Actor, name: str, frame: gpd.GeoDataFrame) -> None:
