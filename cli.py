@@ -89,7 +89,7 @@ from geodata.layers.dataset import (
     refuse_unknown_key_routes,
     with_buildings_file,
 )
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import shared_demo
 from geodata.layers.loadreport import LoadReport
 from geodata.layers.osmextract import EXTRACT_LAYERS, WARD_ADMIN_LEVEL
 from geodata.maps.printmap import SIZES
@@ -424,7 +424,7 @@ def _area(args: argparse.Namespace):
     the registry without ``--cameras``."""
     if args.demo or args.wards is None:
         if args.demo:
-            dataset = build_demo()
+            dataset = shared_demo()
         else:  # the registry's own area: its layers, key routes and cameras
             with _registry() as registry:
                 actor = _actor(registry, args.acting_as)
@@ -535,7 +535,7 @@ def run_init(args: argparse.Namespace) -> int:
     with _registry() as registry:
         if args.demo:
             with one_process_at_a_time(registry.engine):  # not while an app server fills it
-                seeded = ensure_seeded(registry, build_demo())
+                seeded = ensure_seeded(registry, shared_demo())
         if not args.demo:
             print(text("cli.init_done", _lang(), url=url))
         elif seeded:
@@ -551,7 +551,7 @@ def run_load_layer(args: argparse.Namespace) -> int:
     report = LoadReport()
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
-        area = arealayers.current(registry, build_demo())
+        area = arealayers.current(registry)
         options = {"crs": args.crs, "working": area.crs, "report": report}
         if args.kind != "buildings":
             options["name_field"] = args.name_field
@@ -598,7 +598,7 @@ def run_load_osm(args: argparse.Namespace) -> int:
             registry,
             actor,
             args.file,
-            area=arealayers.current(registry, build_demo()),
+            area=arealayers.current(registry),
             layers=tuple(name for name in EXTRACT_LAYERS if name in given),
             within=args.within is not None,
             admin_level=args.admin_level,
@@ -671,7 +671,7 @@ def run_list_layers(args: argparse.Namespace) -> int:
     """The ``layers list`` subcommand: ``layer``, ``features`` and ``source`` (``registry`` for
     what the district saved, ``demo`` for the built-in demo's, ``none`` for a layer the
     district's own area does not have yet), tab-separated."""
-    demo = build_demo()
+    demo = shared_demo()
     with _registry() as registry:
         _actor(registry, args.acting_as)
         area = arealayers.current(registry, demo)
@@ -694,7 +694,7 @@ def run_set_key_routes(args: argparse.Namespace) -> int:
     """The ``key-routes set`` subcommand: each name must be a road of the area."""
     with _registry() as registry:
         actor = _actor(registry, args.acting_as)
-        area = arealayers.current(registry, build_demo())
+        area = arealayers.current(registry)
         refuse_unknown_key_routes(area.roads, args.names, file="roads")
         arealayers.save_key_routes(registry, actor, args.names)
     print(text("cli.key_routes_saved", _lang(), count=len(set(args.names))))

@@ -46,6 +46,7 @@ def hotspot_coverage(
     check_cameras(cameras)
     areas = hotspots.geometry.to_numpy()
     active = active_cameras(cameras)
+    active = active.iloc[_reaching(active, areas)]  # a view is built only where it may count
     views = fov_polygons(active).to_numpy()
     if walls is not None:
         near = shapely.STRtree(areas).query(views, predicate="intersects")[0]
@@ -67,3 +68,15 @@ def hotspot_coverage(
         },
         geometry=gpd.GeoSeries(shapely.difference(areas, seen), crs=hotspots.crs),
     )
+
+
+def _reaching(cameras: gpd.GeoDataFrame, areas: np.ndarray) -> np.ndarray:
+    """Positions of the cameras whose range, as a square around each, meets some area: no
+    other camera can see any of them."""
+    if len(cameras) == 0 or areas.size == 0:
+        return np.empty(0, dtype=np.int64)
+    points = cameras.geometry.to_numpy()
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    reach = cameras["range_m"].to_numpy(dtype=float)
+    squares = shapely.box(x - reach, y - reach, x + reach, y + reach)
+    return np.unique(shapely.STRtree(areas).query(squares, predicate="intersects")[0])

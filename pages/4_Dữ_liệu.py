@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
 from geodata.layers.dataset import LAYER_LOADERS, refuse_losing_key_routes
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import shared_demo
 from geodata.layers.loadreport import LoadReport
 from geodata.maps import hotspotdraw
 from geodata.maps.webmap import hotspot_drawing_map
@@ -195,5 +195,5 @@ with appstate.page("data.title") as (lang, actor):
 
     st.subheader(text("data.reset_heading", lang))
     if st.button(text("data.reset", lang), key="reset_layers"):
-        arealayers.reset(registry, actor, build_demo())
+        arealayers.reset(registry, actor, shared_demo())
         st.success(text("data.reset_done", lang))

@@ -290,6 +290,13 @@ def build_demo(*, seed: int = 0) -> Dataset:
 
 
 @functools.cache
+def shared_demo() -> Dataset:
+    """The demo (seed 0), built once per process and shared by whatever asks for it: never
+    change its frames in place (copy them first)."""
+    return build_demo()
+
+
+@functools.cache
 def _to_working_crs() -> pyproj.Transformer:
     """The transformer from WGS 84 ``(lon, lat)`` to :data:`WORKING_CRS` ``(x, y)``."""
     return pyproj.Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)

@@ -29,8 +29,9 @@ from sqlalchemy import delete, select
 from geodata import settings
 from geodata.i18n import Message
 from geodata.io.crs import to_working, working_crs_of_bounds
-from geodata.layers.contract import HOTSPOT_COLUMNS, ROAD_COLUMNS
+from geodata.layers.contract import CAMERA_COLUMNS, HOTSPOT_COLUMNS, ROAD_COLUMNS
 from geodata.layers.dataset import Dataset
+from geodata.layers.demo import DEMO_NAME, shared_demo
 from geodata.layers.demosets import DEMO_WARDS_SINCE, MERGED_SET
 from geodata.registry.access import Actor
 from geodata.registry.models import AreaSetting, LayerFeature
@@ -50,7 +51,9 @@ def revision(registry: Registry) -> int:
     return registry.revision(LAYER_ACTIONS)
 
 
-def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = None) -> Dataset:
+def current(
+    registry: Registry, demo: Dataset | None = None, *, boundary_set: str | None = None
+) -> Dataset:
     """The area as the district set it: the wards of ``boundary_set`` (default: the current
     set) with every saved layer and the key routes.
 
@@ -58,16 +61,17 @@ def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = Non
     demo's, and the area is still the demo while only its wards are illustrative. On the
     district's own wards the area is the district's: named after the boundary set, in the UTM
     zone of its wards, and a layer never saved is empty (never the demo's roads or buildings,
-    which lie elsewhere).
+    which lie elsewhere). ``demo`` is the built-in demo (default: :func:`shared_demo`, built
+    only when the area needs it).
     """
     chosen = boundary_set or registry.current_boundary_set()
-    if chosen in (None, demo.name, MERGED_SET):
-        base = demo
+    if chosen in (None, DEMO_NAME, MERGED_SET):
+        base = demo if demo is not None else shared_demo()
     else:
-        base = _own_area(chosen, registry.ward_frame(chosen), demo)
+        base = _own_area(chosen, registry.ward_frame(chosen))
     saved_layers = {}
     if chosen == MERGED_SET:
-        saved_layers["wards"] = registry.ward_frame(chosen).to_crs(demo.crs)
+        saved_layers["wards"] = registry.ward_frame(chosen).to_crs(base.crs)
     with registry._db() as session:
         rows = session.execute(
             select(LayerFeature.layer, LayerFeature.geometry_wkb, LayerFeature.properties).order_by(
@@ -91,7 +95,7 @@ def current(registry: Registry, demo: Dataset, *, boundary_set: str | None = Non
     )
 
 
-def _own_area(name: str, wards: gpd.GeoDataFrame, demo: Dataset) -> Dataset:
+def _own_area(name: str, wards: gpd.GeoDataFrame) -> Dataset:
     """A district's own area before any other layer is saved: its wards (EPSG:4326) in the UTM
     zone they lie in, no roads, hotspots, buildings or key routes."""
     crs = working_crs_of_bounds(tuple(wards.total_bounds))
@@ -100,7 +104,7 @@ def _own_area(name: str, wards: gpd.GeoDataFrame, demo: Dataset) -> Dataset:
         wards=to_working(wards, crs).reset_index(drop=True),
         roads=_frame([], list(ROAD_COLUMNS), crs),
         hotspots=_frame([], list(HOTSPOT_COLUMNS), crs),
-        cameras=demo.cameras.iloc[:0].to_crs(crs),
+        cameras=gpd.GeoDataFrame(columns=list(CAMERA_COLUMNS), geometry=[], crs=crs),
     )
 
 

@@ -19,7 +19,6 @@ from geodata.errors import InputError
 from geodata.i18n import catalogue, text
 from geodata.io.exports import Formatted, atomic_path, number_format, write_workbook
 from geodata.layers.dataset import Dataset
-from geodata.layers.demo import build_demo
 from geodata.maps.htmlmap import map_heading, write_html
 from geodata.maps.printmap import SIZES, map_figure, save_figure
 from geodata.maps.webmap import coverage_map
@@ -40,7 +39,7 @@ def area_dataset(registry: Registry, actor: Actor, *, boundary_set: str | None =
     :meth:`Registry.other_boundary_set`)."""
     chosen = registry.other_boundary_set(actor, boundary_set)
     return with_registry_cameras(
-        arealayers.current(registry, build_demo(), boundary_set=chosen),
+        arealayers.current(registry, boundary_set=chosen),
         registry.cameras(actor, boundary_set=chosen),
     )
 

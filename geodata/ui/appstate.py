@@ -29,7 +29,7 @@ from geodata.analysis.summary import (
 from geodata.errors import USER_ERRORS, DataError, NotFound, PermissionDenied
 from geodata.i18n import Message, text
 from geodata.layers.dataset import Dataset
-from geodata.layers.demo import build_demo
+from geodata.layers.demo import shared_demo
 from geodata.maps.leaflet import install_leaflet
 from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
@@ -83,7 +83,7 @@ def registry() -> Registry:
     to the log.
     """
     opened = Registry.open()
-    generated = first_start(opened, build_demo(), settings.admin_password())
+    generated = first_start(opened, shared_demo(), settings.admin_password())
     if generated:
         log.warning("first start: created user %r; its password is on the terminal", ADMIN_NAME)
         print(
@@ -108,7 +108,7 @@ def layer_revision() -> int:
 def area(layer_revision: int, boundary_set: str | None = None) -> Dataset:
     """The area's wards, roads, hotspots, buildings and key routes: the demo, or what the
     district saved in the registry; the wards of ``boundary_set`` (default: the current set)."""
-    return arealayers.current(registry(), build_demo(), boundary_set=boundary_set)
+    return arealayers.current(registry(), boundary_set=boundary_set)
 
 
 class UserViews:
