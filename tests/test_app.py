@@ -283,3 +283,17 @@ def views_ward_names(app: AppTest) -> list[str]:
     """The ward names of the page's first table with a ward column."""
     ward = text("column.ward", "vi")
     return list(next(d.value for d in app.dataframe if ward in d.value.columns)[ward])
+
+
+def test_sessions_share_the_cameras_and_coverage_and_filter_them_only():
+    """Every session of a process uses one camera table and one coverage per revision; a
+    session adds only its own filtering (issue 15: one process, whatever the sessions)."""
+    district, viewer = Actor("an", "district"), Actor("binh", "viewer")
+    assert appstate.current_summary(district) is appstate.current_summary(viewer)
+    assert appstate.current_dataset(district) is appstate.current_dataset(viewer)
+    every, shown = appstate.camera_table(district), appstate.camera_table(viewer)
+    assert appstate.camera_table(Actor("chi", "district")) is every
+    assert every["owner_name"].notna().any() and shown["owner_name"].isna().all()
+    cat_lai = appstate.camera_table(Actor("lan", "ward", frozenset({"27109"})))
+    assert set(cat_lai["ward_code"]) == {"27109"}
+    assert cat_lai["id"].tolist() == every.loc[every["ward_code"] == "27109", "id"].tolist()

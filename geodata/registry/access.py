@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 from geodata.errors import PermissionDenied
 from geodata.i18n import Message
-from geodata.layers.camerafields import ROLES
+from geodata.layers.camerafields import OWNER_FIELDS, ROLES
 
 USER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 """What a new user's canonical name must be."""
@@ -119,6 +121,17 @@ class Actor:
             "wards": ", ".join(sorted(self.wards)) or Message("access.no_wards"),
             "ward": ward_code or Message("ward.outside"),
         }
+
+
+def visible_rows(actor: Actor, table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a camera table (:meth:`Registry.cameras <geodata.registry.service.Registry.
+    cameras>` of every camera, current wards) that ``actor`` may read, their owner details
+    blanked for those who may not see them."""
+    if not actor.sees_all_wards:
+        table = table[table["ward_code"].isin(sorted(actor.wards))].reset_index(drop=True)
+    if not actor.sees_owners:
+        table = table.assign(**dict.fromkeys(OWNER_FIELDS))
+    return table
 
 
 def user_name(name: str) -> str:

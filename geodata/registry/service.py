@@ -49,6 +49,7 @@ from geodata.registry.access import (
     name_problems,
     password_problems,
     user_name,
+    visible_rows,
 )
 from geodata.registry.audit import BrokenEntry, write_audit
 from geodata.registry.db import SQLiteFile, engine_for, migrate, sqlite_path, storage_error
@@ -809,8 +810,7 @@ class Registry:
         with self._session() as session:
             table = pd.DataFrame(session.execute(query).all(), columns=stored)
         table.insert(stored.index("ward_code") + 1, "ward_name", None)
-        if not actor.sees_owners:
-            table[list(OWNER_FIELDS)] = None
+        table = visible_rows(actor, table)  # the rows were chosen by the query already
         if other:
             table["ward_code"] = self.ward_codes_at(table["lat"], table["lon"], boundary_set)
             if wards is not None:

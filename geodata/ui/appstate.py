@@ -34,7 +34,7 @@ from geodata.maps.leaflet import install_leaflet
 from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
 from geodata.registry import arealayers, campaigns
-from geodata.registry.access import SYSTEM_ACTOR, Actor
+from geodata.registry.access import SYSTEM_ACTOR, Actor, visible_rows
 from geodata.registry.cameraio import with_registry_cameras
 from geodata.registry.seeding import ADMIN_NAME, first_start
 from geodata.registry.service import WARD_ACTIONS, Registry
@@ -154,16 +154,42 @@ USER_VIEWS = UserViews()
 """The views of this server process's users (one per process, like the caches)."""
 
 
-def _camera_table(actor: Actor, revisions: tuple[int, int], boundary_set: str | None):
-    return USER_VIEWS.get(
-        actor,
+def _shared(revisions: tuple[int, int], key, compute):
+    """What every session of this process shares at ``revisions`` (the registry's cameras, the
+    area's coverage), worked out once per revision whoever asks first."""
+    return USER_VIEWS.get(SYSTEM_ACTOR, revisions, key, compute)
+
+
+def _every_camera(revisions: tuple[int, int], boundary_set: str | None):
+    return _shared(
         revisions,
         ("cameras", boundary_set),
-        lambda: registry().cameras(actor, boundary_set=boundary_set),
+        lambda: registry().cameras(SYSTEM_ACTOR, boundary_set=boundary_set),
+    )
+
+
+def _camera_table(actor: Actor, revisions: tuple[int, int], boundary_set: str | None):
+    every = _every_camera(revisions, boundary_set)
+    if actor.sees_all_wards and actor.sees_owners:
+        return every
+    return USER_VIEWS.get(
+        actor, revisions, ("cameras", boundary_set), lambda: visible_rows(actor, every)
+    )
+
+
+def _every_dataset(revisions: tuple[int, int], boundary_set: str | None) -> Dataset:
+    return _shared(
+        revisions,
+        ("dataset", boundary_set),
+        lambda: with_registry_cameras(
+            area(revisions[1], boundary_set), _every_camera(revisions, boundary_set)
+        ),
     )
 
 
 def _dataset(actor: Actor, revisions: tuple[int, int], boundary_set: str | None) -> Dataset:
+    if actor.sees_all_wards:  # the engine's columns hold no owner details
+        return _every_dataset(revisions, boundary_set)
     return USER_VIEWS.get(
         actor,
         revisions,
@@ -202,37 +228,28 @@ def walls(layer_revision: int):
 def _summary(
     actor: Actor, revisions: tuple[int, int], gap_min_m: float, boundary_set: str | None = None
 ) -> CoverageSummary:
-    if not actor.sees_all_wards:
-        return USER_VIEWS.get(
-            actor,
-            revisions,
-            ("summary", gap_min_m),
-            lambda: _district_summary(revisions, gap_min_m).within_wards(actor.wards),
-        )
+    if actor.sees_all_wards:
+        return _district_summary(revisions, gap_min_m, boundary_set)
     return USER_VIEWS.get(
         actor,
         revisions,
-        ("summary", gap_min_m, boundary_set),
-        lambda: summarise(
-            _dataset(actor, revisions, boundary_set),
-            gap_min_m=gap_min_m,
-            segments=key_segments(revisions[1], boundary_set),
-            walls=walls(revisions[1]),
-        ),
+        ("summary", gap_min_m),
+        lambda: _district_summary(revisions, gap_min_m).within_wards(actor.wards),
     )
 
 
-def _district_summary(revisions: tuple[int, int], gap_min_m: float) -> CoverageSummary:
-    """What every camera sees of the whole area, worked out once per revision for the wards'
-    users (each gets their wards' part of it)."""
-    return USER_VIEWS.get(
-        SYSTEM_ACTOR,
+def _district_summary(
+    revisions: tuple[int, int], gap_min_m: float, boundary_set: str | None = None
+) -> CoverageSummary:
+    """What every camera sees of the whole area, worked out once per revision and shared by
+    every session (the wards' users get their wards' part of it)."""
+    return _shared(
         revisions,
-        ("summary", gap_min_m),
+        ("summary", gap_min_m, boundary_set),
         lambda: summarise(
-            with_registry_cameras(area(revisions[1]), registry().cameras(SYSTEM_ACTOR)),
+            _every_dataset(revisions, boundary_set),
             gap_min_m=gap_min_m,
-            segments=key_segments(revisions[1]),
+            segments=key_segments(revisions[1], boundary_set),
             walls=walls(revisions[1]),
         ),
     )
