@@ -70,13 +70,40 @@ def hotspot_coverage(
     )
 
 
-def _reaching(cameras: gpd.GeoDataFrame, areas: np.ndarray) -> np.ndarray:
-    """Positions of the cameras whose range, as a square around each, meets some area: no
-    other camera can see any of them."""
+def updated_hotspots(
+    coverage: gpd.GeoDataFrame,
+    hotspots: gpd.GeoDataFrame,
+    cameras: gpd.GeoDataFrame,
+    changed: gpd.GeoDataFrame,
+    *,
+    walls: Walls | None = None,
+    name_field: str = "hotspot_name",
+) -> gpd.GeoDataFrame:
+    """``coverage`` (:func:`hotspot_coverage` of ``hotspots``) updated after some cameras
+    changed: exactly ``hotspot_coverage(hotspots, cameras, walls=walls)``, worked out again only
+    for the hotspots the changed cameras (as they were and as they are) reach."""
+    areas = hotspots.geometry.to_numpy()
+    touched = np.zeros(areas.size, dtype=bool)
+    touched[_reaching(changed, areas, spots=True)] = True
+    if not touched.any():
+        return coverage
+    part = hotspot_coverage(hotspots[touched], cameras, walls=walls, name_field=name_field)
+    updated = coverage.copy()
+    rows = coverage.index[touched]
+    for column in coverage.columns:
+        updated.loc[rows, column] = part[column].to_numpy()
+    return updated
+
+
+def _reaching(cameras: gpd.GeoDataFrame, areas: np.ndarray, *, spots: bool = False) -> np.ndarray:
+    """Positions of the cameras whose range, as a square around each, meets some area (no
+    other camera can see any of them); with ``spots``, positions of the areas such a square
+    meets."""
     if len(cameras) == 0 or areas.size == 0:
         return np.empty(0, dtype=np.int64)
     points = cameras.geometry.to_numpy()
     x, y = shapely.get_x(points), shapely.get_y(points)
     reach = cameras["range_m"].to_numpy(dtype=float)
     squares = shapely.box(x - reach, y - reach, x + reach, y + reach)
-    return np.unique(shapely.STRtree(areas).query(squares, predicate="intersects")[0])
+    pairs = shapely.STRtree(areas).query(squares, predicate="intersects")
+    return np.unique(pairs[1] if spots else pairs[0])

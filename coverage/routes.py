@@ -195,6 +195,102 @@ def route_coverage(
     return RouteCoverage(segments, covered_m, redundant_m, *seen)
 
 
+def updated_coverage(
+    coverage: RouteCoverage,
+    cameras: gpd.GeoDataFrame,
+    touched: np.ndarray,
+    *,
+    walls: Walls | None = None,
+) -> RouteCoverage:
+    """``coverage`` updated after some cameras changed: exactly
+    ``route_coverage(coverage.segments, cameras, walls=walls)``, worked out again only on the
+    ``touched`` segments.
+
+    A segment's coverage is the union of what each camera sees of it, so it changes only when
+    a camera that reaches it changed (:func:`reached_segments` of the changed cameras, as they
+    were and as they are); the other segments keep their figures and intervals.
+
+    Parameters
+    ----------
+    coverage : RouteCoverage
+        The coverage before the change (of the same segments and walls).
+    cameras : GeoDataFrame
+        Every camera as it is now (see :func:`route_coverage`).
+    touched : ndarray of bool
+        One per segment: whether a changed camera reaches it (or may: a superset is exact too).
+    walls : Walls, optional, keyword-only
+        The walls ``coverage`` was worked out with.
+    """
+    if not touched.any():
+        return coverage
+    segments = coverage.segments
+    part = route_coverage(segments.subset(touched), _near(cameras, segments, touched), walls=walls)
+    where = np.flatnonzero(touched)
+    covered_m, redundant_m = coverage.covered_m.copy(), coverage.redundant_m.copy()
+    covered_m[where], redundant_m[where] = part.covered_m, part.redundant_m
+    kept = ~touched[coverage.seen_segment]
+    seen_segment = np.concatenate([coverage.seen_segment[kept], where[part.seen_segment]])
+    seen_from = np.concatenate([coverage.seen_from[kept], part.seen_from])
+    seen_to = np.concatenate([coverage.seen_to[kept], part.seen_to])
+    order = np.lexsort((seen_from, seen_segment))
+    return RouteCoverage(
+        segments, covered_m, redundant_m, seen_segment[order], seen_from[order], seen_to[order]
+    )
+
+
+def updated_covered_m(
+    covered_m: np.ndarray,
+    segments: RoadSegments,
+    cameras: gpd.GeoDataFrame,
+    touched: np.ndarray,
+    *,
+    walls: Walls | None = None,
+) -> np.ndarray:
+    """The covered metres per segment (``route_coverage(...).covered_m`` before some cameras
+    changed) for ``cameras`` as they are now, worked out again only on the ``touched``
+    segments (see :func:`updated_coverage`)."""
+    if not touched.any():
+        return covered_m
+    updated = covered_m.copy()
+    near = _near(cameras, segments, touched)
+    updated[touched] = route_coverage(segments.subset(touched), near, walls=walls).covered_m
+    return updated
+
+
+def reached_segments(segments: RoadSegments, cameras: gpd.GeoDataFrame) -> np.ndarray:
+    """Whether each segment lies within reach of one of ``cameras`` (whatever their status;
+    by the bounding squares of their ranges): no other segment's coverage can depend on them."""
+    metric_crs(segments=segments.crs, cameras=cameras)
+    touched = np.zeros(len(segments), dtype=bool)
+    if len(cameras):
+        touched[intersecting_boxes(_reach_boxes(cameras), segments.boxes)[1]] = True
+    return touched
+
+
+def _near(cameras: gpd.GeoDataFrame, segments: RoadSegments, touched: np.ndarray):
+    """The cameras whose reach meets the box around the ``touched`` segments: no other camera
+    sees any of them."""
+    boxes = segments.boxes[touched]
+    west, south = boxes[:, 0].min(), boxes[:, 1].min()
+    east, north = boxes[:, 2].max(), boxes[:, 3].max()
+    reach = _reach_boxes(cameras)
+    meets = (
+        (reach[:, 0] <= east)
+        & (reach[:, 2] >= west)
+        & (reach[:, 1] <= north)
+        & (reach[:, 3] >= south)
+    )
+    return cameras[meets]
+
+
+def _reach_boxes(cameras: gpd.GeoDataFrame) -> np.ndarray:
+    """The square around each camera's range: (xmin, ymin, xmax, ymax) in metres."""
+    points = cameras.geometry.to_numpy()
+    cx, cy = shapely.get_x(points), shapely.get_y(points)
+    reach = cameras["range_m"].to_numpy(dtype=float)
+    return np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
+
+
 def seen_intervals(
     segments: RoadSegments, cameras: gpd.GeoDataFrame, *, walls: Walls | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

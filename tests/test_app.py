@@ -4,6 +4,8 @@ import json
 import time
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -297,3 +299,37 @@ def test_sessions_share_the_cameras_and_coverage_and_filter_them_only():
     cat_lai = appstate.camera_table(Actor("lan", "ward", frozenset({"27109"})))
     assert set(cat_lai["ward_code"]) == {"27109"}
     assert cat_lai["id"].tolist() == every.loc[every["ward_code"] == "27109", "id"].tolist()
+
+
+def test_a_camera_registered_updates_the_shared_coverage_where_it_reaches(monkeypatch):
+    """Registering a camera does not work the whole area out again: the figures are updated
+    where it reaches, and they are what working it all out again gives (issue 15)."""
+    from geodata.analysis.summary import summarise
+    from geodata.registry.access import SYSTEM_ACTOR
+    from geodata.registry.cameraio import with_registry_cameras
+
+    district = Actor("an", "district")
+    before = appstate.current_summary(district)
+    road = before.dataset.key_roads().geometry.iloc[0]
+    middle = road.interpolate(0.5, normalized=True)
+    here = to_wgs84(gpd.GeoDataFrame(geometry=[middle], crs=before.dataset.crs))
+    registry = appstate.registry()
+    dome = {"lat": here.geometry.y[0], "lon": here.geometry.x[0], "fov_deg": 360, "range_m": 25}
+    record = registry.register(SYSTEM_ACTOR, {**dome, "bearing_deg": 0})
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(appstate, "summarise", None)  # working it all out would fail
+            after = appstate.current_summary(district)
+        fresh = summarise(
+            appstate.current_dataset(district),
+            segments=appstate.key_segments(appstate.layer_revision()),
+            walls=appstate.walls(appstate.layer_revision()),
+        )
+        assert after.to_json() == fresh.to_json() != before.to_json()
+        table = appstate.camera_table(district)
+        assert table["id"].tolist() == registry.cameras(SYSTEM_ACTOR)["id"].tolist()
+        afresh = with_registry_cameras(appstate.area(appstate.layer_revision()), table)
+        pd.testing.assert_frame_equal(appstate.current_dataset(district).cameras, afresh.cameras)
+    finally:
+        registry.delete(SYSTEM_ACTOR, record["id"], expected_version=1, reason="thử nghiệm")
+    assert appstate.current_summary(district).to_json() == before.to_json()

@@ -11,14 +11,21 @@ from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from coverage.fov import active_cameras, fov_polygons
 from coverage.gaps import GAP_MIN_M, coverage_gaps
-from coverage.hotspots import hotspot_coverage
+from coverage.hotspots import hotspot_coverage, updated_hotspots
 from coverage.network import RoadSegments, road_segments
 from coverage.occlusion import Walls, building_walls, visible_polygons
-from coverage.routes import RouteCoverage, route_coverage
+from coverage.routes import (
+    RouteCoverage,
+    reached_segments,
+    route_coverage,
+    updated_coverage,
+    updated_covered_m,
+)
 from coverage.tiers import (
     DEFAULT_HORIZONTAL_PX,
     TIERS,
@@ -166,6 +173,52 @@ class CoverageSummary:
             walls=self.walls,
         )
 
+    def updated(self, dataset: Dataset, changed_ids) -> CoverageSummary:
+        """These figures for ``dataset``: this summary's dataset with the cameras whose
+        ``camera_id`` is in ``changed_ids`` registered, changed or deleted since.
+
+        Exactly what :func:`summarise` gives for ``dataset`` (with these segments and walls),
+        worked out again only where the changed cameras reach, as they were and as they are:
+        the key-route segments and hotspots they reach, at every tier, and their views; the
+        gaps are joined again. For a district's figures, not a ward's (:meth:`within_wards`).
+        """
+        ids = {str(i) for i in changed_ids}
+        before, after = self.dataset.cameras, dataset.cameras
+        changed = pd.concat(
+            [before[_among(before["camera_id"], ids)], after[_among(after["camera_id"], ids)]],
+            ignore_index=True,
+        )
+        cameras, walls, segments = after, self.walls, self.routes.segments
+        touched = reached_segments(segments, changed)  # at every tier too: reaches are shorter
+        routes = updated_coverage(self.routes, cameras, touched, walls=walls)
+        hotspots = updated_hotspots(self.hotspots, dataset.hotspots, cameras, changed, walls=walls)
+        known = cameras[~assumed_specs(cameras)]
+        tiers = tuple(
+            TierCoverage(
+                old.tier,
+                updated_coverage(old.routes, at_tier(cameras, old.tier), touched, walls=walls),
+                updated_hotspots(
+                    old.hotspots,
+                    dataset.hotspots,
+                    at_tier(cameras, old.tier),
+                    at_tier(changed, old.tier),
+                    walls=walls,
+                ),
+                updated_covered_m(
+                    old.known_m, segments, at_tier(known, old.tier), touched, walls=walls
+                ),
+            )
+            for old in self.tiers
+        )
+        gaps = coverage_gaps(routes, wards=dataset.wards, min_length_m=self.gap_min_m)
+        summary = replace(
+            self, dataset=dataset, routes=routes, hotspots=hotspots, gaps=gaps, tiers=tiers,
+            _views={},
+        )  # fmt: skip
+        for tier, kept in self._views.items():
+            summary._views[tier] = _carried_views(kept, summary, tier, ids)
+        return summary
+
     def gaps_wgs84(self) -> gpd.GeoDataFrame:
         """The gaps in EPSG:4326 with ``lat``/``lon`` of their midpoints (for maps and files)."""
         gaps = to_wgs84(self.gaps)
@@ -259,6 +312,31 @@ class CoverageSummary:
             }
             for row in rows
         ]
+
+
+def _among(values: pd.Series, ids: set[str]) -> np.ndarray:
+    """Whether each value is one of ``ids`` (a set lookup: fast whatever the column's dtype)."""
+    return np.fromiter((v in ids for v in values.to_numpy(object)), dtype=bool, count=len(values))
+
+
+def _carried_views(kept, summary: CoverageSummary, tier: str | None, ids: set[str]):
+    """The views of ``summary``'s cameras at ``tier``: those of the cameras that did not
+    change taken from ``kept`` (the views before), the others worked out (a camera's view
+    depends on itself and the walls only)."""
+    old_cameras, old_sectors, old_visible = kept
+    cameras = at_tier(summary.dataset.cameras, tier_named(tier) if tier else None)
+    position = {camera: i for i, camera in enumerate(old_cameras["camera_id"].to_numpy(object))}
+    ids_now = cameras["camera_id"].to_numpy(object)
+    same = np.array([position.get(c, -1) if c not in ids else -1 for c in ids_now], dtype=int)
+    fresh = same < 0
+    sectors = np.empty(len(cameras), dtype=object)
+    visible = np.empty(len(cameras), dtype=object)
+    sectors[~fresh], visible[~fresh] = old_sectors[same[~fresh]], old_visible[same[~fresh]]
+    if fresh.any():
+        new = cameras[fresh]
+        sectors[fresh] = fov_polygons(new).to_numpy()
+        visible[fresh] = visible_polygons(new, sectors[fresh], summary.walls)
+    return cameras, sectors, visible
 
 
 def dataset_walls(dataset: Dataset) -> Walls | None:

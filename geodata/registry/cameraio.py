@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from coverage.gaps import GAP_MIN_M
@@ -200,6 +201,19 @@ def with_registry_cameras(base: Dataset, table: pd.DataFrame) -> Dataset:
     table; its report notes the cameras that stand inside a building."""
     cameras = to_working(camera_points(table), base.crs)
     return replace(base, cameras=cameras).with_buildings_checked()
+
+
+def with_cameras_replaced(base: Dataset, previous: Dataset, fresh: pd.DataFrame, ids) -> Dataset:
+    """What :func:`with_registry_cameras` gives for ``base`` and the registry's cameras, from
+    ``previous`` (its result a few writes ago) and the cameras ``ids`` as they are now in
+    ``fresh`` (a :meth:`Registry.cameras` table of them; one missing was deleted): the other
+    cameras' points are kept as they were."""
+    cameras = previous.cameras
+    numbers = cameras["camera_id"].to_numpy(dtype=np.int64)
+    kept = cameras[~np.isin(numbers, np.fromiter(ids, dtype=np.int64))]
+    merged = pd.concat([kept, to_working(camera_points(fresh), base.crs)], ignore_index=True)
+    order = np.argsort(merged["camera_id"].to_numpy(dtype=np.int64), kind="stable")
+    return replace(base, cameras=merged.iloc[order].reset_index(drop=True)).with_buildings_checked()
 
 
 def registry_dataset(registry: Registry, actor: Actor, **files) -> Dataset:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -92,9 +93,19 @@ def camera_points(table: pd.DataFrame) -> gpd.GeoDataFrame:
             "ward_name": table["ward_name"].astype(object).fillna("").astype(str),
             **camera_specs(table),
         },
-        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        geometry=shapely.points(
+            table["lon"].to_numpy(dtype=float), table["lat"].to_numpy(dtype=float)
+        ),
         crs="EPSG:4326",
     )
+
+
+def with_rows_replaced(table: pd.DataFrame, fresh: pd.DataFrame, ids) -> pd.DataFrame:
+    """A :meth:`Registry.cameras` table with the cameras ``ids`` as they are in ``fresh`` (the
+    same columns; a camera of ``ids`` missing from it was deleted), ordered by id."""
+    kept = table[~table["id"].isin(list(ids))]
+    merged = pd.concat([kept, fresh], ignore_index=True) if len(fresh) else kept
+    return merged.sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def missing_bearing(table: pd.DataFrame) -> pd.Series:

@@ -94,6 +94,8 @@ log = logging.getLogger(__name__)
 
 DUPLICATE_DISTANCE_M = 3.0
 """A camera of the same owner within this distance is the same camera."""
+FEW_CHANGES = 2_000
+"""Up to this many writes, :meth:`Registry.changed_cameras` names the cameras they changed."""
 WARD_ACTIONS = ("wards.replace", "wards.current", "users.wards")
 """The audit actions that change the wards or who looks after which (the wards' revision)."""
 _CURRENT = BoundarySet.is_current.is_(True)
@@ -768,6 +770,7 @@ class Registry:
         text: str | None = None,
         outside_wards: bool = False,
         boundary_set: str | None = None,
+        ids: Iterable[int] | None = None,
     ) -> pd.DataFrame:
         """The cameras the actor may see, filtered; one row per camera, ordered by id.
 
@@ -776,7 +779,7 @@ class Registry:
         outside every ward. With ``boundary_set`` (a kept set other than the current one), each
         camera's ``ward_code`` and ``ward_name`` are those of that set's ward it lies in, and
         ``wards`` and ``outside_wards`` filter by them; who may see a camera still follows its
-        ward in the current set.
+        ward in the current set. ``ids`` keeps only those cameras.
         """
         other = boundary_set is not None and boundary_set != self.current_boundary_set()
         stored = [name for name in RECORD_FIELDS if name != "ward_name"]
@@ -791,6 +794,8 @@ class Registry:
             query = query.where(Camera.ward_code.in_(list(wards)))
         if outside_wards and not other:
             query = query.where(Camera.ward_code.is_(None))
+        if ids is not None:
+            query = query.where(Camera.id.in_(sorted(int(i) for i in ids)))
         if statuses is not None:
             query = query.where(Camera.status.in_(list(statuses)))
         if types is not None:
@@ -878,6 +883,22 @@ class Registry:
         query = select(AuditEntry.id).where(chosen).order_by(AuditEntry.id.desc()).limit(1)
         with self._session() as session:
             return session.scalar(query) or 0
+
+    def changed_cameras(self, since: int, until: int) -> set[int] | None:
+        """The ids of the cameras registered, changed or deleted by the writes after revision
+        ``since`` up to ``until`` (:meth:`revision`), for caches that update what they hold;
+        None when some write changed more than cameras (new ward boundaries re-assign them
+        all) or more than :data:`FEW_CHANGES` cameras changed: work it all out again then."""
+        query = select(AuditEntry.action, AuditEntry.camera_id).where(
+            AuditEntry.id > since,
+            AuditEntry.id <= until,
+            AuditEntry.action.not_in(audit.SIGN_IN_ACTIONS),
+        )
+        with self._session() as session:
+            rows = session.execute(query.limit(FEW_CHANGES + 1)).all()
+        if len(rows) > FEW_CHANGES or any(action in WARD_ACTIONS for action, _ in rows):
+            return None
+        return {camera for action, camera in rows if action.startswith("camera.") and camera}
 
     def audit_entries(
         self, actor: Actor, *, camera_id: int | None = None, limit: int = 500

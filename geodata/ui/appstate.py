@@ -35,7 +35,8 @@ from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
 from geodata.registry import arealayers, campaigns
 from geodata.registry.access import SYSTEM_ACTOR, Actor, visible_rows
-from geodata.registry.cameraio import with_registry_cameras
+from geodata.registry.cameraio import with_cameras_replaced, with_registry_cameras
+from geodata.registry.records import with_rows_replaced
 from geodata.registry.seeding import ADMIN_NAME, first_start
 from geodata.registry.service import WARD_ACTIONS, Registry
 from geodata.reports.views import literal
@@ -160,12 +161,53 @@ def _shared(revisions: tuple[int, int], key, compute):
     return USER_VIEWS.get(SYSTEM_ACTOR, revisions, key, compute)
 
 
+class _Latest:
+    """The newest shared table and coverage of this process, whatever their revision: what a
+    new revision updates rather than works out again when only a few cameras changed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._kept: dict = {}
+
+    def get(self, key):
+        """``(revisions, value)`` kept for ``key``, or None."""
+        with self._lock:
+            return self._kept.get(key)
+
+    def keep(self, key, revisions, value):
+        """Keep ``value`` as the newest for ``key``, unless a newer one is kept; returns it."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None or kept[0] <= revisions:
+                self._kept[key] = (revisions, value)
+        return value
+
+
+LATEST = _Latest()
+
+
+def _changed_since(kept, revisions: tuple[int, int]) -> set[int] | None:
+    """The cameras changed between the revision of ``kept`` and ``revisions`` (None when
+    something else changed, or too much: see :meth:`Registry.changed_cameras`)."""
+    if kept is None or kept[0][1] != revisions[1] or kept[0][0] > revisions[0]:
+        return None
+    return registry().changed_cameras(kept[0][0], revisions[0])
+
+
 def _every_camera(revisions: tuple[int, int], boundary_set: str | None):
-    return _shared(
-        revisions,
-        ("cameras", boundary_set),
-        lambda: registry().cameras(SYSTEM_ACTOR, boundary_set=boundary_set),
-    )
+    key = ("cameras", boundary_set)
+
+    def read():
+        kept = LATEST.get(key)
+        changed = _changed_since(kept, revisions)
+        if changed is None:
+            table = registry().cameras(SYSTEM_ACTOR, boundary_set=boundary_set)
+        else:
+            fresh = registry().cameras(SYSTEM_ACTOR, boundary_set=boundary_set, ids=changed)
+            table = with_rows_replaced(kept[1], fresh, changed)
+        return LATEST.keep(key, revisions, table)
+
+    return _shared(revisions, key, read)
 
 
 def _camera_table(actor: Actor, revisions: tuple[int, int], boundary_set: str | None):
@@ -178,13 +220,20 @@ def _camera_table(actor: Actor, revisions: tuple[int, int], boundary_set: str | 
 
 
 def _every_dataset(revisions: tuple[int, int], boundary_set: str | None) -> Dataset:
-    return _shared(
-        revisions,
-        ("dataset", boundary_set),
-        lambda: with_registry_cameras(
-            area(revisions[1], boundary_set), _every_camera(revisions, boundary_set)
-        ),
-    )
+    key = ("dataset", boundary_set)
+
+    def built():
+        kept = LATEST.get(key)
+        changed = _changed_since(kept, revisions)
+        table, base = _every_camera(revisions, boundary_set), area(revisions[1], boundary_set)
+        if changed is None:
+            dataset = with_registry_cameras(base, table)
+        else:
+            fresh = table[table["id"].isin(sorted(changed))]
+            dataset = with_cameras_replaced(base, kept[1], fresh, changed)
+        return LATEST.keep(key, revisions, dataset)
+
+    return _shared(revisions, key, built)
 
 
 def _dataset(actor: Actor, revisions: tuple[int, int], boundary_set: str | None) -> Dataset:
@@ -242,17 +291,26 @@ def _district_summary(
     revisions: tuple[int, int], gap_min_m: float, boundary_set: str | None = None
 ) -> CoverageSummary:
     """What every camera sees of the whole area, worked out once per revision and shared by
-    every session (the wards' users get their wards' part of it)."""
-    return _shared(
-        revisions,
-        ("summary", gap_min_m, boundary_set),
-        lambda: summarise(
-            _every_dataset(revisions, boundary_set),
-            gap_min_m=gap_min_m,
-            segments=key_segments(revisions[1], boundary_set),
-            walls=walls(revisions[1]),
-        ),
-    )
+    every session (the wards' users get their wards' part of it). When only a few cameras
+    changed since the figures kept, they are updated where those cameras reach."""
+    key = ("summary", gap_min_m, boundary_set)
+
+    def work_out():
+        dataset = _every_dataset(revisions, boundary_set)
+        kept = LATEST.get(key)
+        changed = _changed_since(kept, revisions)
+        if changed is not None:
+            summary = kept[1].updated(dataset, changed)
+        else:
+            summary = summarise(
+                dataset,
+                gap_min_m=gap_min_m,
+                segments=key_segments(revisions[1], boundary_set),
+                walls=walls(revisions[1]),
+            )
+        return LATEST.keep(key, revisions, summary)
+
+    return _shared(revisions, key, work_out)
 
 
 def current_summary(

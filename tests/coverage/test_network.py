@@ -92,5 +92,7 @@ def test_per_ward_lengths_add_up_to_the_roads_length(case):
     roads = make_roads(*lines)
     segments = road_segments(roads, wards=wards)
     per_ward = route_coverage(segments, make_cameras()).by_ward()["length_m"].sum()
-    assert segments.length_m.sum() == pytest.approx(roads.length.sum(), rel=1e-9, abs=1e-6)
-    assert per_ward == pytest.approx(roads.length.sum(), rel=1e-9, abs=1e-6)
+    # A road ending within BOUNDARY_TOLERANCE_M (1 µm) of a ward leaves a piece of at most that
+    # length, shorter than MIN_SEGMENT_M, left out: a few micrometres at the most.
+    assert segments.length_m.sum() == pytest.approx(roads.length.sum(), rel=1e-9, abs=1e-5)
+    assert per_ward == pytest.approx(roads.length.sum(), rel=1e-9, abs=1e-5)

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -106,3 +107,29 @@ def test_buildings_take_away_what_they_hide_and_the_views_show_it():
     chosen = demo.cameras.index.get_indexer(cameras.index)
     sectors = open_view.visible_views()
     assert np.all(shapely.area(views[chosen]) < 0.2 * shapely.area(sectors[chosen]))
+
+
+def test_figures_updated_for_changed_cameras_are_the_figures_worked_out_afresh():
+    """A camera registered, moved, broken or deleted: the district's figures updated where
+    those cameras reach are those of the whole area worked out again (issue 15)."""
+    demo = build_demo()
+    before = summarise(demo)
+    before.views()  # the map's views, kept and carried over
+    cameras = demo.cameras.copy()
+    rng = np.random.default_rng(5)
+    moved, broken, gone = (cameras.index[rng.choice(len(cameras), 3)] for _ in range(3))
+    cameras.loc[moved, "geometry"] = cameras.loc[moved].geometry.translate(12.0, -7.0)
+    cameras.loc[moved, "bearing_deg"] = (cameras.loc[moved, "bearing_deg"] + 90) % 360
+    cameras.loc[broken, "status"] = "broken"
+    new = cameras.iloc[:2].assign(camera_id=["mới-1", "mới-2"], status="active")
+    new = new.set_geometry(new.geometry.translate(-40.0, 25.0))
+    after = replace(demo, cameras=pd.concat([cameras.drop(index=gone), new], ignore_index=True))
+    changed = {*cameras.loc[[*moved, *broken, *gone], "camera_id"], "mới-1", "mới-2"}
+    updated = before.updated(after, changed)
+    fresh = summarise(after)
+    assert updated.to_json() == fresh.to_json()
+    assert updated.to_json() != before.to_json()
+    assert len(updated.gaps) == len(fresh.gaps)
+    views, fresh_views = updated.views(), fresh.views()
+    assert views[0]["camera_id"].tolist() == fresh_views[0]["camera_id"].tolist()
+    assert shapely.equals_exact(views[2], fresh_views[2], tolerance=1e-6).all()
