@@ -168,3 +168,27 @@ def test_a_download_made_for_another_format_is_not_offered(actor):
     assert [b for b in app.get("download_button") if b.key == "export_download"]
     app.radio(key="export_format").set_value("xlsx").run()
     assert not [b for b in app.get("download_button") if b.key == "export_download"]
+
+
+def test_sessions_asking_at_once_wait_for_one_working_out():
+    """Three sessions opening the app at once after a change work the figures out once."""
+    import threading
+    import time
+
+    views, calls = appstate.UserViews(), []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    got = []
+    sessions = [
+        threading.Thread(target=lambda: got.append(views.get(ADMIN, (1, 1), "summary", slow)))
+        for _ in range(3)
+    ]
+    for session in sessions:
+        session.start()
+    for session in sessions:
+        session.join()
+    assert len(calls) == 1 and len({id(value) for value in got}) == 1

@@ -124,21 +124,43 @@ class UserViews:
     def __init__(self):
         self._lock = threading.Lock()
         self._views: dict[Actor, tuple[object, dict]] = {}
+        self._working: dict[tuple, threading.Lock] = {}
 
     def get(self, actor: Actor, revisions, key, compute):
-        """The view ``key`` of ``actor`` at ``revisions``, worked out by ``compute()`` once."""
+        """The view ``key`` of ``actor`` at ``revisions``, worked out by ``compute()`` once:
+        sessions asking for it meanwhile wait for it rather than work it out again."""
+        kept = self._kept(actor, revisions, key)
+        if kept is not None:
+            return kept[0]
+        with self._lock:
+            working = self._working.setdefault((actor, revisions, key), threading.Lock())
+        try:
+            with working:
+                kept = self._kept(actor, revisions, key)
+                if kept is not None:
+                    return kept[0]
+                value = compute()
+                self._keep(actor, revisions, key, value)
+                return value
+        finally:
+            with self._lock:
+                self._working.pop((actor, revisions, key), None)
+
+    def _kept(self, actor: Actor, revisions, key) -> tuple | None:
+        """``(value,)`` of the view kept for these, or None."""
         with self._lock:
             kept = self._views.get(actor)
             if kept is not None and kept[0] == revisions and key in kept[1]:
-                return kept[1][key]
-        value = compute()
+                return (kept[1][key],)
+        return None
+
+    def _keep(self, actor: Actor, revisions, key, value) -> None:
         with self._lock:
             kept = self._views.get(actor)
             if kept is None or kept[0] != revisions:
                 kept = (revisions, {})
                 self._views[actor] = kept
             kept[1][key] = value
-        return value
 
     def forget(self, actor: Actor) -> None:
         """Drop every view of ``actor``."""
