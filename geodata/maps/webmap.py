@@ -60,6 +60,12 @@ SITE_PANE, SITE_PANE_Z = "sites", 645
 MAX_ZOOM = 19
 DISPLAY_GRID_DEG = 1e-6
 """Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
+LINE_TOLERANCE_M = 0.5
+"""Coverage and gap lines are drawn simplified by up to this much (display only: every figure
+comes from the exact engine); about 2 px at the map's closest zoom."""
+ROAD_TOLERANCE_M = 2.0
+"""Other roads, the background, are drawn simplified by up to this much: a city's thousands of
+kilometres of streets in about a megabyte instead of seven."""
 
 
 def base_map(bounds, *, view: tuple | None = None) -> folium.Map:
@@ -144,7 +150,15 @@ def coverage_map(
         bounds = _padded_bounds((west, east), (south, north))
     fmap = base_map(bounds)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(fmap, _other_roads(dataset), "map.layer.roads", palette.ROAD, 1.5, lang)
+    _add_lines(
+        fmap,
+        _other_roads(dataset),
+        "map.layer.roads",
+        palette.ROAD,
+        1.5,
+        lang,
+        tolerance_m=ROAD_TOLERANCE_M,
+    )
     has_buildings = dataset.buildings is not None and len(dataset.buildings) > 0
     if has_buildings:
         rows = footprint_records(_buildings_in(dataset, wards))
@@ -271,11 +285,15 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
     layer.add_to(fmap)
 
 
-def _add_lines(fmap, frame, key, colour, weight, lang, *, tooltip=(), opacity=0.9):
+def _add_lines(
+    fmap, frame, key, colour, weight, lang, *, tooltip=(), opacity=0.9, tolerance_m=LINE_TOLERANCE_M
+):
     if len(frame) == 0:
         return
+    lines = frame.geometry.to_numpy()
+    simple = frame.set_geometry(shapely.simplify(lines, tolerance_m, preserve_topology=False))
     folium.GeoJson(
-        _escaped(frame, tooltip),
+        _escaped(simple, tooltip),
         name=text(key, lang),
         style_function=lambda _: {"color": colour, "weight": weight, "opacity": opacity},
         tooltip=_tooltip(tooltip, lang),
@@ -476,7 +494,15 @@ def registration_map(
     own = all_wards[all_wards["ward_code"].isin(wards)] if wards else all_wards
     fmap = base_map((own if len(own) else all_wards).total_bounds, view=view)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(fmap, dataset.roads, "map.layer.roads", palette.ROAD, 1.5, lang)
+    _add_lines(
+        fmap,
+        dataset.roads,
+        "map.layer.roads",
+        palette.ROAD,
+        1.5,
+        lang,
+        tolerance_m=ROAD_TOLERANCE_M,
+    )
     _add_cameras(fmap, dataset.cameras, None, lang, interactive=False)
     preview = (swatch_dot(palette.PREVIEW), "register.preview")
     Legend(lang, [*BACKGROUND_ENTRIES, *camera_entries(), preview]).add_to(fmap)
@@ -531,7 +557,15 @@ def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
     wards = to_wgs84(dataset.wards)
     fmap = base_map(wards.total_bounds)
     _add_wards(fmap, wards, lang)
-    _add_lines(fmap, dataset.roads, "map.layer.roads", palette.ROAD, 1.5, lang)
+    _add_lines(
+        fmap,
+        dataset.roads,
+        "map.layer.roads",
+        palette.ROAD,
+        1.5,
+        lang,
+        tolerance_m=ROAD_TOLERANCE_M,
+    )
     spots = to_wgs84(dataset.hotspots)
     editable = folium.GeoJson(
         gpd.GeoDataFrame({"hotspot": np.arange(len(spots))}, geometry=spots.geometry.values),
