@@ -5,7 +5,8 @@ from streamlit_folium import st_folium
 
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.maps.webmap import preview_layer, registration_map
+from geodata.maps.preview import preview_layer
+from geodata.maps.webmap import registration_map
 from geodata.registry.importer import import_cameras
 from geodata.reports import views
 from geodata.ui import appstate, forms

@@ -14,6 +14,7 @@ import pytest
 from geodata.i18n import text
 from geodata.registry.access import Actor
 from geodata.ui import appstate
+from geodata.ui.userviews import UserViews
 from tests.test_app import ADMIN, PLAN, assert_clean, register_page, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +176,7 @@ def test_sessions_asking_at_once_wait_for_one_working_out():
     import threading
     import time
 
-    views, calls = appstate.UserViews(), []
+    views, calls = UserViews(), []
 
     def slow():
         calls.append(1)

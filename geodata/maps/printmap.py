@@ -37,7 +37,7 @@ from coverage.fov import active_cameras
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import number, percent, text
 from geodata.maps import palette
-from geodata.maps.webmap import cones
+from geodata.maps.preview import cones
 
 PIXELS = {"a4": ((3508, 2480), 300), "a3": ((4961, 3508), 300), "phone": ((1080, 1920), 200)}
 """PNG size in pixels and dots per inch: A4 and A3 landscape at 300 dpi, a phone screen."""

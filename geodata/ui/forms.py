@@ -14,7 +14,7 @@ import streamlit as st
 from geodata.errors import ConflictError
 from geodata.i18n import text
 from geodata.layers.camerafields import CAMERA_TYPES, STATUSES
-from geodata.maps.webmap import returned_view
+from geodata.maps.preview import returned_view
 from geodata.registry.importer import import_cameras
 
 NEW = "new"

@@ -12,12 +12,12 @@ import pytest
 from geodata.analysis.summary import summarise
 from geodata.layers.demo import build_demo
 from geodata.maps import palette
+from geodata.maps.preview import returned_view
 from geodata.maps.webmap import (
     LABEL_PANE,
     coverage_map,
     hotspot_drawing_map,
     registration_map,
-    returned_view,
 )
 
 HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")
