@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
+from geodata.maps.cameratiles import app_tile_store
 from geodata.maps.preview import preview_layer
 from geodata.maps.webmap import registration_map
 from geodata.registry.importer import import_cameras
@@ -33,7 +34,13 @@ with appstate.page("register.title") as (lang, actor):
             # it opens where the user left it.
             view = forms.map_view(st.session_state, "register_map", appstate.revision())
             clicked = st_folium(
-                registration_map(dataset, lang=lang, wards=actor.wards, view=view),
+                registration_map(
+                    dataset,
+                    lang=lang,
+                    wards=actor.wards,
+                    view=view,
+                    tile_store=app_tile_store(),
+                ),
                 feature_group_to_add=preview_layer(
                     forms.preview(st.session_state), dataset.crs, lang=lang
                 ),

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from geodata.analysis.recommend import MAX_PICKS, TEMPLATES, read_households, recommend
 from geodata.errors import USER_ERRORS, InputError
 from geodata.i18n import number, percent, text
+from geodata.maps.cameratiles import app_tile_store
 from geodata.maps.webmap import coverage_map
 from geodata.registry import campaigns
 from geodata.reports import planviews, views
@@ -124,7 +125,12 @@ with appstate.page("plan.title") as (lang, actor):
                 )
             )
             st_folium(
-                coverage_map(summary, lang=lang, proposals=planviews.proposals(result)),
+                coverage_map(
+                    summary,
+                    lang=lang,
+                    proposals=planviews.proposals(result),
+                    tile_store=app_tile_store(),
+                ),
                 returned_objects=[],
                 use_container_width=True,
                 height=560,
@@ -228,7 +234,13 @@ with appstate.page("plan.title") as (lang, actor):
             width="stretch",
         )
         st_folium(
-            coverage_map(summary, lang=lang, proposals=targets, frame_proposals=True),
+            coverage_map(
+                summary,
+                lang=lang,
+                proposals=targets,
+                frame_proposals=True,
+                tile_store=app_tile_store(),
+            ),
             returned_objects=[],
             use_container_width=True,
             height=520,

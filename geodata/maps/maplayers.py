@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 import weakref
 from typing import ClassVar
 
@@ -26,6 +27,7 @@ from folium.map import Layer
 
 from geodata.io.crs import to_wgs84
 from geodata.maps import palette
+from geodata.maps.cameratiles import CameraTiles
 
 CONE_MIN_ZOOM = 16
 """From this zoom level on, the cones of the cameras in view are drawn."""
@@ -122,8 +124,18 @@ def camera_records(
 
 
 def script_json(value) -> str:
-    """``value`` as JSON that is safe inside an HTML ``<script>`` element."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """``value`` as JSON that is safe inside an HTML ``<script>`` element, and inside the
+    template branca renders every script through (no ``{{``, ``{%`` or ``{#`` left: in JSON
+    they can only stand inside strings, where ``\\u007b`` is the same brace).
+
+    >>> script_json({"id": "{{ x }}</script>"})
+    '{"id":"\\\\u007b{ x }}<\\\\/script>"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return _TEMPLATE_OPENING.sub(r"\\u007b", text)
+
+
+_TEMPLATE_OPENING = re.compile(r"\{(?=[{%#])")
 
 
 class CameraMarkers(JSCSSMixin, Layer):
@@ -148,6 +160,10 @@ class CameraMarkers(JSCSSMixin, Layer):
         The layer's name in the layer control.
     clustered, interactive : bool
         Cluster the markers when zoomed out; give them popups and clicks.
+    tiles : CameraTiles, optional
+        Where the browser fetches the cameras from as the user zooms in (``records`` then
+        stay out of the page): below :data:`~geodata.maps.cameratiles.DETAIL_ZOOM`, a bubble
+        per tile gives how many cameras stand there.
     """
 
     default_js: ClassVar = [("markerclusterjs", "")]
@@ -157,7 +173,8 @@ class CameraMarkers(JSCSSMixin, Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows_json }};
+            var embedded = {{ this.rows_json }};
+            var rows = [];
             var colours = {{ this.colours_json }};
             var labels = {{ this.labels_json }};
             var interactive = {{ this.interactive|tojson }};
@@ -165,8 +182,8 @@ class CameraMarkers(JSCSSMixin, Layer):
             function grouped(n) {
                 return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, labels.group);
             }
-            function bubble(cluster) {
-                var count = cluster.getChildCount();
+            function bubble(cluster) { return countBubble(cluster.getChildCount()); }
+            function countBubble(count) {
                 var size = count < 100 ? 30 : (count < 1000 ? 36 : 44);
                 return L.divIcon({
                     html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:'
@@ -181,19 +198,19 @@ class CameraMarkers(JSCSSMixin, Layer):
                 });
             }
             var group = {{ this.clustered|tojson }} ? L.markerClusterGroup({
-                chunkedLoading: true, maxClusterRadius: 45, iconCreateFunction: bubble,
+                chunkedLoading: true, maxClusterRadius: 45,
+                iconCreateFunction: bubble,
                 disableClusteringAtZoom: {{ this.uncluster_zoom }}
             }) : L.featureGroup();
-            var markers = [];
-            rows.forEach(function (r) {
-                var marker = L.circleMarker([r[0], r[1]], {
+            function marker(r) {
+                var dot = L.circleMarker([r[0], r[1]], {
                     radius: interactive ? 4 : 3, weight: 1, color: "{{ this.palette.OUTLINE }}",
                     opacity: interactive ? 1 : 0.5, fillColor: colours[r[5]],
                     fillOpacity: interactive ? 0.95 : 0.55,
                     interactive: interactive, bubblingMouseEvents: true
                 });
                 if (interactive) {
-                    marker.bindPopup(function () {
+                    dot.bindPopup(function () {
                         return "<b>" + labels.camera_id + ":</b> " + r[6]
                             + "<br><b>" + labels.camera_type + ":</b> "
                             + (labels.kinds[r[7]] || r[7])
@@ -204,16 +221,78 @@ class CameraMarkers(JSCSSMixin, Layer):
                             + "<br><b>" + labels.range_m + ":</b> " + decimal(r[4]);
                     });
                 }
-                markers.push(marker);
-            });
-            if (group.addLayers) {
-                group.addLayers(markers);
-            } else {
-                markers.forEach(function (m) { group.addLayer(m); });
+                return dot;
             }
-            group.cameraRows = rows;
-            group.statusColours = colours;
-            return group;
+            function add(more) {
+                var markers = more.map(marker);
+                more.forEach(function (r) { rows.push(r); });
+                if (group.addLayers) {
+                    group.addLayers(markers);
+                } else {
+                    markers.forEach(function (m) { group.addLayer(m); });
+                }
+            }
+            add(embedded);
+            var tiles = {{ this.tiles_json }};
+            if (!tiles) {
+                group.cameraRows = rows;
+                group.statusColours = colours;
+                return group;
+            }
+            var map = {{ this._parent.get_name() }};
+            var shown = L.layerGroup();
+            shown.cameraRows = rows;
+            shown.statusColours = colours;
+            function counted(cluster) {
+                var count = 0;
+                cluster.getAllChildMarkers().forEach(function (m) { count += m.options.count; });
+                return countBubble(count);
+            }
+            var overview = L.markerClusterGroup({
+                maxClusterRadius: 60, iconCreateFunction: counted,
+                disableClusteringAtZoom: tiles.minZoom
+            });
+            tiles.cells.forEach(function (c) {
+                var cell = L.marker([c[0], c[1]], {
+                    icon: countBubble(c[2]),
+                    count: c[2], interactive: interactive, keyboard: false
+                });
+                cell.on("click", function () { map.setView([c[0], c[1]], tiles.minZoom); });
+                overview.addLayer(cell);
+            });
+            var known = {}, asked = {};
+            tiles.cells.forEach(function (c) { known[c[3] + "_" + c[4]] = true; });
+            function fetchInView() {
+                var view = map.getBounds().pad(0.2);
+                var south = Math.floor(view.getSouth() / tiles.deg);
+                var north = Math.floor(view.getNorth() / tiles.deg);
+                var west = Math.floor(view.getWest() / tiles.deg);
+                var east = Math.floor(view.getEast() / tiles.deg);
+                for (var y = south; y <= north; y++) {
+                    for (var x = west; x <= east; x++) {
+                        var key = y + "_" + x;
+                        if (!known[key] || asked[key]) { continue; }
+                        asked[key] = true;
+                        fetch(tiles.url + "/" + key + ".json")
+                            .then(function (answer) { return answer.json(); })
+                            .then(function (more) { add(more); shown.fire("rowsloaded"); });
+                    }
+                }
+            }
+            function refresh() {
+                if (!map.hasLayer(shown)) { return; }
+                if (map.getZoom() >= tiles.minZoom) {
+                    shown.removeLayer(overview);
+                    shown.addLayer(group);
+                    fetchInView();
+                } else {
+                    shown.removeLayer(group);
+                    shown.addLayer(overview);
+                }
+            }
+            map.on("zoomend moveend", refresh);
+            shown.on("add", function () { setTimeout(refresh, 0); });
+            return shown;
         })();
         {% endmacro %}
         """
@@ -228,10 +307,12 @@ class CameraMarkers(JSCSSMixin, Layer):
         name: str,
         clustered: bool = True,
         interactive: bool = True,
+        tiles: CameraTiles | None = None,
     ):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "CameraMarkers"
-        self.rows_json = script_json(records)
+        self.rows_json = script_json([] if tiles else records)
+        self.tiles_json = script_json(tiles.to_json() if tiles else None)
         self.colours_json = script_json(list(colours))
         self.labels_json = script_json(labels)
         self.uncluster_zoom = DISABLE_CLUSTERING_AT_ZOOM
@@ -302,6 +383,7 @@ class CameraCones(Layer):
                 }
             }
             map.on("zoomend moveend overlayadd", redraw);
+            {{ this.markers.get_name() }}.on("rowsloaded", redraw);
             group.on("add", function () { setTimeout(redraw, 0); });
             return group;
         })();

@@ -26,6 +26,7 @@ from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import catalogue, number, percent, text
 from geodata.io.crs import to_wgs84
 from geodata.maps import palette
+from geodata.maps.cameratiles import TileStore
 from geodata.maps.controls import (
     BACKGROUND_ENTRIES,
     BUILDING_ENTRY,
@@ -41,6 +42,7 @@ from geodata.maps.controls import (
     swatch_line,
 )
 from geodata.maps.leaflet import localise_assets
+from geodata.maps.linelayers import CompactLines, encoded_polylines
 from geodata.maps.maplayers import (
     BuildingFootprints,
     CameraCones,
@@ -107,6 +109,7 @@ def coverage_map(
     gap: int | None = None,
     proposals: pd.DataFrame | None = None,
     frame_proposals: bool = False,
+    tile_store: TileStore | None = None,
 ) -> folium.Map:
     """A Leaflet map of wards, roads, cameras with their views, coverage, gaps and hotspots.
 
@@ -131,6 +134,10 @@ def coverage_map(
         their views and a rank badge ringed in the colour of their status.
     frame_proposals : bool, keyword-only
         Open the map on the proposals (a campaign's sites) rather than on the wards.
+    tile_store : TileStore, optional, keyword-only
+        Where to publish the cameras when they are too many to travel inside the page (the
+        app's maps); without it, every camera is written into the page (a file that opens
+        anywhere).
 
     Raises
     ------
@@ -185,7 +192,7 @@ def coverage_map(
         pieces = summary.routes.pieces(seen=seen)
         pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
         _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
-    _add_cameras(fmap, *_seen_views(summary, wards), lang)
+    _add_cameras(fmap, *_seen_views(summary, wards), lang, tile_store=tile_store)
     if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -288,15 +295,23 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
 def _add_lines(
     fmap, frame, key, colour, weight, lang, *, tooltip=(), opacity=0.9, tolerance_m=LINE_TOLERANCE_M
 ):
+    """Lines of ``frame`` (working CRS) simplified by ``tolerance_m``, written compactly
+    (:class:`~geodata.maps.linelayers.CompactLines`), with a tooltip of the ``tooltip`` columns."""
     if len(frame) == 0:
         return
     lines = frame.geometry.to_numpy()
     simple = frame.set_geometry(shapely.simplify(lines, tolerance_m, preserve_topology=False))
-    folium.GeoJson(
-        _escaped(simple, tooltip),
+    shown = to_wgs84(simple[[*tooltip, "geometry"]])
+    values = [shown[column].astype(str).map(html.escape).tolist() for column in tooltip]
+    rows = [
+        [parts, *row]
+        for parts, *row in zip(encoded_polylines(shown.geometry.to_numpy()), *values, strict=True)
+    ]
+    CompactLines(
+        rows,
+        labels=[html.escape(text(f"map.field.{column}", lang)) for column in tooltip],
+        style={"color": colour, "weight": weight, "opacity": opacity},
         name=text(key, lang),
-        style_function=lambda _: {"color": colour, "weight": weight, "opacity": opacity},
-        tooltip=_tooltip(tooltip, lang),
     ).add_to(fmap)
 
 
@@ -385,11 +400,13 @@ def _add_cameras(
     lang: str,
     *,
     interactive: bool = True,
+    tile_store: TileStore | None = None,
 ) -> None:
     """Camera markers and their cones when zoomed in (what they see, from ``outlines``).
 
     Interactive: clustered when zoomed out, with popups. Not interactive (the registration
-    map): light dots that take no click, so that a click on them places the new camera.
+    map): light dots that take no click, so that a click on them places the new camera. Many
+    cameras go to ``tile_store`` (see :mod:`geodata.maps.cameratiles`).
     """
     if len(cameras) == 0:
         return
@@ -415,6 +432,7 @@ def _add_cameras(
         name=text("map.layer.cameras", lang),
         clustered=interactive,
         interactive=interactive,
+        tiles=tile_store.published(records) if tile_store else None,
     )
     cones = CameraCones(
         markers, name=text("map.layer.views", lang), removed_index=statuses.index("removed")
@@ -469,7 +487,12 @@ def _merged_by_route(pieces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def registration_map(
-    dataset, *, lang: str, wards: frozenset[str] = frozenset(), view: tuple | None = None
+    dataset,
+    *,
+    lang: str,
+    wards: frozenset[str] = frozenset(),
+    view: tuple | None = None,
+    tile_store: TileStore | None = None,
 ) -> folium.Map:
     """A map to place a camera: wards, roads and the registered cameras, framing ``wards``.
 
@@ -488,7 +511,10 @@ def registration_map(
     wards : frozenset of str, keyword-only
         Codes of the user's wards: the map opens on them (all wards when empty).
     view : tuple, keyword-only
-        ((lat, lon), zoom) to open at instead, as :func:`returned_view` gives it.
+        ((lat, lon), zoom) to open at instead, as
+        :func:`~geodata.maps.preview.returned_view` gives it.
+    tile_store : TileStore, optional, keyword-only
+        Where to publish the cameras when they are many (see :func:`coverage_map`).
     """
     all_wards = to_wgs84(dataset.wards)
     own = all_wards[all_wards["ward_code"].isin(wards)] if wards else all_wards
@@ -503,7 +529,7 @@ def registration_map(
         lang,
         tolerance_m=ROAD_TOLERANCE_M,
     )
-    _add_cameras(fmap, dataset.cameras, None, lang, interactive=False)
+    _add_cameras(fmap, dataset.cameras, None, lang, interactive=False, tile_store=tile_store)
     preview = (swatch_dot(palette.PREVIEW), "register.preview")
     Legend(lang, [*BACKGROUND_ENTRIES, *camera_entries(), preview]).add_to(fmap)
     localise_assets(fmap)

@@ -29,6 +29,7 @@ from geodata.errors import USER_ERRORS, DataError, NotFound, PermissionDenied
 from geodata.i18n import Message, text
 from geodata.layers.dataset import Dataset
 from geodata.layers.demo import shared_demo
+from geodata.maps.cameratiles import app_tile_store
 from geodata.maps.leaflet import install_leaflet
 from geodata.maps.printmap import preview_png
 from geodata.maps.webmap import coverage_map
@@ -425,7 +426,9 @@ def current_map(
     if not wards and not actor.sees_all_wards:
         known = summary.dataset.wards
         wards = tuple(known.loc[known["ward_code"].isin(sorted(actor.wards)), "ward_name"])
-    return coverage_map(summary, lang=lang, wards=tuple(wards), gap=gap)
+    return coverage_map(
+        summary, lang=lang, wards=tuple(wards), gap=gap, tile_store=app_tile_store()
+    )
 
 
 def tier_switch(lang: str, *, key: str) -> str | None:

@@ -70,8 +70,8 @@ def test_the_coverage_map_draws_outlines_for_hidden_views(tmp_path):
         {"height_m": [np.nan]}, geometry=[first.buffer(8).difference(first.buffer(3))], crs=demo.crs
     )
     html = coverage_map(summarise(replace(demo, buildings=house)), lang="vi").get_root().render()
-    arrays = [json.loads(found) for found in re.findall(r"var rows = (\[.*\]);\n", html)]
-    (rows,) = [rows for rows in arrays if rows and isinstance(rows[0][6], str)]  # the cameras
+    (rows,) = [json.loads(found) for found in re.findall(r"var embedded = (\[.*\]);\n", html)]
     assert sum(len(row) == 10 for row in rows) >= 1
+    arrays = [json.loads(found) for found in re.findall(r"var rows = (\[.*\]);\n", html)]
     (footprints,) = [rows for rows in arrays if rows and isinstance(rows[0][0], int)]
     assert len(footprints) == 1  # the ring of a house round the first camera
