@@ -10,13 +10,20 @@ exact engine.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import shapely
 from branca.element import Template
 from folium.map import Layer
 
+from geodata.i18n import text
+from geodata.io.crs import to_wgs84
 from geodata.maps.maplayers import script_json
 
+LINE_TOLERANCE_M = 0.5
+"""Coverage and gap lines are drawn simplified by up to this much (display only: every figure
+comes from the exact engine); about 2 px at the map's closest zoom."""
 PRECISION = 1_000_000
 """Encoded coordinates are whole multiples of 1 / PRECISION degree."""
 _MAX_CHUNKS = 8
@@ -139,3 +146,28 @@ class CompactLines(Layer):
         self.labels_json = script_json(labels)
         self.style_json = script_json(style)
         self.precision = PRECISION
+
+
+def line_rows(frame, tooltip=(), tolerance_m: float = LINE_TOLERANCE_M) -> list:
+    """Rows of :class:`CompactLines`: the lines of ``frame`` (working
+    CRS) simplified by ``tolerance_m``, and their ``tooltip`` columns HTML-escaped."""
+    if len(frame) == 0:
+        return []
+    lines = frame.geometry.to_numpy()
+    simple = frame.set_geometry(shapely.simplify(lines, tolerance_m, preserve_topology=False))
+    shown = to_wgs84(simple[[*tooltip, "geometry"]])
+    values = [shown[column].astype(str).map(html.escape).tolist() for column in tooltip]
+    encoded = encoded_polylines(shown.geometry.to_numpy())
+    return [[parts, *row] for parts, *row in zip(encoded, *values, strict=True)]
+
+
+def add_line_layer(fmap, rows, key, colour, weight, lang, *, tooltip=(), opacity=0.9):
+    """Lines from :func:`line_rows`, in one style, named ``key`` in the layer control."""
+    if not rows:
+        return
+    CompactLines(
+        rows,
+        labels=[html.escape(text(f"map.field.{column}", lang)) for column in tooltip],
+        style={"color": colour, "weight": weight, "opacity": opacity},
+        name=text(key, lang),
+    ).add_to(fmap)

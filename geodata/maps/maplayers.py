@@ -15,7 +15,6 @@ import html
 import itertools
 import json
 import re
-import weakref
 from typing import ClassVar
 
 import geopandas as gpd
@@ -28,6 +27,7 @@ from folium.map import Layer
 from geodata.io.crs import to_wgs84
 from geodata.maps import palette
 from geodata.maps.cameratiles import CameraTiles
+from geodata.maps.memo import kept_for
 
 CONE_MIN_ZOOM = 16
 """From this zoom level on, the cones of the cameras in view are drawn."""
@@ -402,11 +402,6 @@ class CameraCones(Layer):
         self.removed_index = removed_index
 
 
-_FOOTPRINT_ROWS: dict[int, tuple[weakref.ref, list]] = {}
-"""The rows of each buildings frame drawn so far, by the frame's id (maps are built anew on
-every rerun; the area's frame lives as long as its data revision, and its entry goes with it)."""
-
-
 def footprint_records(buildings: gpd.GeoDataFrame) -> list[list[int]]:
     """Building footprints in EPSG:4326 as compact rows for :class:`BuildingFootprints`.
 
@@ -416,12 +411,7 @@ def footprint_records(buildings: gpd.GeoDataFrame) -> list[list[int]]:
     """
     if buildings is None or len(buildings) == 0:
         return []
-    key = id(buildings)
-    kept = _FOOTPRINT_ROWS.get(key)
-    if kept is None or kept[0]() is not buildings:
-        forget = weakref.ref(buildings, lambda _: _FOOTPRINT_ROWS.pop(key, None))
-        kept = _FOOTPRINT_ROWS[key] = (forget, _footprint_rows(buildings))
-    return kept[1]
+    return kept_for(buildings, "footprints", lambda: _footprint_rows(buildings))
 
 
 def _footprint_rows(buildings: gpd.GeoDataFrame) -> list[list[int]]:
@@ -529,3 +519,46 @@ class SiteBadges(Layer):
         self._name = "SiteBadges"
         self.sites_json = script_json([list(site) for site in sites])
         self.pane = pane
+
+
+class WardLabels(Layer):
+    """Ward names drawn at given points in their own pane, taking no clicks.
+
+    Parameters
+    ----------
+    labels : list of (lat, lon, name)
+        Position in degrees and the name, HTML-escaped.
+    pane : str
+        The map pane the names are drawn in (above markers, below tooltips).
+    style : str
+        The CSS of a name.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var group = L.layerGroup();
+            var labels = {{ this.labels_json }};
+            labels.forEach(function (w) {
+                L.marker([w[0], w[1]], {
+                    icon: L.divIcon({
+                        html: '<div class="ward-label" style="{{ this.style }}">' + w[2] + "</div>",
+                        className: "empty", iconSize: null
+                    }),
+                    "interactive": false, "pane": {{ this.pane|tojson }}, keyboard: false
+                }).addTo(group);
+            });
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels, *, pane: str, style: str):
+        super().__init__(name="ward labels", overlay=True, control=False, show=True)
+        self._name = "WardLabels"
+        self.labels_json = script_json([list(label) for label in labels])
+        self.pane = pane
+        self.style = style

@@ -9,6 +9,7 @@ at those copies. Only this module knows that folium wants ``[lat, lon]``.
 
 from __future__ import annotations
 
+import functools
 import html
 from dataclasses import replace
 
@@ -42,16 +43,18 @@ from geodata.maps.controls import (
     swatch_line,
 )
 from geodata.maps.leaflet import localise_assets
-from geodata.maps.linelayers import CompactLines, encoded_polylines
+from geodata.maps.linelayers import add_line_layer, line_rows
 from geodata.maps.maplayers import (
     BuildingFootprints,
     CameraCones,
     CameraMarkers,
     SiteBadges,
+    WardLabels,
     camera_records,
     footprint_records,
     view_outlines,
 )
+from geodata.maps.memo import kept_for
 from geodata.maps.preview import cones
 
 LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
@@ -62,9 +65,6 @@ SITE_PANE, SITE_PANE_Z = "sites", 645
 MAX_ZOOM = 19
 DISPLAY_GRID_DEG = 1e-6
 """Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
-LINE_TOLERANCE_M = 0.5
-"""Coverage and gap lines are drawn simplified by up to this much (display only: every figure
-comes from the exact engine); about 2 px at the map's closest zoom."""
 ROAD_TOLERANCE_M = 2.0
 """Other roads, the background, are drawn simplified by up to this much: a city's thousands of
 kilometres of streets in about a megabyte instead of seven."""
@@ -157,15 +157,7 @@ def coverage_map(
         bounds = _padded_bounds((west, east), (south, north))
     fmap = base_map(bounds)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(
-        fmap,
-        _other_roads(dataset),
-        "map.layer.roads",
-        palette.ROAD,
-        1.5,
-        lang,
-        tolerance_m=ROAD_TOLERANCE_M,
-    )
+    _add_roads(fmap, dataset, lang, others_only=True)
     has_buildings = dataset.buildings is not None and len(dataset.buildings) > 0
     if has_buildings:
         rows = footprint_records(_buildings_in(dataset, wards))
@@ -173,15 +165,11 @@ def coverage_map(
     _add_hotspots(fmap, summary, lang)
     # Gaps are wide bands under the route lines, which stay visible along them.
     gaps = summary.gaps[summary.gaps["ward"].isin(wards)] if wards else summary.gaps
-    _add_lines(
-        fmap,
-        _gap_rows(gaps, lang),
-        "map.layer.gaps",
-        palette.GAP,
-        9,
-        lang,
-        tooltip=GAP_FIELDS,
-        opacity=0.6,
+    rows = kept_for(
+        summary.gaps, ("gaps", wards, lang), lambda: line_rows(_gap_rows(gaps, lang), GAP_FIELDS)
+    )
+    add_line_layer(
+        fmap, rows, "map.layer.gaps", palette.GAP, 9, lang, tooltip=GAP_FIELDS, opacity=0.6
     )
     if chosen is not None:
         _add_chosen_gap(fmap, chosen, lang)
@@ -189,10 +177,15 @@ def coverage_map(
         (False, "map.layer.uncovered", palette.UNCOVERED),
         (True, "map.layer.covered", palette.COVERED),
     ):
-        pieces = summary.routes.pieces(seen=seen)
-        pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
-        _add_lines(fmap, _merged_by_route(pieces), key, colour, 4, lang, tooltip=("route",))
-    _add_cameras(fmap, *_seen_views(summary, wards), lang, tile_store=tile_store)
+        rows = kept_for(
+            summary.routes,
+            ("pieces", seen, wards),
+            functools.partial(_route_rows, summary, seen, wards),
+        )
+        add_line_layer(fmap, rows, key, colour, 4, lang, tooltip=("route",))
+    cameras = summary.views()[0]
+    records = kept_for(cameras, ("records", wards), lambda: _seen_records(summary, wards))
+    _add_cameras(fmap, cameras, records, lang, tile_store=tile_store, memo_key=wards)
     if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -276,43 +269,35 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
         },
         tooltip=_tooltip(("ward", "code"), lang),
     ).add_to(layer)
-    labels = shapely.point_on_surface(wards.geometry.to_numpy())
+    points = shapely.point_on_surface(wards.geometry.to_numpy())
     halo = ",".join(f"{x}px {y}px 2px {palette.HALO}" for x in (-1, 1) for y in (-1, 1))
-    for point, name in zip(labels, data["ward"], strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="ward-label" style="font:600 12px sans-serif;'
-                f"color:{palette.WARD};white-space:nowrap;text-shadow:{halo};"
-                f'transform:translate(-50%,-50%);">{name}</div>'
-            ),
-            interactive=False,
-            pane=LABEL_PANE,
-        ).add_to(layer)
+    WardLabels(
+        [(point.y, point.x, name) for point, name in zip(points, data["ward"], strict=True)],
+        pane=LABEL_PANE,
+        style=f"font:600 12px sans-serif;color:{palette.WARD};white-space:nowrap;"
+        f"text-shadow:{halo};transform:translate(-50%,-50%);",
+    ).add_to(layer)
     layer.add_to(fmap)
 
 
-def _add_lines(
-    fmap, frame, key, colour, weight, lang, *, tooltip=(), opacity=0.9, tolerance_m=LINE_TOLERANCE_M
-):
-    """Lines of ``frame`` (working CRS) simplified by ``tolerance_m``, written compactly
-    (:class:`~geodata.maps.linelayers.CompactLines`), with a tooltip of the ``tooltip`` columns."""
-    if len(frame) == 0:
-        return
-    lines = frame.geometry.to_numpy()
-    simple = frame.set_geometry(shapely.simplify(lines, tolerance_m, preserve_topology=False))
-    shown = to_wgs84(simple[[*tooltip, "geometry"]])
-    values = [shown[column].astype(str).map(html.escape).tolist() for column in tooltip]
-    rows = [
-        [parts, *row]
-        for parts, *row in zip(encoded_polylines(shown.geometry.to_numpy()), *values, strict=True)
-    ]
-    CompactLines(
-        rows,
-        labels=[html.escape(text(f"map.field.{column}", lang)) for column in tooltip],
-        style={"color": colour, "weight": weight, "opacity": opacity},
-        name=text(key, lang),
-    ).add_to(fmap)
+def _add_roads(fmap, dataset, lang: str, *, others_only: bool) -> None:
+    """The area's roads, simplified by :data:`ROAD_TOLERANCE_M` (the key routes left out
+    when ``others_only``: they are drawn as covered and uncovered)."""
+
+    def drawn() -> list:
+        roads = _other_roads(dataset) if others_only else dataset.roads
+        return line_rows(roads, (), ROAD_TOLERANCE_M)
+
+    key = ("roads", others_only, tuple(dataset.key_routes or ()))
+    rows = kept_for(dataset.roads, key, drawn)
+    add_line_layer(fmap, rows, "map.layer.roads", palette.ROAD, 1.5, lang)
+
+
+def _route_rows(summary: CoverageSummary, seen: bool, wards: tuple[str, ...]) -> list:
+    """Rows of the key routes' seen (or unseen) stretches in ``wards``, one per route."""
+    pieces = summary.routes.pieces(seen=seen)
+    pieces = pieces[pieces["ward"].isin(wards)] if wards else pieces
+    return line_rows(_merged_by_route(pieces), ("route",))
 
 
 def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None:
@@ -396,19 +381,22 @@ def camera_kind(kind, lang: str) -> str:
 def _add_cameras(
     fmap: folium.Map,
     cameras: gpd.GeoDataFrame,
-    outlines: list | None,
+    records: list,
     lang: str,
     *,
     interactive: bool = True,
     tile_store: TileStore | None = None,
+    memo_key=(),
 ) -> None:
-    """Camera markers and their cones when zoomed in (what they see, from ``outlines``).
+    """Camera markers and their cones when zoomed in, from ``records``
+    (:func:`~geodata.maps.maplayers.camera_records`) of ``cameras``.
 
     Interactive: clustered when zoomed out, with popups. Not interactive (the registration
     map): light dots that take no click, so that a click on them places the new camera. Many
-    cameras go to ``tile_store`` (see :mod:`geodata.maps.cameratiles`).
+    cameras go to ``tile_store`` (see :mod:`geodata.maps.cameratiles`), once per ``cameras``
+    and ``memo_key``.
     """
-    if len(cameras) == 0:
+    if not records:
         return
     statuses = tuple(palette.STATUS)
     colours = [*palette.STATUS.values(), palette.UNKNOWN_STATUS]
@@ -418,13 +406,16 @@ def _add_cameras(
     }
     labels["ward"] = html.escape(text("map.field.ward", lang))
     labels["statuses"] = [html.escape(text(f"status.{s}", lang)) for s in statuses] + ["?"]
+    kinds = kept_for(cameras, ("kinds",), lambda: cameras["camera_type"].unique())
     labels["kinds"] = {
-        html.escape(str(kind)): html.escape(camera_kind(kind, lang))
-        for kind in cameras["camera_type"].unique()
+        html.escape(str(kind)): html.escape(camera_kind(kind, lang)) for kind in kinds
     }
     labels["decimal"] = get_decimal_symbol(lang)
     labels["group"] = get_group_symbol(lang)
-    records = camera_records(to_wgs84(cameras), statuses, outlines)
+    tiles = None
+    if tile_store is not None:
+        key = ("tiles", memo_key, tile_store)
+        tiles = kept_for(cameras, key, lambda: tile_store.published(records))
     markers = CameraMarkers(
         records,
         colours,
@@ -432,7 +423,7 @@ def _add_cameras(
         name=text("map.layer.cameras", lang),
         clustered=interactive,
         interactive=interactive,
-        tiles=tile_store.published(records) if tile_store else None,
+        tiles=tiles,
     )
     cones = CameraCones(
         markers, name=text("map.layer.views", lang), removed_index=statuses.index("removed")
@@ -441,12 +432,14 @@ def _add_cameras(
     cones.add_to(fmap)
 
 
-def _seen_views(summary: CoverageSummary, wards: tuple[str, ...]):
-    """The cameras to draw (those in ``wards``) at the summary's tier, and their outlines."""
+def _seen_records(summary: CoverageSummary, wards: tuple[str, ...]) -> list:
+    """Rows of the cameras in ``wards`` at the summary's tier, with the outlines of what they
+    see where buildings hide part of their view."""
     cameras, sectors, views = summary.views()
     drawn = cameras["ward_name"].isin(wards).to_numpy() if wards else np.ones(len(cameras), bool)
     shown = cameras[drawn]
-    return shown, view_outlines(shown, views[drawn], sectors[drawn])
+    outlines = view_outlines(shown, views[drawn], sectors[drawn])
+    return camera_records(to_wgs84(shown), tuple(palette.STATUS), outlines)
 
 
 def _buildings_in(dataset, wards: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -520,16 +513,12 @@ def registration_map(
     own = all_wards[all_wards["ward_code"].isin(wards)] if wards else all_wards
     fmap = base_map((own if len(own) else all_wards).total_bounds, view=view)
     _add_wards(fmap, all_wards, lang)
-    _add_lines(
-        fmap,
-        dataset.roads,
-        "map.layer.roads",
-        palette.ROAD,
-        1.5,
-        lang,
-        tolerance_m=ROAD_TOLERANCE_M,
+    _add_roads(fmap, dataset, lang, others_only=False)
+    cameras = dataset.cameras
+    records = kept_for(
+        cameras, "records", lambda: camera_records(to_wgs84(cameras), tuple(palette.STATUS))
     )
-    _add_cameras(fmap, dataset.cameras, None, lang, interactive=False, tile_store=tile_store)
+    _add_cameras(fmap, cameras, records, lang, interactive=False, tile_store=tile_store)
     preview = (swatch_dot(palette.PREVIEW), "register.preview")
     Legend(lang, [*BACKGROUND_ENTRIES, *camera_entries(), preview]).add_to(fmap)
     localise_assets(fmap)
@@ -546,15 +535,7 @@ def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
     wards = to_wgs84(dataset.wards)
     fmap = base_map(wards.total_bounds)
     _add_wards(fmap, wards, lang)
-    _add_lines(
-        fmap,
-        dataset.roads,
-        "map.layer.roads",
-        palette.ROAD,
-        1.5,
-        lang,
-        tolerance_m=ROAD_TOLERANCE_M,
-    )
+    _add_roads(fmap, dataset, lang, others_only=False)
     spots = to_wgs84(dataset.hotspots)
     editable = folium.GeoJson(
         gpd.GeoDataFrame({"hotspot": np.arange(len(spots))}, geometry=spots.geometry.values),

@@ -15,7 +15,8 @@ from geodata.io.crs import to_wgs84
 from geodata.layers.demo import build_demo
 from geodata.maps.cameratiles import DETAIL_ZOOM, TileStore
 from geodata.maps.htmlmap import write_html
-from geodata.maps.webmap import LINE_TOLERANCE_M, _merged_by_route, coverage_map
+from geodata.maps.linelayers import LINE_TOLERANCE_M
+from geodata.maps.webmap import _merged_by_route, coverage_map
 
 
 @pytest.fixture(scope="module")
