@@ -77,7 +77,7 @@ with appstate.page("register.title") as (lang, actor):
 
     with list_tab:
         filters = forms.list_filters(lang, registry.ward_names())
-        table = registry.cameras(actor, **filters)
+        table = forms.list_page(appstate.listed_cameras(actor, filters), lang)
         picked = st.dataframe(
             views.styled(views.camera_list(table, lang), lang, plain=(text("list.id", lang),)),
             hide_index=True,
@@ -86,7 +86,6 @@ with appstate.page("register.title") as (lang, actor):
             selection_mode="single-row",
             key=forms.list_key(filters, table["id"]),
         )
-        st.caption(text("register.count", lang, count=len(table)))
         record = forms.edited_camera(
             st.session_state, forms.picked_camera(table, picked.selection.rows if picked else [])
         )

@@ -14,6 +14,7 @@ import pytest
 from geodata.i18n import text
 from geodata.registry.access import Actor
 from geodata.ui import appstate
+from geodata.ui.forms import PAGE_ROWS
 from geodata.ui.userviews import UserViews
 from tests.test_app import ADMIN, PLAN, assert_clean, register_page, run_page
 
@@ -147,6 +148,7 @@ def test_a_status_change_shows_in_the_list_at_once():
     app = fill_new_camera(register_page(), lat=10.7804, lon=106.7404, code="DOI-TT-1")
     app.button(key="register_submit").click().run()
     number = int(re.search(r"số (\d+)", app.success[0].value).group(1))
+    app.text_input(key="filter_text").set_value("DOI-TT-1").run()  # the list shows 500 a page
     listed = app.dataframe[0].value
     row = int(listed.index[listed[text("list.id", "vi")] == number][0])
     key = next(d.key for d in app.dataframe if d.key and d.key.startswith("camera_table"))
@@ -193,3 +195,17 @@ def test_sessions_asking_at_once_wait_for_one_working_out():
     for session in sessions:
         session.join()
     assert len(calls) == 1 and len({id(value) for value in got}) == 1
+
+
+def test_the_registry_list_shows_a_page_at_a_time():
+    app = register_page()
+    every = app.dataframe[0].value
+    assert len(every) == PAGE_ROWS
+    app.number_input(key="list_page").set_value(4).run()
+    assert_clean(app)
+    last = app.dataframe[0].value
+    ids = last[text("list.id", "vi")].astype(int)
+    assert len(last) == 2000 - 3 * PAGE_ROWS and ids.is_monotonic_increasing
+    assert not set(ids) & set(every[text("list.id", "vi")].astype(int))
+    shown = text("register.showing", "vi", first=1501, last=2000, count=2000)
+    assert shown in [caption.value for caption in app.caption]

@@ -201,6 +201,13 @@ def camera_table(actor: Actor, boundary_set: str | None = None):
     return _camera_table(actor, revision(), boundary_set)
 
 
+def listed_cameras(actor: Actor, filters: dict):
+    """The registry's cameras ``actor`` may see, filtered as the register page's list is
+    (keyword arguments of :meth:`Registry.cameras`), read once per revision and filters."""
+    key = ("list", repr(sorted(filters.items())))
+    return USER_VIEWS.get(actor, revision(), key, lambda: registry().cameras(actor, **filters))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def key_segments(layer_revision: int, boundary_set: str | None = None):
     """The area's key routes as segments split at the boundaries of the wards of

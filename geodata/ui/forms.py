@@ -318,6 +318,30 @@ def list_key(filters: dict, camera_ids) -> str:
     return "camera_table_" + hashlib.sha1(repr(shown).encode()).hexdigest()[:12]
 
 
+PAGE_ROWS = 500
+"""The registry list shows this many cameras at a time (a city's tens of thousands would make
+every rerun slow and the page heavy)."""
+
+
+def list_page(table, lang: str, *, key: str = "list_page"):
+    """The rows of ``table`` on the page the user chose (a page chooser is drawn when there
+    is more than one), with a line saying which cameras are shown of how many."""
+    count = len(table)
+    pages = max(1, -(-count // PAGE_ROWS))
+    if pages == 1:
+        st.caption(text("register.count", lang, count=count))
+        return table
+    page = st.number_input(
+        text("register.page", lang), min_value=1, max_value=pages, value=1, step=1, key=key
+    )
+    first = (int(page) - 1) * PAGE_ROWS
+    shown = table.iloc[first : first + PAGE_ROWS]
+    st.caption(
+        text("register.showing", lang, first=first + 1, last=first + len(shown), count=count)
+    )
+    return shown
+
+
 def picked_camera(table, rows: list[int]) -> dict | None:
     """The camera picked in the registry table (the table as shown, by row); None when nothing
     is picked or the row is no longer there."""
