@@ -106,20 +106,20 @@ def styled(table: pd.DataFrame, lang: str, *, plain: tuple[str, ...] = ()) -> St
     """
     formats = _formats(table, lang, plain)
     # Streamlit's grid draws a missing value as "None" whatever the Styler says; plain columns
-    # are names, so they go as objects: whole numbers, and an empty text in the gaps.
-    names = {
-        column: table[column]
-        .map(_whole, na_action="ignore")
-        .astype(object)
-        .where(table[column].notna(), "")
-        for column in plain
-        if column in table.columns
-    }
+    # are names: whole numbers, or, when some are missing, texts with an empty one in the gaps
+    # (a column of numbers and texts is not one Arrow type).
+    names = {column: _names(table[column]) for column in plain if column in table.columns}
     return (
         table.assign(**names)
         .style.format(formats, na_rep="")
         .format(na_rep="", subset=[column for column in table.columns if column not in formats])
     )
+
+
+def _names(column: pd.Series) -> pd.Series:
+    if column.notna().all():
+        return column.map(_whole).astype(object)
+    return column.map(lambda value: str(_whole(value)), na_action="ignore").fillna("")
 
 
 def _whole(value):

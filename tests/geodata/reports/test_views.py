@@ -4,6 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from geodata.analysis.summary import summarise
@@ -138,4 +139,7 @@ def test_data_text_is_shown_literally_never_as_markdown():
 def test_a_plain_column_with_gaps_holds_no_missing_value_streamlit_would_write_as_none():
     table = pd.DataFrame({"Camera": [np.nan, 5.0, 12.0], "Người dùng": ["admin", "lan", "hoa"]})
     shown = views.styled(table, "vi", plain=("Camera",)).data
-    assert shown["Camera"].tolist() == ["", 5, 12]
+    assert shown["Camera"].tolist() == ["", "5", "12"]
+    pa.Table.from_pandas(shown)  # one Arrow type: Streamlit need not convert it (and log it)
+    whole = views.styled(table.dropna(), "vi", plain=("Camera",)).data
+    assert whole["Camera"].tolist() == [5, 12]  # numbers while none is missing: sorted as such
