@@ -1,6 +1,6 @@
 """A seeded synthetic city, the size of Ho Chi Minh City since 2025, for the city benchmark.
 
-    python bench/citydata.py OUT_FOLDER [--cameras 40000] [--seed 0]
+    python bench/citydata.py OUT_FOLDER [--cameras 40000 ...] [--seed 0]
 
 A square of 40 km × 40 km in UTM 48N around the city's south-west (as the coverage benchmark's
 street grid, :func:`coverage_bench.street_grid`): a jittered street grid 540 m apart, a vertex
@@ -11,14 +11,15 @@ every ~20 m (about 5,900 km of streets), every sixth street a named key route "T
 9 in 10 active, the others broken or removed).
 
 It writes what a district would load (``wards.geojson``, ``roads.gpkg``, ``hotspots.geojson``
-in EPSG:4326, ``key_routes.txt``) and ``cameras.csv``, a camera list for ``cli.py cameras
-import`` (the list's own English headers).
+in EPSG:4326, ``key_routes.txt``) and, for each camera count N, ``cameras_N.csv``, a camera list
+for ``cli.py cameras import`` (the list's own English headers).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -95,8 +96,9 @@ def city_cameras(roads: gpd.GeoDataFrame, count: int, seed: int = 0) -> pd.DataF
     )
 
 
-def write_city(folder: Path, *, cameras: int, seed: int = 0) -> dict[str, Path]:
-    """Write the city's layers and a list of ``cameras`` cameras into ``folder``; their paths."""
+def write_city(folder: Path, *, cameras: Sequence[int], seed: int = 0) -> dict[str, Path]:
+    """Write the city's layers and a camera list of each count in ``cameras`` into ``folder``;
+    their paths, the lists' as ``cameras_N``."""
     folder.mkdir(parents=True, exist_ok=True)
     layers = city_layers(seed)
     paths = {
@@ -104,20 +106,21 @@ def write_city(folder: Path, *, cameras: int, seed: int = 0) -> dict[str, Path]:
         "roads": folder / "roads.gpkg",
         "hotspots": folder / "hotspots.geojson",
         "key_routes": folder / "key_routes.txt",
-        "cameras": folder / f"cameras_{cameras}.csv",
     }
     for name in ("wards", "roads", "hotspots"):
         layers[name].to_crs(4326).to_file(paths[name])
     names = sorted({n for n in layers["roads"]["road_name"] if n})
     paths["key_routes"].write_text("\n".join(names) + "\n", encoding="utf-8")
-    city_cameras(layers["roads"], cameras, seed).to_csv(paths["cameras"], index=False)
+    for count in cameras:
+        paths[f"cameras_{count}"] = folder / f"cameras_{count}.csv"
+        city_cameras(layers["roads"], count, seed).to_csv(paths[f"cameras_{count}"], index=False)
     return paths
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--cameras", type=int, default=40_000)
+    parser.add_argument("--cameras", type=int, nargs="+", default=[40_000])
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     for name, path in write_city(args.folder, cameras=args.cameras, seed=args.seed).items():
