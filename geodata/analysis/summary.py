@@ -100,6 +100,13 @@ class CoverageSummary:
             self._views[tier] = (cameras, sectors, visible_polygons(cameras, sectors, self.walls))
         return self._views[tier]
 
+    def tier_cameras(self) -> gpd.GeoDataFrame:
+        """The dataset's cameras at :attr:`tier` (the first of :meth:`views`), without working
+        out their polygons when no building hides any view."""
+        if self.walls is None and self.tier not in self._views:
+            return at_tier(self.dataset.cameras, tier_named(self.tier) if self.tier else None)
+        return self.views()[0]
+
     def visible_views(self) -> np.ndarray:
         """What each of the dataset's cameras sees (the last of :meth:`views`)."""
         return self.views()[2]

@@ -183,9 +183,9 @@ def coverage_map(
             functools.partial(_route_rows, summary, seen, wards),
         )
         add_line_layer(fmap, rows, key, colour, 4, lang, tooltip=("route",))
-    cameras = summary.views()[0]
-    records = kept_for(cameras, ("records", wards), lambda: _seen_records(summary, wards))
-    _add_cameras(fmap, cameras, records, lang, tile_store=tile_store, memo_key=wards)
+    cameras, drawn = summary.dataset.cameras, (summary.tier, wards)
+    records = kept_for(cameras, ("records", *drawn), lambda: _seen_records(summary, wards))
+    _add_cameras(fmap, cameras, records, lang, tile_store=tile_store, memo_key=drawn)
     if has_proposals:
         _add_proposals(fmap, proposals, summary.dataset.crs, lang)
     folium.LayerControl(collapsed=True).add_to(fmap)
@@ -434,11 +434,14 @@ def _add_cameras(
 
 def _seen_records(summary: CoverageSummary, wards: tuple[str, ...]) -> list:
     """Rows of the cameras in ``wards`` at the summary's tier, with the outlines of what they
-    see where buildings hide part of their view."""
-    cameras, sectors, views = summary.views()
+    see where buildings hide part of their view (no view polygons without buildings)."""
+    cameras = summary.tier_cameras()
     drawn = cameras["ward_name"].isin(wards).to_numpy() if wards else np.ones(len(cameras), bool)
     shown = cameras[drawn]
-    outlines = view_outlines(shown, views[drawn], sectors[drawn])
+    outlines = None
+    if summary.walls is not None:
+        _, sectors, views = summary.views()
+        outlines = view_outlines(shown, views[drawn], sectors[drawn])
     return camera_records(to_wgs84(shown), tuple(palette.STATUS), outlines)
 
 

@@ -4,6 +4,7 @@ cameras let clicks through, campaign sites and the chosen gap framed and legible
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -213,3 +214,14 @@ def test_returned_view_reads_leaflets_centre_and_zoom():
 def test_hotspot_drawing_map_uses_the_palette_and_has_a_legend(summary):
     page = hotspot_drawing_map(summary.dataset, lang="vi").get_root().render()
     assert palette.HOTSPOT in page and "Điểm nóng" in legend_of(page)
+
+
+def test_a_map_without_buildings_works_out_no_view_polygons():
+    """Without buildings nothing hides a view: the browser draws the cones from the rows, and
+    the server keeps no polygon per camera (a city's 40,000 took 127 MB)."""
+    demo = build_demo()
+    open_area = summarise(replace(demo, buildings=None))
+    page = coverage_map(open_area, lang="vi").get_root().render()
+    assert open_area._views == {}
+    rows = json.loads(re.search(r"var embedded = (\[.*\]);\n", page).group(1))
+    assert len(rows) == len(demo.cameras) and all(len(row) == 9 for row in rows)
