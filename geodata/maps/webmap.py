@@ -62,6 +62,8 @@ LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
 600), and below tooltips (650) and popups (700); it takes no clicks."""
 SITE_PANE, SITE_PANE_Z = "sites", 645
 """Rank badges of recommended and campaign sites, above the ward names."""
+STATUSES = tuple(palette.STATUS)
+"""Camera statuses in the order of their colours on the map."""
 MAX_ZOOM = 19
 DISPLAY_GRID_DEG = 1e-6
 """Coordinates drawn on maps are rounded to this grid (about 0.1 m), which halves the page."""
@@ -398,14 +400,13 @@ def _add_cameras(
     """
     if not records:
         return
-    statuses = tuple(palette.STATUS)
     colours = [*palette.STATUS.values(), palette.UNKNOWN_STATUS]
     labels = {
         key: html.escape(text(f"map.field.{key}", lang))
         for key in ("camera_id", "camera_type", "status", "bearing_deg", "fov_deg", "range_m")
     }
     labels["ward"] = html.escape(text("map.field.ward", lang))
-    labels["statuses"] = [html.escape(text(f"status.{s}", lang)) for s in statuses] + ["?"]
+    labels["statuses"] = [html.escape(text(f"status.{s}", lang)) for s in STATUSES] + ["?"]
     kinds = kept_for(cameras, ("kinds",), lambda: cameras["camera_type"].unique())
     labels["kinds"] = {
         html.escape(str(kind)): html.escape(camera_kind(kind, lang)) for kind in kinds
@@ -426,7 +427,7 @@ def _add_cameras(
         tiles=tiles,
     )
     cones = CameraCones(
-        markers, name=text("map.layer.views", lang), removed_index=statuses.index("removed")
+        markers, name=text("map.layer.views", lang), removed_index=STATUSES.index("removed")
     )
     markers.add_to(fmap)
     cones.add_to(fmap)
@@ -442,7 +443,7 @@ def _seen_records(summary: CoverageSummary, wards: tuple[str, ...]) -> list:
     if summary.walls is not None:
         _, sectors, views = summary.views()
         outlines = view_outlines(shown, views[drawn], sectors[drawn])
-    return camera_records(to_wgs84(shown), tuple(palette.STATUS), outlines)
+    return camera_records(to_wgs84(shown), STATUSES, outlines)
 
 
 def _buildings_in(dataset, wards: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -517,11 +518,14 @@ def registration_map(
     fmap = base_map((own if len(own) else all_wards).total_bounds, view=view)
     _add_wards(fmap, all_wards, lang)
     _add_roads(fmap, dataset, lang, others_only=False)
-    cameras = dataset.cameras
+    # The rows and tiles of the coverage map at any detail, when it has been drawn already.
+    cameras, drawn = dataset.cameras, (None, ())
     records = kept_for(
-        cameras, "records", lambda: camera_records(to_wgs84(cameras), tuple(palette.STATUS))
+        cameras, ("records", *drawn), lambda: camera_records(to_wgs84(cameras), STATUSES)
     )
-    _add_cameras(fmap, cameras, records, lang, interactive=False, tile_store=tile_store)
+    _add_cameras(
+        fmap, cameras, records, lang, interactive=False, tile_store=tile_store, memo_key=drawn
+    )
     preview = (swatch_dot(palette.PREVIEW), "register.preview")
     Legend(lang, [*BACKGROUND_ENTRIES, *camera_entries(), preview]).add_to(fmap)
     localise_assets(fmap)

@@ -204,6 +204,8 @@ def camera_table(actor: Actor, boundary_set: str | None = None):
 def listed_cameras(actor: Actor, filters: dict):
     """The registry's cameras ``actor`` may see, filtered as the register page's list is
     (keyword arguments of :meth:`Registry.cameras`), read once per revision and filters."""
+    if not any(value is not None for value in filters.values()):
+        return camera_table(actor)
     key = ("list", repr(sorted(filters.items())))
     return USER_VIEWS.get(actor, revision(), key, lambda: registry().cameras(actor, **filters))
 
