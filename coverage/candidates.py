@@ -41,7 +41,7 @@ from coverage.fov import active_cameras
 from coverage.grid import intersecting_boxes
 from coverage.network import RoadSegments
 from coverage.occlusion import Walls
-from coverage.routes import RouteCoverage, seen_intervals
+from coverage.routes import RouteCoverage, fanned_intervals, seen_intervals
 from coverage.tiers import DEFAULT_HORIZONTAL_PX, Tier, at_tier
 
 STEP_M = 25.0
@@ -385,17 +385,23 @@ def best_bearings(
     tried = np.column_stack(
         [np.tile(grid, (n, 1)), road, (road + 180.0) % 360.0, sites["facing_deg"].to_numpy()]
     )
-    site = np.repeat(np.arange(n), tried.shape[1])
-    views = pd.DataFrame(
-        {
-            "x_m": sites["x_m"].to_numpy(dtype=float)[site],
-            "y_m": sites["y_m"].to_numpy(dtype=float)[site],
-            "bearing_deg": tried.ravel(),
-            **_template_columns(template),
-        }
+    cameras = view_cameras(
+        pd.DataFrame(
+            {
+                "x_m": sites["x_m"].to_numpy(dtype=float),
+                "y_m": sites["y_m"].to_numpy(dtype=float),
+                "bearing_deg": 0.0,  # turned to every bearing tried by fanned_intervals
+                **_template_columns(template),
+            }
+        ),
+        routes.segments.crs,
+        tier=tier,
     )
-    cameras = view_cameras(views, routes.segments.crs, tier=tier)
-    gain = new_metres(routes, cameras, walls=walls).reshape(tried.shape)
+    gain, unseen_metres = np.zeros(tried.size), _unseen_metres(routes)
+    for seen in fanned_intervals(routes.segments, cameras, tried, walls=walls):
+        # Every camera's intervals are in one part: its sum is its sum over all of them.
+        np.add.at(gain, seen[0], unseen_metres(seen))
+    gain = gain.reshape(tried.shape)
     kept = np.empty((n, KEPT_BEARINGS))
     rows = np.arange(n)
     for j in range(KEPT_BEARINGS):
@@ -414,7 +420,13 @@ def new_metres(
     ``views`` are cameras as the route engine takes them (:func:`view_cameras`, at the tier
     wanted); with ``walls``, what buildings hide from a view is not seen.
     """
-    cam, seg, lo, hi = seen_intervals(routes.segments, views, walls=walls)
+    seen = seen_intervals(routes.segments, views, walls=walls)
+    return np.bincount(seen[0], weights=_unseen_metres(routes)(seen), minlength=len(views))
+
+
+def _unseen_metres(routes: RouteCoverage):
+    """A function giving, for intervals (camera, segment, t_from, t_to), the metres of each
+    that no existing camera sees."""
     starts = 2.0 * routes.seen_segment + routes.seen_from  # one axis: segment, then fraction
     ends = 2.0 * routes.seen_segment + routes.seen_to
     before = np.r_[0.0, np.cumsum(ends - starts)]
@@ -426,9 +438,12 @@ def new_metres(
         inside = np.minimum(position, ends[np.maximum(i, 0)]) - starts[np.maximum(i, 0)]
         return np.where(i >= 0, before[np.maximum(i, 0)] + inside, 0.0)
 
-    seen = seen_up_to(2.0 * seg + hi) - seen_up_to(2.0 * seg + lo)
-    metres = np.maximum(hi - lo - seen, 0.0) * routes.segments.length_m[seg]
-    return np.bincount(cam, weights=metres, minlength=len(views))
+    def unseen_metres(intervals) -> np.ndarray:
+        _, seg, lo, hi = intervals
+        seen = seen_up_to(2.0 * seg + hi) - seen_up_to(2.0 * seg + lo)
+        return np.maximum(hi - lo - seen, 0.0) * routes.segments.length_m[seg]
+
+    return unseen_metres
 
 
 def view_cameras(
@@ -436,18 +451,22 @@ def view_cameras(
 ) -> gpd.GeoDataFrame:
     """Candidate views as the cameras the route engine takes.
 
-    Points at ``x_m``, ``y_m`` (metres in ``crs``) with ``bearing_deg``, ``fov_deg``,
-    ``range_m`` and the specs the views carry (:data:`SPEC_COLUMNS`); with ``tier``, ``range_m``
-    is cut to each view's reach at that tier (:func:`coverage.tiers.at_tier`).
+    Points at ``x_m``, ``y_m`` (metres in ``crs``) with the views' :func:`view_specs`.
     """
-    columns = ["bearing_deg", "fov_deg", "range_m"]
-    columns += [column for column in SPEC_COLUMNS if column in views.columns]
-    cameras = gpd.GeoDataFrame(
-        views[columns].reset_index(drop=True),
+    return gpd.GeoDataFrame(
+        view_specs(views, tier=tier),
         geometry=shapely.points(views[["x_m", "y_m"]].to_numpy(dtype=float).reshape(-1, 2)),
         crs=crs,
     )
-    return at_tier(cameras, tier)
+
+
+def view_specs(views: pd.DataFrame, *, tier: Tier | None = None) -> pd.DataFrame:
+    """The views' ``bearing_deg``, ``fov_deg``, ``range_m`` and the specs they carry
+    (:data:`SPEC_COLUMNS`), numbered from 0; with ``tier``, ``range_m`` is cut to each view's
+    reach at that tier (:func:`coverage.tiers.at_tier`)."""
+    columns = ["bearing_deg", "fov_deg", "range_m"]
+    columns += [column for column in SPEC_COLUMNS if column in views.columns]
+    return at_tier(views[columns].reset_index(drop=True), tier)
 
 
 def _template_columns(template: Template) -> dict:

@@ -13,6 +13,8 @@ from functools import cached_property
 
 import numpy as np
 
+from coverage.arrays import ranges
+
 
 def intersecting_boxes(
     query: np.ndarray, items: np.ndarray, *, cell_m: float | None = None
@@ -83,6 +85,17 @@ class BoxIndex:
         empty = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if boxes.shape[1] == 0 or items.shape[1] == 0:
             return empty
+        # A box equal to the one before it meets the same items, in the same order: each run
+        # of equal boxes (a site's views, turned several ways) is joined once.
+        again = np.r_[False, np.all(boxes[:, 1:] == boxes[:, :-1], axis=0)]
+        if again.any():
+            first = np.flatnonzero(~again)
+            box, item = self.query(boxes[:, first].T)
+            found = np.bincount(box, minlength=first.size)  # the items each run's box meets
+            start = np.cumsum(found) - found
+            run = np.cumsum(~again) - 1
+            pairs = found[run]
+            return np.repeat(np.arange(again.size), pairs), item[ranges(start[run], pairs)]
         # Only the part of a box over the items' extent can meet an item: clipped to it, every
         # box's cells are cells of the index.
         x0, y0, x1, y1 = self.extent
@@ -157,14 +170,35 @@ DENSE_CELLS_MAX = 1 << 22
 """Up to this many grid cells, cell runs are looked up in a table rather than searched for."""
 
 
-def _default_cell_m(query: np.ndarray, items: np.ndarray) -> float:
-    """The larger of the median box sides (boxes as rows minx, miny, maxx, maxy)."""
+def default_cell_m(query: np.ndarray, items: np.ndarray, *, repeats: int = 1) -> float:
+    """The grid cell side :func:`intersecting_boxes` takes by default, in metres: the larger of
+    the median box sides of ``query`` and ``items`` (boxes (n, 4)), at least 1 m.
+
+    With ``repeats``, each query box stands for that many consecutive equal boxes (the views
+    of one site, turned to several bearings): the cell is the one those boxes would get, so a
+    join of the sites gives each site the pairs, in the order, each of its views would get.
+    """
+    return _default_cell_m(_columns(query), _columns(items), repeats=repeats)
+
+
+def _default_cell_m(query: np.ndarray, items: np.ndarray, *, repeats: int = 1) -> float:
+    """:func:`default_cell_m` of boxes as rows minx, miny, maxx, maxy."""
     # The median of at most ~4,000 evenly spaced boxes: robust to a few huge ones, and cheap.
     sides = [
-        np.median(np.maximum(b[2] - b[0], b[3] - b[1])[:: max(1, b.shape[1] // 4096)])
-        for b in (query, items)
+        _median_side(query[:, _evenly_spaced(query.shape[1] * repeats) // repeats]),
+        _median_side(items[:, _evenly_spaced(items.shape[1])]),
     ]
     return max(max(sides), 1.0)
+
+
+def _evenly_spaced(count: int) -> np.ndarray:
+    """Every ``count // 4096``-th of ``count`` rows (all of them when fewer than 8,192)."""
+    return np.arange(0, count, max(1, count // 4096))
+
+
+def _median_side(boxes: np.ndarray) -> float:
+    """The median of the boxes' longer sides (boxes as rows minx, miny, maxx, maxy)."""
+    return np.median(np.maximum(boxes[2] - boxes[0], boxes[3] - boxes[1]))
 
 
 def _cells(boxes: np.ndarray, origin, cell: float, rows: int):

@@ -8,6 +8,7 @@ import shapely
 
 from coverage.checks import check_cameras, metric_crs
 from coverage.fov import active_cameras, fov_polygons
+from coverage.grid import intersecting_boxes
 from coverage.occlusion import Walls, visible_polygons
 
 
@@ -104,6 +105,13 @@ def _reaching(cameras: gpd.GeoDataFrame, areas: np.ndarray, *, spots: bool = Fal
     points = cameras.geometry.to_numpy()
     x, y = shapely.get_x(points), shapely.get_y(points)
     reach = cameras["range_m"].to_numpy(dtype=float)
-    squares = shapely.box(x - reach, y - reach, x + reach, y + reach)
-    pairs = shapely.STRtree(areas).query(squares, predicate="intersects")
-    return np.unique(pairs[1] if spots else pairs[0])
+    corners = np.column_stack([x - reach, y - reach, x + reach, y + reach])
+    # Squares are built only where they meet an area's bounding box (a city has many cameras);
+    # an empty area has none, and meets nothing.
+    bounds = shapely.bounds(areas)
+    known = np.flatnonzero(np.isfinite(bounds).all(axis=1))
+    camera, area = intersecting_boxes(corners, bounds[known])
+    area = known[area]
+    squares = shapely.box(*corners[camera].T)
+    meets = shapely.intersects(squares, areas[area])
+    return np.unique(area[meets] if spots else camera[meets])

@@ -12,7 +12,7 @@ Everything is vectorised over (camera, segment) pairs found with one bulk grid j
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from coverage.arrays import whole_runs
 from coverage.checks import check_cameras, metric_crs
 from coverage.fov import active_cameras, bearing_vectors
-from coverage.grid import intersecting_boxes
+from coverage.grid import default_cell_m, intersecting_boxes
 from coverage.intervals import disc_interval, halfplane_interval, intervals_less
 from coverage.network import RoadSegments
 from coverage.occlusion import Walls, mount_heights, unblocked
@@ -291,6 +292,11 @@ def _reach_boxes(cameras: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
 
 
+_NO_INTERVALS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+_FANNED_INTERVALS = 50_000
+"""About how many (camera, segment) pairs :func:`fanned_intervals` works on at once."""
+
+
 def seen_intervals(
     segments: RoadSegments, cameras: gpd.GeoDataFrame, *, walls: Walls | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -302,34 +308,126 @@ def seen_intervals(
     counting intervals over a stretch counts cameras. With ``walls``, what buildings hide is
     taken away (:func:`coverage.occlusion.unblocked`).
     """
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-    if len(cameras) == 0 or len(segments) == 0:
-        return empty
     points = cameras.geometry.to_numpy()
-    cx, cy = shapely.get_x(points), shapely.get_y(points)
-    reach = cameras["range_m"].to_numpy(dtype=float)
-    fov = cameras["fov_deg"].to_numpy(dtype=float)
-    bearing = cameras["bearing_deg"].to_numpy(dtype=float)
+    xy = np.column_stack([shapely.get_x(points), shapely.get_y(points)])
+    return views_intervals(segments, xy, cameras, walls=walls)
+
+
+def views_intervals(
+    segments: RoadSegments, xy: np.ndarray, views: pd.DataFrame, *, walls: Walls | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`seen_intervals` of cameras standing at ``xy`` (shape (n, 2), metres in the
+    segments' CRS) with the ``bearing_deg``, ``fov_deg``, ``range_m`` and optional
+    ``mount_height_m`` of the rows of ``views``: for many candidates, with no points built."""
+    if len(views) == 0 or len(segments) == 0:
+        return _NO_INTERVALS
+    cx, cy = xy[:, 0], xy[:, 1]
+    reach = views["range_m"].to_numpy(dtype=float)
+    fov = views["fov_deg"].to_numpy(dtype=float)
+    bearing = views["bearing_deg"].to_numpy(dtype=float)
     boxes = np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
     cam, seg = intersecting_boxes(boxes, segments.boxes)
     if cam.size == 0:
-        return empty
+        return _NO_INTERVALS
 
     # Segment start relative to the camera (ax, ay) and direction (dx, dy): P(t) = C + A + t D.
     ax, ay = segments.x0[seg] - cx[cam], segments.y0[seg] - cy[cam]
     dx, dy = segments.x1[seg] - segments.x0[seg], segments.y1[seg] - segments.y0[seg]
-    disc_lo, disc_hi = disc_interval(ax, ay, dx, dy, reach[cam])
+    disc = disc_interval(ax, ay, dx, dy, reach[cam])
+    edges = [v[cam] for v in _edge_vectors(bearing, fov)]
+    seen = _sector_intervals(cam, seg, (ax, ay, dx, dy), disc, edges, fov[cam])
+    if walls is None:
+        return seen
+    return unblocked(segments, walls, xy, mount_heights(views), seen)
 
+
+def fanned_intervals(
+    segments: RoadSegments,
+    sites: gpd.GeoDataFrame,
+    bearing_deg: np.ndarray,
+    *,
+    walls: Walls | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`seen_intervals` of cameras that stand at many sites, each turned several ways, in
+    parts.
+
+    Camera ``site * n_turns + turn`` stands at row ``site`` of ``sites`` (with its ``fov_deg``,
+    ``range_m`` and optional ``mount_height_m``) facing ``bearing_deg[site, turn]``. The parts,
+    put together, are what :func:`seen_intervals` gives for those cameras as the rows of one
+    frame: the same intervals, each camera's in the same order (so sums over them agree to the
+    last bit), and each camera's in one part. The segments near a site are found once for all
+    its turns, and those its disc misses are left at once. With ``walls``, there is one part:
+    the walls' shadows are taken from every interval at once, as :func:`seen_intervals` does.
+
+    Parameters
+    ----------
+    segments : RoadSegments
+        The road segments, in a projected CRS in metres.
+    sites : GeoDataFrame
+        One camera per site, points in the segments' CRS (their ``bearing_deg`` is not used).
+    bearing_deg : ndarray, shape (n_sites, n_turns)
+        The compass bearings each site's camera is turned to.
+    walls : Walls, optional, keyword-only
+        Building walls that block views (:func:`coverage.occlusion.unblocked`).
+    """
+    turns = bearing_deg.shape[1]
+    if len(sites) == 0 or len(segments) == 0 or turns == 0:
+        return
+    points = sites.geometry.to_numpy()
+    cx, cy = shapely.get_x(points), shapely.get_y(points)
+    reach = sites["range_m"].to_numpy(dtype=float)
+    fov = np.repeat(sites["fov_deg"].to_numpy(dtype=float), turns)
+    boxes = np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
+    cell_m = default_cell_m(boxes, segments.boxes, repeats=turns)
+    site, seg = intersecting_boxes(boxes, segments.boxes, cell_m=cell_m)
+    ax, ay = segments.x0[seg] - cx[site], segments.y0[seg] - cy[site]
+    dx, dy = segments.x1[seg] - segments.x0[seg], segments.y1[seg] - segments.y0[seg]
+    disc_lo, disc_hi = disc_interval(ax, ay, dx, dy, reach[site])
+    # Every piece of a sector lies in its disc: a segment the disc misses no turn sees.
+    near = np.flatnonzero(np.clip(disc_hi, 0.0, 1.0) > np.clip(disc_lo, 0.0, 1.0))
+    edges = _edge_vectors(bearing_deg.ravel(), fov)
+    parts = []
+    for part in whole_runs(near, site[near], max(1, _FANNED_INTERVALS // turns)):
+        pair = np.repeat(part, turns)
+        cam = site[pair] * turns + np.tile(np.arange(turns), part.size)
+        relative = tuple(v[pair] for v in (ax, ay, dx, dy))
+        disc = disc_lo[pair], disc_hi[pair]
+        seen = _sector_intervals(cam, seg[pair], relative, disc, [v[cam] for v in edges], fov[cam])
+        if walls is None:
+            yield seen
+        else:
+            parts.append(seen)
+    if parts:
+        seen = tuple(np.concatenate(column) for column in zip(*parts, strict=True))
+        xy = np.repeat(np.column_stack([cx, cy]), turns, axis=0)
+        yield unblocked(segments, walls, xy, np.repeat(mount_heights(sites), turns), seen)
+
+
+def _edge_vectors(bearing_deg: np.ndarray, fov_deg: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Unit vectors (east, north) of each sector's left edge (``bearing - fov / 2``) and right
+    edge (``bearing + fov / 2``): ``e1x, e1y, e2x, e2y``."""
+    return (
+        *bearing_vectors(bearing_deg - fov_deg / 2.0),
+        *bearing_vectors(bearing_deg + fov_deg / 2.0),
+    )
+
+
+def _sector_intervals(cam, seg, relative, disc, edges, fov):
+    """The (camera, segment, t_from, t_to) intervals of sectors on segments, one row of the
+    arguments per (camera, segment) pair: the segment relative to the camera (``ax, ay, dx,
+    dy``), the disc's interval on it, the unit vectors of the sector's edges and its ``fov``.
+    Each pair's first piece comes in the pairs' order, then the second pieces of wide sectors."""
+    ax, ay, dx, dy = relative
+    disc_lo, disc_hi = disc
+    e1x, e1y, e2x, e2y = edges
     # Left edge (bearing - fov/2): seen points are clockwise of it, cross(d1, P - C) <= 0.
     # Right edge (bearing + fov/2): seen points are anticlockwise of it, cross(d2, P - C) >= 0.
     # Up to 180° both must hold; beyond 180° either suffices; at 360° the disc is all.
-    e1x, e1y = (v[cam] for v in bearing_vectors(bearing - fov / 2.0))
-    e2x, e2y = (v[cam] for v in bearing_vectors(bearing + fov / 2.0))
     left_lo, left_hi = halfplane_interval(e1x * ay - e1y * ax, e1x * dy - e1y * dx)
     right_lo, right_hi = halfplane_interval(e2y * ax - e2x * ay, e2y * dx - e2x * dy)
 
-    full = fov[cam] >= 360.0
-    convex = fov[cam] <= 180.0
+    full = fov >= 360.0
+    convex = fov <= 180.0
     first_lo = np.where(full, disc_lo, np.maximum(disc_lo, left_lo))
     first_hi = np.where(full, disc_hi, np.minimum(disc_hi, left_hi))
     first_lo = np.where(convex, np.maximum(first_lo, right_lo), first_lo)
@@ -356,10 +454,7 @@ def seen_intervals(
     lo_all = np.concatenate([first_lo, second_lo])
     hi_all = np.concatenate([first_hi, second_hi])
     keep = hi_all > lo_all
-    seen = cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
-    if walls is None:
-        return seen
-    return unblocked(segments, walls, np.column_stack([cx, cy]), mount_heights(cameras), seen)
+    return cam_all[keep], seg_all[keep], lo_all[keep], hi_all[keep]
 
 
 def _sweep(seg, lo, hi, length_m):

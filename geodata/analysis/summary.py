@@ -6,7 +6,9 @@ longitude here, and nowhere in the engine.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
@@ -387,27 +389,52 @@ def summarise(
     segments = segments if segments is not None else key_route_segments(dataset)
     walls = walls if walls is not None else dataset_walls(dataset)
     cameras = dataset.cameras
-    report(0.2)
-    routes = route_coverage(segments, cameras, walls=walls)
-    hotspots = hotspot_coverage(dataset.hotspots, cameras, walls=walls)
-    report(0.4)
     known = cameras[~assumed_specs(cameras)]
-    tiers = []
-    for number, tier in enumerate(TIERS):
-        seen = at_tier(cameras, tier)
-        tiers.append(
-            TierCoverage(
-                tier,
-                route_coverage(segments, seen, walls=walls),
-                hotspot_coverage(dataset.hotspots, seen, walls=walls),
-                route_coverage(segments, at_tier(known, tier), walls=walls).covered_m,
+    report(0.2)
+    # The figures at all and at each tier are worked out side by side (GEOS and numpy work
+    # outside the GIL). Each worker has frames of its own, as pandas frames are not to be
+    # shared between threads; the segments and walls are arrays, only read.
+    with ThreadPoolExecutor(max_workers=min(1 + len(TIERS), os.cpu_count() or 1)) as pool:
+        at_all = pool.submit(_at_all, segments, _own(dataset.hotspots), _own(cameras), walls)
+        at_tiers = [
+            pool.submit(
+                _at_tier, tier, segments, _own(dataset.hotspots), _own(cameras), _own(known), walls
             )
-        )
-        report(0.4 + 0.5 * (number + 1) / len(TIERS))
-    gaps = coverage_gaps(routes, wards=dataset.wards, min_length_m=gap_min_m)
-    report(1.0)
+            for tier in TIERS
+        ]
+        routes, hotspots = at_all.result()
+        gaps = coverage_gaps(routes, wards=dataset.wards, min_length_m=gap_min_m)
+        report(0.4)
+        tiers = []
+        for number, future in enumerate(at_tiers):
+            tiers.append(future.result())
+            report(0.4 + 0.6 * (number + 1) / len(TIERS))
     return CoverageSummary(
         dataset, routes, hotspots, gaps, gap_min_m, tiers=tuple(tiers), walls=walls
+    )
+
+
+def _own(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` that shares nothing with it (for another thread)."""
+    return frame.copy(deep=True)
+
+
+def _at_all(segments: RoadSegments, hotspots, cameras, walls: Walls | None):
+    """What ``cameras`` see of the key routes and the hotspots, at any detail."""
+    return (
+        route_coverage(segments, cameras, walls=walls),
+        hotspot_coverage(hotspots, cameras, walls=walls),
+    )
+
+
+def _at_tier(tier: Tier, segments: RoadSegments, hotspots, cameras, known, walls) -> TierCoverage:
+    """What ``cameras`` see at ``tier``, and the metres those of them in ``known`` see."""
+    seen = at_tier(cameras, tier)
+    return TierCoverage(
+        tier,
+        route_coverage(segments, seen, walls=walls),
+        hotspot_coverage(hotspots, seen, walls=walls),
+        route_coverage(segments, at_tier(known, tier), walls=walls).covered_m,
     )
 
 

@@ -12,8 +12,9 @@ OpenStreetMap (:mod:`geodata.registry.osm`)
     Cameras as ``man_made=surveillance`` nodes with the tags of the OSM wiki, never with owner
     data; and cameras read back from such GeoJSON or from Overpass JSON.
 
-Reports (:func:`registry_dataset`)
-    The dataset of :mod:`geodata.layers.dataset` with the registry's cameras in place of a file.
+Reports (:func:`area_dataset`, :func:`registry_dataset`)
+    The dataset of :mod:`geodata.layers.dataset` with the registry's cameras in place of a file:
+    on the registry's own area, or on layers from files.
 
 Degrees (``bearing_deg``, ``fov_deg``, latitude and longitude) are the units of this edge, as in
 the registry; the working CRS in metres is only reached through :mod:`geodata.io.crs`.
@@ -37,6 +38,7 @@ from geodata.io.crs import to_working
 from geodata.io.exports import write_csv, write_geojson, write_geopackage, write_xlsx
 from geodata.layers.camerafields import FIELD_BY_NAME, OWNER_FIELDS
 from geodata.layers.dataset import Dataset, load_dataset
+from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.osm import write_osm_geojson
 from geodata.registry.records import camera_points, missing_bearing
@@ -201,6 +203,23 @@ def with_registry_cameras(base: Dataset, table: pd.DataFrame) -> Dataset:
     table; its report notes the cameras that stand inside a building."""
     cameras = to_working(camera_points(table), base.crs)
     return replace(base, cameras=cameras).with_buildings_checked()
+
+
+def area_dataset(
+    registry: Registry,
+    actor: Actor,
+    *,
+    boundary_set: str | None = None,
+    cameras: pd.DataFrame | None = None,
+) -> Dataset:
+    """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see, on
+    the wards of ``boundary_set`` (default: the current set; see
+    :meth:`Registry.other_boundary_set`); ``cameras`` is that camera table when already read
+    (:meth:`Registry.cameras` of ``actor`` on that set)."""
+    chosen = registry.other_boundary_set(actor, boundary_set)
+    if cameras is None:
+        cameras = registry.cameras(actor, boundary_set=chosen)
+    return with_registry_cameras(arealayers.current(registry, boundary_set=chosen), cameras)
 
 
 def with_cameras_replaced(base: Dataset, previous: Dataset, fresh: pd.DataFrame, ids) -> Dataset:

@@ -55,3 +55,38 @@ def test_degenerate_boxes_of_axis_parallel_segments_are_found():
     items = np.array([[0.0, 5, 100, 5], [50.0, -10, 50, 10]])
     _q, i = intersecting_boxes(np.array([[40.0, 0, 60, 8]]), items)
     assert sorted(i.tolist()) == [0, 1]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.integers(1, 3000),
+    st.integers(1, 40),
+    st.integers(1, 500),
+    st.integers(0, 2**32 - 1),
+)
+def test_the_cell_of_repeated_boxes_is_the_cell_of_all_of_them(n_sites, repeats, n_items, seed):
+    rng = np.random.default_rng(seed)
+    sites = random_boxes(rng, n_sites, 1e4, 30.0)
+    items = random_boxes(rng, n_items, 1e4, 5.0)
+    every = np.repeat(sites, repeats, axis=0)  # each site's box, once per view of it
+    found = grid.default_cell_m(sites, items, repeats=repeats)
+    assert found == grid.default_cell_m(every, items)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=40),
+    st.integers(1, 200),
+    st.integers(0, 2**32 - 1),
+)
+def test_runs_of_equal_boxes_get_what_each_box_gets_alone(runs, n_items, seed):
+    # Each box's pairs come together and in an order of its own: a run of equal boxes (a
+    # site's views) gets, box after box, exactly what each would get joined alone.
+    rng = np.random.default_rng(seed)
+    query = np.repeat(random_boxes(rng, len(runs), 200, 20.0), runs, axis=0)
+    items = random_boxes(rng, n_items, 200, 5.0)
+    cell_m = grid.default_cell_m(query, items)
+    q, i = intersecting_boxes(query, items, cell_m=cell_m)
+    alone = [intersecting_boxes(box[None, :], items, cell_m=cell_m)[1] for box in query]
+    assert q.tolist() == [n for n, found in enumerate(alone) for _ in found]
+    assert i.tolist() == [item for found in alone for item in found.tolist()]

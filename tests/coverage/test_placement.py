@@ -75,6 +75,15 @@ def test_existing_cameras_count_and_their_stretch_is_not_paid_for_again(road_200
     assert picked.covered_after_m == pytest.approx(200.0)
 
 
+def test_candidates_that_see_only_what_is_seen_leave_nothing_to_cover(road_200):
+    existing = make_cameras((100, 0, 0, 360, 120))  # sees the whole road
+    problem = problem_of(road_200, views((0, 50, 0, 0, 360, 30), (1, 150, 5, 0, 90, 20)), existing)
+    assert problem.piece_m.size == 0 and problem.pieces.size == 0
+    assert problem.start.tolist() == [0, 0, 0]
+    assert placement.greedy(problem, 2).picks.size == 0
+    assert placement.upper_bound(problem, 2) == 0.0
+
+
 def test_sites_at_existing_cameras_are_never_candidates():
     sites = pd.DataFrame(
         {
@@ -249,6 +258,48 @@ def test_a_candidate_at_a_tier_sees_its_reach_there(road_200, horizontal_px, rea
     assert at_recognition["range_m"].tolist() == pytest.approx([1920 / (125 * 2 * math.pi)])
 
 
+def dense(model) -> np.ndarray:
+    """The model's constraint matrix, rows by columns."""
+    matrix = np.zeros((model.upper.size, model.cost.size))
+    for column in range(model.cost.size):
+        entries = slice(model.start[column], model.start[column + 1])
+        assert np.all(np.diff(model.index[entries]) > 0), "a column's rows are out of order"
+        matrix[model.index[entries], column] = model.value[entries]
+    return matrix
+
+
+@pytest.mark.parametrize(("seed", "spacing_m"), [(0, 20.0), (1, 20.0), (2, 60.0), (3, 0.0)])
+def test_the_model_holds_the_programme_it_describes(seed, spacing_m):
+    problem = random_instance(seed, n_sites=25)
+    n, k = len(problem), 4
+    covers = [set(problem.covers(c).tolist()) for c in range(n)]
+    shared = [p for p in range(problem.piece_m.size) if sum(p in c for c in covers) > 1]
+    sites = sorted(set(problem.site.tolist()))
+    xy = problem.site_xy
+    close = [(i, j) for i in sites for j in sites if i < j and math.dist(xy[i], xy[j]) < spacing_m]
+    a, b = problem.close_sites(spacing_m)
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == close
+    rows = [*shared, "k", *sites, *zip(a.tolist(), b.tolist(), strict=True)]
+    expected = np.zeros((len(rows), n + len(shared)))
+    for column in range(n):
+        site = int(problem.site[column])
+        for row, what in enumerate(rows):
+            if isinstance(what, tuple):
+                expected[row, column] = float(site in what)
+            elif what == "k":
+                expected[row, column] = 1.0
+            elif row < len(shared):
+                expected[row, column] = -float(what in covers[column])
+            else:
+                expected[row, column] = float(what == site)
+    expected[np.arange(len(shared)), n + np.arange(len(shared))] = 1.0
+    alone = [sum(problem.piece_weight[p] for p in c if p not in shared) for c in covers]
+    model = placement.coverage_model(problem, k, spacing_m=spacing_m)
+    assert dense(model) == pytest.approx(expected)
+    assert model.cost == pytest.approx(-np.r_[alone, problem.piece_weight[shared]])
+    assert model.upper.tolist() == [0.0] * len(shared) + [k] + [1.0] * (len(rows) - len(shared) - 1)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_bound_by_column_generation_equals_the_whole_relaxation(seed, monkeypatch):
     problem = random_instance(seed, n_sites=60)
@@ -257,6 +308,22 @@ def test_bound_by_column_generation_equals_the_whole_relaxation(seed, monkeypatc
     monkeypatch.setattr(placement, "PRICING_BATCH", 3)  # start with 10 of 180 candidates
     bound = placement.upper_bound(problem, 2, spacing_m=20.0)
     assert bound == pytest.approx(-whole.getInfo().objective_function_value, rel=1e-7)
+
+
+def test_the_bound_brings_in_what_the_first_candidates_all_miss(monkeypatch):
+    # Twelve domes crowd onto [0, 121]: the ten that start the column generation all see it.
+    # Two more share [200, 300], a piece no starting candidate covers: only a later round
+    # brings them in (their reduced cost comes from that piece's row), and the bound counts
+    # both stretches.
+    road = make_roads([(0, 0), (600, 0)])
+    crowd = [(i, 60 + 0.1 * i, 0, 0, 360, 60) for i in range(12)]
+    apart = [(12, 250, 0, 0, 360, 50), (13, 250, 0, 0, 360, 50)]
+    problem = problem_of(road, views(*crowd, *apart))
+    model = placement.coverage_model(problem, 2, spacing_m=NO_SPACING)
+    whole = -placement._run(model.highs_lp()).getInfo().objective_function_value
+    assert whole == pytest.approx(220.0, abs=1.5)
+    monkeypatch.setattr(placement, "PRICING_BATCH", 1)  # start with 5 × k = 10 candidates
+    assert placement.upper_bound(problem, 2, spacing_m=NO_SPACING) == pytest.approx(whole)
 
 
 def test_reduced_costs_follow_the_solver(greedy_trap):

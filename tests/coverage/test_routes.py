@@ -1,5 +1,6 @@
 """Route coverage on cases whose answers are worked out by hand."""
 
+import itertools
 import math
 
 import geopandas as gpd
@@ -8,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coverage import routes
 from coverage.errors import CRSError, InputError
 from coverage.network import road_segments
-from coverage.routes import route_coverage
-from tests.coverage.conftest import make_cameras, make_roads
+from coverage.occlusion import building_walls
+from coverage.routes import fanned_intervals, route_coverage, seen_intervals
+from tests.coverage.conftest import make_buildings, make_cameras, make_roads
 
 
 def covered(roads, cameras) -> float:
@@ -201,3 +204,49 @@ def test_a_single_camera_sees_every_metre_once(x, y, bearing, fov, reach):
     result = route_coverage(road_segments(roads), make_cameras((x, y, bearing, fov, reach)))
     assert result.total_redundant_m == 0.0
     assert result.total_covered_m <= 4 * reach + 1e-9  # two straight roads through the disc
+
+
+def each_camera(parts) -> list[tuple]:
+    """Intervals (in parts) as (camera, segment, from, to) rows, each camera's in their order."""
+    if not parts:
+        return []
+    cam, seg, lo, hi = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(cam, kind="stable")
+    return list(zip(*(v[order].tolist() for v in (cam, seg, lo, hi)), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sites=st.lists(
+        st.tuples(st.floats(-120, 120), st.floats(-60, 60), st.sampled_from([40, 200, 360])),
+        min_size=1,
+        max_size=8,
+    ),
+    turns=st.integers(1, 5),
+    reach=st.floats(5, 60),
+    buildings=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fanned_cameras_see_what_each_camera_sees_alone(sites, turns, reach, buildings, seed):
+    # The same intervals, each camera's in the same order: sums over them agree to the bit.
+    roads = make_roads([(-100, 0), (100, 0)], [(0, -100), (0, 100)], [(-90, -50), (90, 40)])
+    segments = road_segments(roads)
+    houses = make_buildings((10, 5, 30, 20), (-40, -25, -15, -5), (-5, 30, 5, 45))
+    walls = building_walls(houses) if buildings else None
+    bearings = np.random.default_rng(seed).uniform(0, 360, (len(sites), turns)).round(1)
+    at_sites = make_cameras(*[(x, y, 0, fov, reach) for x, y, fov in sites])
+    turned = [
+        (x, y, bearing, fov, reach)
+        for (x, y, fov), row in zip(sites, bearings, strict=True)
+        for bearing in row
+    ]
+    every = make_cameras(*turned)  # each site's camera once per bearing, site by site
+    alone = each_camera([seen_intervals(segments, every, walls=walls)])
+    at_once = routes._FANNED_INTERVALS
+    try:
+        for routes._FANNED_INTERVALS in (at_once, 2 * turns):  # all sites at once, then few
+            parts = list(fanned_intervals(segments, at_sites, bearings, walls=walls))
+            assert each_camera(parts) == alone
+            assert all(not set(a[0]) & set(b[0]) for a, b in itertools.combinations(parts, 2))
+    finally:
+        routes._FANNED_INTERVALS = at_once
