@@ -8,9 +8,10 @@ import streamlit as st
 
 from geodata.errors import USER_ERRORS
 from geodata.i18n import text
-from geodata.maps.printmap import SIZES
+from geodata.maps.papersizes import SIZES
 from geodata.registry import campaigns
-from geodata.reports.meetingexport import FORMATS, export_for_meeting
+from geodata.reports.formats import FORMATS
+from geodata.reports.meetingexport import export_for_meeting
 from geodata.ui import appstate
 
 MIME = {

@@ -51,7 +51,15 @@ def test_bad_requests_are_one_line_errors(tmp_path):
         str(tmp_path / "x.pdf"),
     )
     folder = run_cli("export", "--format", "html", "--out", str(tmp_path / "none" / "x.html"))
-    for done, words in ((unknown, "99999"), (owners, "workbook"), (folder, "does not exist")):
+    kind = run_cli("export", "--format", "svg", "--out", str(tmp_path / "x.svg"))
+    size = run_cli("export", "--format", "png", "--size", "b5", "--out", str(tmp_path / "x.png"))
+    for done, words in (
+        (unknown, "99999"),
+        (owners, "workbook"),
+        (folder, "does not exist"),
+        (kind, "png, pdf, html, xlsx"),
+        (size, "a4, a3, phone"),
+    ):
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
     assert not list(tmp_path.glob("x.*"))

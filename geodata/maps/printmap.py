@@ -5,7 +5,10 @@ roads, key routes covered and uncovered, gaps, hotspots, cameras with their fiel
 recommended sites when given), a legend, a metric scale bar, a north arrow and a source line
 ("demo — approximate geometry" on the demo). Text is set in DejaVu Sans, which matplotlib ships
 and which has every Vietnamese letter; PDFs embed it as TrueType so that the text can be
-searched and copied. The same input gives the same bytes.
+searched and copied. The same input gives the same bytes. A city's tens of thousands of
+cameras and thousands of kilometres of road stay a few megabytes in a PDF: the dense layers
+are drawn as one image at print resolution (:data:`PRINT_DPI`) under the text (see
+:func:`draw_map`).
 
 Every text is drawn as written: names from data may hold ``$`` (which matplotlib would
 otherwise read as the start of a formula), so :func:`literal` turns math parsing off on every
@@ -26,9 +29,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path as MplPath
 from matplotlib.table import Table
 from matplotlib.text import Text
 from matplotlib_scalebar.scalebar import ScaleBar
@@ -37,25 +42,35 @@ from coverage.fov import active_cameras
 from geodata.analysis.summary import CoverageSummary
 from geodata.i18n import number, percent, text
 from geodata.maps import palette
+from geodata.maps.papersizes import PIXELS, SIZES
 from geodata.maps.preview import cones
 
-PIXELS = {"a4": ((3508, 2480), 300), "a3": ((4961, 3508), 300), "phone": ((1080, 1920), 200)}
-"""PNG size in pixels and dots per inch: A4 and A3 landscape at 300 dpi, a phone screen."""
-SIZES = {name: ((w / dpi, h / dpi), dpi) for name, ((w, h), dpi) in PIXELS.items()}
-"""Page size in inches and dots per inch."""
+PRINT_DPI = 300
+"""Dots per inch of a printed map: the A4 and A3 PNGs, and the PDF's rasterised layers."""
 STYLE = {
     "font.family": "DejaVu Sans",
     "pdf.fonttype": 42,
     "svg.hashsalt": "cctv",
     "path.simplify": True,
+    "savefig.dpi": PRINT_DPI,
 }
 PREVIEW_DPI = 80
 PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": "cctv-coverage", "Creator": None}
 PNG_METADATA = {"Software": "cctv-coverage"}
+PNG_OPTIONS = {"compress_level": 3}
+"""zlib level 3 rather than Pillow's 6: an A4 map of a city is written in two thirds of the
+time, some 7 % larger."""
 BADGE_POINTS = 8
 """Font size of a campaign site's rank badge."""
 LEGEND_CHARACTERS = 32
 """A legend label longer than this wraps."""
+CAMERA_DOT_PT = 0.9
+"""Diameter in points of a camera dot's centre."""
+CAMERA_EDGE_PT = 1.0
+"""Width in points of the ring of a camera dot's own colour around its centre."""
+TOUCH_M = 0.001
+"""Two stretches of a key route drawn as one line when one starts this near where the other
+ends (the same point, but for rounding)."""
 MUTED = "#455a64"
 """Secondary text: the source line, figure labels, page numbers."""
 
@@ -142,35 +157,54 @@ def draw_map(
     proposals: pd.DataFrame | None = None,
     labels: bool = True,
 ) -> None:
-    """Draw the coverage map of ``summary`` on ``axes`` (metres of the working CRS)."""
+    """Draw the coverage map of ``summary`` on ``axes`` (metres of the working CRS).
+
+    Every camera is a dot. What an active camera sees is drawn under its dot where it reaches
+    beyond it: a view within its camera's dot would be hidden by the dot. Roads, gaps and
+    views are drawn simplified to within half a pixel of the print (:data:`PRINT_DPI` pixels
+    to the inch), which no eye tells from the shapes themselves (no figure is worked out from
+    what is drawn).
+    The dense layers (roads, hotspots, gaps, key routes, views, cameras, the campaign sites'
+    views) are one image at :data:`PRINT_DPI` in a PDF; the ward boundaries, the names, the
+    badges, the scale and the north arrow stay vectors and text.
+    """
     dataset = summary.dataset
     all_wards = dataset.wards
     framed = all_wards[all_wards["ward_code"].astype(str).isin(wards)] if wards else all_wards
-    all_wards.plot(ax=axes, facecolor=palette.WARD_FILL, edgecolor=palette.WARD, linewidth=0.6)
+    west, south, east, north = framed.total_bounds
+    margin = 0.03 * max(east - west, north - south)
+    west, south, east, north = west - margin, south - margin, east + margin, north + margin
+    point_m = _metres_per_point(axes, width_m=east - west, height_m=north - south)
+    tolerance_m = point_m * 72 / PRINT_DPI / 2
+    _add_polygons(
+        axes,
+        all_wards.geometry.to_numpy(),
+        facecolor=palette.WARD_FILL,
+        edgecolor=palette.WARD,
+        linewidth=0.6,
+    )
     if len(dataset.roads):  # a district that loaded its wards only has none yet
-        dataset.roads.plot(ax=axes, color=palette.ROAD, linewidth=0.3)
+        _add_lines(axes, dataset.roads.geometry, tolerance_m, color=palette.ROAD, linewidth=0.3)
     if len(dataset.hotspots):
-        dataset.hotspots.plot(
-            ax=axes,
+        _add_polygons(
+            axes,
+            dataset.hotspots.geometry.to_numpy(),
             facecolor=palette.HOTSPOT,
             alpha=0.18,
             edgecolor=palette.HOTSPOT,
             linewidth=0.8,
+            rasterized=True,
         )
     if len(summary.gaps):
-        summary.gaps.plot(ax=axes, color=palette.GAP, linewidth=3.5, alpha=0.6)
+        _add_lines(
+            axes, summary.gaps.geometry, tolerance_m, color=palette.GAP, linewidth=3.5, alpha=0.6
+        )
     for seen, colour in ((False, palette.UNCOVERED), (True, palette.COVERED)):
         pieces = summary.routes.pieces(seen=seen)
         if len(pieces):
-            pieces.plot(ax=axes, color=colour, linewidth=1.4)
-    active = (dataset.cameras["status"] == "active").to_numpy()
-    if active.any():  # what each active camera sees: its view less what buildings hide
-        gpd.GeoSeries(summary.visible_views()[active], crs=dataset.crs).plot(
-            ax=axes, facecolor=palette.STATUS["active"], alpha=0.25, linewidth=0
-        )
+            _add_pieces(axes, pieces.geometry, color=colour, linewidth=1.4)
     if len(dataset.cameras):
-        colours = dataset.cameras["status"].map(palette.STATUS).fillna(palette.UNKNOWN_STATUS)
-        dataset.cameras.plot(ax=axes, color=colours.to_numpy(), markersize=0.8)
+        _draw_cameras(axes, summary, point_m=point_m, tolerance_m=tolerance_m)
     if labels:
         for point, name in zip(
             shapely.point_on_surface(all_wards.geometry.to_numpy()),
@@ -188,10 +222,8 @@ def draw_map(
             )
     if proposals is not None and len(proposals):
         _draw_proposals(axes, proposals, dataset.crs)
-    west, south, east, north = framed.total_bounds
-    margin = 0.03 * max(east - west, north - south)
-    axes.set_xlim(west - margin, east + margin)
-    axes.set_ylim(south - margin, north + margin)
+    axes.set_xlim(west, east)
+    axes.set_ylim(south, north)
     axes.set_aspect("equal")
     axes.set_axis_off()
     axes.add_artist(
@@ -215,6 +247,103 @@ def draw_map(
         fontweight="bold",
         arrowprops={"arrowstyle": "-|>", "color": palette.OUTLINE, "lw": 1.5},
     )
+
+
+def camera_dot_m(point_m: float) -> float:
+    """The radius in metres of a camera's dot on a map of ``point_m`` metres per point.
+
+    >>> round(camera_dot_m(10.0), 1)
+    9.5
+    """
+    return point_m * (CAMERA_DOT_PT + CAMERA_EDGE_PT) / 2
+
+
+def _metres_per_point(axes, *, width_m: float, height_m: float) -> float:
+    """Metres of the map per typographic point when ``axes`` shows ``width_m`` × ``height_m``
+    at an equal aspect (the map fills the axes' width or height)."""
+    figure_in = axes.get_figure().get_size_inches()
+    box = axes.get_position()
+    return max(width_m / (box.width * figure_in[0]), height_m / (box.height * figure_in[1])) / 72
+
+
+def _draw_cameras(axes, summary: CoverageSummary, *, point_m: float, tolerance_m: float) -> None:
+    """Every camera's dot coloured by its status, under the dots what the active cameras see
+    (their view less what buildings hide) where it reaches beyond the dot."""
+    cameras = summary.dataset.cameras
+    within_dot = cameras["range_m"].to_numpy(dtype=float) <= camera_dot_m(point_m)
+    shown = (cameras["status"] == "active").to_numpy() & ~within_dot
+    if shown.any():
+        _add_polygons(
+            axes,
+            shapely.simplify(summary.visible_views()[shown], tolerance_m),
+            facecolor=palette.STATUS["active"],
+            alpha=0.25,
+            linewidth=0,
+            rasterized=True,
+        )
+    points = cameras.geometry.to_numpy()
+    colours = cameras["status"].map(palette.STATUS).fillna(palette.UNKNOWN_STATUS).to_numpy()
+    for colour in dict.fromkeys([*palette.STATUS.values(), palette.UNKNOWN_STATUS]):
+        mine = points[colours == colour]
+        if len(mine):
+            axes.plot(
+                shapely.get_x(mine),
+                shapely.get_y(mine),
+                linestyle="",
+                marker="o",
+                markersize=CAMERA_DOT_PT,
+                markeredgewidth=CAMERA_EDGE_PT,
+                color=colour,
+                zorder=1,
+                rasterized=True,
+            )
+
+
+def _add_lines(axes, lines, tolerance_m: float, **style) -> None:
+    """``lines`` (a GeoSeries of lines) as one rasterised collection, each line simplified to
+    ``tolerance_m``."""
+    parts = shapely.get_parts(shapely.simplify(lines.to_numpy(), tolerance_m))
+    coordinates, owner = shapely.get_coordinates(parts, return_index=True)
+    starts = np.flatnonzero(np.diff(owner)) + 1
+    vertices = np.split(coordinates, starts) if len(coordinates) else []
+    axes.add_collection(LineCollection(vertices, rasterized=True, **style), autolim=False)
+
+
+def _add_pieces(axes, pieces, **style) -> None:
+    """Two-point lines ``pieces`` (a GeoSeries) as one rasterised collection of polylines: a
+    piece that starts where the one before it ends (within :data:`TOUCH_M`) continues it."""
+    ends = shapely.get_coordinates(pieces.to_numpy()).reshape(-1, 2, 2)
+    first = np.r_[True, np.hypot(*(ends[1:, 0] - ends[:-1, 1]).T) > TOUCH_M]
+    last = np.r_[first[1:], True]
+    run = np.cumsum(first) - 1
+    order = np.argsort(np.r_[2 * np.arange(len(ends)), 2 * np.flatnonzero(last) + 1])
+    points = np.concatenate([ends[:, 0], ends[last, 1]])[order]
+    owner = np.r_[run, run[last]][order]
+    vertices = np.split(points, np.flatnonzero(np.diff(owner)) + 1)
+    axes.add_collection(LineCollection(vertices, rasterized=True, **style), autolim=False)
+
+
+def _add_polygons(axes, polygons: np.ndarray, **style) -> None:
+    """``polygons`` (shapely, possibly multi) as one collection: each polygon one path, its
+    holes sub-paths, filled as matplotlib fills a polygon with holes."""
+    parts = shapely.get_parts(polygons)
+    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coordinates, ring_of = shapely.get_coordinates(rings, return_index=True)
+    paths = []
+    if len(coordinates):
+        first = np.r_[True, np.diff(ring_of) != 0]
+        last = np.r_[first[1:], True]
+        codes = np.full(len(coordinates), MplPath.LINETO, dtype=MplPath.code_type)
+        codes[first], codes[last] = MplPath.MOVETO, MplPath.CLOSEPOLY
+        starts = np.flatnonzero(np.diff(ring_part[ring_of])) + 1
+        paths = [
+            MplPath(xy, kinds)
+            for xy, kinds in zip(
+                np.split(coordinates, starts), np.split(codes, starts), strict=True
+            )
+        ]
+    axes.add_collection(PathCollection(paths, **style), autolim=False)
 
 
 def legend_handles(
@@ -281,7 +410,9 @@ def save_figure(figure: Figure, path: Path, *, fmt: str = "png", size: str = "a4
         if fmt == "pdf":
             figure.savefig(path, format="pdf", metadata=PDF_METADATA)
         else:
-            figure.savefig(path, format="png", dpi=dpi, metadata=PNG_METADATA)
+            figure.savefig(
+                path, format="png", dpi=dpi, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS
+            )
 
 
 def preview_png(summary: CoverageSummary, *, lang: str, when: dt.date, **options) -> bytes:
@@ -289,7 +420,9 @@ def preview_png(summary: CoverageSummary, *, lang: str, when: dt.date, **options
     buffer = io.BytesIO()
     figure = map_figure(summary, lang=lang, when=when, **options)
     with matplotlib.rc_context(STYLE):
-        figure.savefig(buffer, format="png", dpi=PREVIEW_DPI, metadata=PNG_METADATA)
+        figure.savefig(
+            buffer, format="png", dpi=PREVIEW_DPI, metadata=PNG_METADATA, pil_kwargs=PNG_OPTIONS
+        )
     return buffer.getvalue()
 
 
@@ -338,7 +471,14 @@ def _draw_proposals(axes, proposals: pd.DataFrame, crs) -> None:
     """Each site's field of view in its status colour, and its rank as a badge on top."""
     shapes = cones(proposals, crs)
     colours = np.array([palette.PROPOSAL[s] for s in shapes["status"]])
-    shapes.plot(ax=axes, color=colours, alpha=0.5, linewidth=0.6, edgecolor=palette.OUTLINE)
+    shapes.plot(
+        ax=axes,
+        color=colours,
+        alpha=0.5,
+        linewidth=0.6,
+        edgecolor=palette.OUTLINE,
+        rasterized=True,
+    )
     points = gpd.GeoSeries(gpd.points_from_xy(proposals["lon"], proposals["lat"]), crs=4326)
     points = points.to_crs(crs)
     for point, rank, status in zip(points, proposals["rank"], proposals["status"], strict=True):

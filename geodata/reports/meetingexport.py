@@ -18,30 +18,17 @@ from geodata.analysis.summary import CoverageSummary
 from geodata.errors import InputError
 from geodata.i18n import catalogue, text
 from geodata.io.exports import Formatted, atomic_path, number_format, write_workbook
-from geodata.layers.dataset import Dataset
 from geodata.maps.htmlmap import map_heading, write_html
-from geodata.maps.printmap import SIZES, map_figure, save_figure
+from geodata.maps.papersizes import SIZES
+from geodata.maps.printmap import map_figure, save_figure
 from geodata.maps.webmap import coverage_map
-from geodata.registry import arealayers, campaigns
+from geodata.registry import campaigns
 from geodata.registry.access import Actor
-from geodata.registry.cameraio import actor_summary, camera_table, with_registry_cameras
+from geodata.registry.cameraio import actor_summary, area_dataset, camera_table
 from geodata.registry.service import Registry
 from geodata.reports import planviews, views
+from geodata.reports.formats import FORMATS
 from geodata.reports.meetingreport import CampaignPart, write_report
-
-FORMATS = ("png", "pdf", "html", "xlsx")
-"""png: the map; pdf: the report (map, figures, wards, gaps, campaign); html; xlsx."""
-
-
-def area_dataset(registry: Registry, actor: Actor, *, boundary_set: str | None = None) -> Dataset:
-    """The app's area (the demo or the uploaded layers) with the cameras ``actor`` may see, on
-    the wards of ``boundary_set`` (default: the current set; see
-    :meth:`Registry.other_boundary_set`)."""
-    chosen = registry.other_boundary_set(actor, boundary_set)
-    return with_registry_cameras(
-        arealayers.current(registry, boundary_set=chosen),
-        registry.cameras(actor, boundary_set=chosen),
-    )
 
 
 def campaign_part(registry: Registry, actor: Actor, campaign_id: int) -> CampaignPart:
@@ -108,8 +95,11 @@ def export_for_meeting(
         raise InputError("error.export.folder", path=str(path), folder=str(path.parent))
     when = when or dt.date.today()
     boundary_set = registry.other_boundary_set(actor, boundary_set)
+    table = None  # the registry's camera table, read once for the figures and the report
+    if summary is None or fmt == "pdf":
+        table = registry.cameras(actor, boundary_set=boundary_set)
     summary = summary or actor_summary(
-        registry, actor, area_dataset(registry, actor, boundary_set=boundary_set)
+        registry, actor, area_dataset(registry, actor, boundary_set=boundary_set, cameras=table)
     )
     _check_wards(summary, wards)
     if wards:  # every figure of a filtered export is the filtered area's
@@ -128,7 +118,7 @@ def export_for_meeting(
             write_report(
                 temporary,
                 summary,
-                registry.cameras(actor, wards=wards or None, boundary_set=boundary_set),
+                _in_wards(table, wards),
                 lang=lang,
                 when=when,
                 wards=wards,
@@ -242,6 +232,14 @@ def _rows_of(table: pd.DataFrame, names: tuple[str, ...], lang: str) -> pd.DataF
 def _ward_names(summary: CoverageSummary, wards: tuple[str, ...]) -> tuple[str, ...]:
     table = summary.dataset.wards
     return tuple(table[table["ward_code"].astype(str).isin(wards)]["ward_name"])
+
+
+def _in_wards(cameras: pd.DataFrame, wards: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of a registry camera table whose ward is one of ``wards`` (all when empty), as
+    :meth:`Registry.cameras` filters them."""
+    if not wards:
+        return cameras
+    return cameras[cameras["ward_code"].isin(list(wards))].reset_index(drop=True)
 
 
 def _check_wards(summary: CoverageSummary, wards: tuple[str, ...]) -> None:

@@ -33,10 +33,10 @@ from matplotlib.textpath import TextToPath
 from geodata.analysis.summary import CoverageSummary, summarise
 from geodata.i18n import percent, text
 from geodata.maps import palette
+from geodata.maps.papersizes import SIZES
 from geodata.maps.printmap import (
     MUTED,
     PDF_METADATA,
-    SIZES,
     STYLE,
     draw_map,
     literal,
