@@ -8,6 +8,7 @@ no password matches, so it takes as long as a known one. A name is locked after
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -30,13 +31,17 @@ SIGN_IN_WINDOW = dt.timedelta(minutes=15)
 SIGN_IN_LOCK = dt.timedelta(minutes=15)
 """How long a locked name is refused."""
 
-NO_USER_HASH = HASHER.hash(secrets.token_urlsafe(16))
-"""A hash no password matches: checked for unknown names, so they take as long as known ones."""
+
+@functools.cache
+def no_user_hash() -> str:
+    """A hash no password matches: checked for unknown names, so they take as long as known
+    ones (made on the first sign-in, not when the command line starts)."""
+    return HASHER.hash(secrets.token_urlsafe(16))
 
 
 def password_matches(user: User | None, password: str) -> bool:
     try:
-        HASHER.verify(user.password_hash if user is not None else NO_USER_HASH, password)
+        HASHER.verify(user.password_hash if user is not None else no_user_hash(), password)
     except VerificationError:
         return False
     return user is not None
