@@ -20,14 +20,17 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from operator import sub
 from pathlib import Path
 
 import matplotlib
 import pandas as pd
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.table import Table
+from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 
 from geodata.analysis.summary import CoverageSummary, summarise
@@ -55,6 +58,7 @@ MARGIN_IN = 0.45
 FLOOR_IN = 0.5
 """No table reaches below this height: the source line is under it."""
 FONT_PT = 7
+FOOTER_PT = 6
 LINE_IN = FONT_PT * 1.3 / 72
 PAD_IN = (0.06, 0.035)
 """A cell's padding around its text: left and right, top and bottom."""
@@ -186,6 +190,7 @@ def table_pages(sections: list[Section], *, lang: str, footer: str) -> list[Figu
         The line at the foot of every page.
     """
     pages: list[Figure] = []
+    footer = _footer(footer)
     top = 0.0  # height (inches) of the next free line on the last page
     for section in sections:
         laid = _Layout(section, lang)
@@ -218,11 +223,18 @@ def table_pages(sections: list[Section], *, lang: str, footer: str) -> list[Figu
 
 
 def _page(footer: str) -> Figure:
+    """An empty page with ``footer`` at its foot, as wrapped by :func:`_footer`."""
     figure = Figure(figsize=PAGE_IN)
-    figure.text(
-        MARGIN_IN / PAGE_IN[0], 0.012, footer, fontsize=6, color=MUTED, wrap=True, va="bottom"
-    )
+    figure.text(MARGIN_IN / PAGE_IN[0], 0.012, footer, fontsize=FOOTER_PT, color=MUTED, va="bottom")
     return figure
+
+
+def _footer(line: str) -> str:
+    """``line`` (the source line) broken into lines between words to fit between the margins.
+
+    Wrapped once for all the pages, rather than by matplotlib on every page as it is drawn.
+    """
+    return _wrapped(line, PAGE_IN[0] - 2 * MARGIN_IN, size_pt=FOOTER_PT)
 
 
 class _Layout:
@@ -241,10 +253,13 @@ class _Layout:
         ]
         headers = [str(column) for column in table.columns]
         self.widths = self._widths(headers)
-        self.head = [self._wrap(h, w, bold=True) for h, w in zip(headers, self.widths, strict=True)]
+        self.head = [
+            _wrapped(h, w - 2 * PAD_IN[0], bold=True)
+            for h, w in zip(headers, self.widths, strict=True)
+        ]
         self.cells = [
             [
-                cell if right else self._wrap(cell, width)
+                cell if right else _wrapped(cell, width - 2 * PAD_IN[0])
                 for cell, width, right in zip(row, self.widths, self.right, strict=True)
             ]
             for row in self.cells
@@ -270,70 +285,85 @@ class _Layout:
         scale = (room - fixed) / loose
         return [w if right else w * scale for w, right in zip(natural, self.right, strict=True)]
 
-    @staticmethod
-    def _wrap(value: str, width: float, *, bold: bool = False) -> str:
-        """``value`` broken into lines between words so that each fits ``width`` inches."""
-        room = width - 2 * PAD_IN[0] + 1e-9  # the widest word fits exactly
-        lines: list[str] = []
-        for word in value.split():
-            pieces = [word]
-            if _width(word, bold=bold) > room:  # a word wider than the column: cut it
-                size = max(1, int(len(word) * room / _width(word, bold=bold)))
-                pieces = textwrap.wrap(word, size, break_long_words=True)
-            for piece in pieces:
-                joined = f"{lines[-1]} {piece}" if lines else piece
-                if lines and _width(joined, bold=bold) <= room:
-                    lines[-1] = joined
-                else:
-                    lines.append(piece)
-        return "\n".join(lines)
-
     def draw(self, figure: Figure, top: float, start: int, stop: int) -> float:
         """Draw the header and rows ``start:stop`` with their top at ``top`` inches; returns
-        the height drawn."""
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_axis_off()
+        the height drawn.
+
+        The header is shaded, every cell ruled; each cell's text is one text of the page,
+        centred on its row, :data:`PAD_IN` inside its column's edge; the rulings of all the
+        cells are one line collection. (A :class:`matplotlib.table.Table` of as many cells
+        looks the same and takes several times as long to lay out and write.)
+        """
         width, height = PAGE_IN
         rows = [(self.head, self.header, True)]
         rows += [(self.cells[i], self.heights[i], False) for i in range(start, stop)]
         drawn = sum(h for _, h, _ in rows)
-        table = Table(
-            axes,
-            bbox=(
-                MARGIN_IN / width,
-                (top - drawn) / height,
-                sum(self.widths) / width,
-                drawn / height,
-            ),
+        edges_x = list(accumulate(self.widths, initial=MARGIN_IN))
+        edges_y = list(accumulate((h for _, h, _ in rows), sub, initial=top))
+        left, right = edges_x[0], edges_x[-1]
+        figure.add_artist(
+            Rectangle(
+                (left / width, (top - self.header) / height),
+                (right - left) / width,
+                self.header / height,
+                facecolor=palette.WARD_FILL,
+                linewidth=0,
+                transform=figure.transFigure,
+            )
         )
-        table.auto_set_font_size(False)
-        for number, (texts, row_height, header) in enumerate(rows):
-            for column, (value, cell_width) in enumerate(zip(texts, self.widths, strict=True)):
-                cell = table.add_cell(
-                    number,
-                    column,
-                    cell_width / width,
-                    row_height / height,
-                    text=value,
-                    loc="right" if self.right[column] else "left",
-                    facecolor=palette.WARD_FILL if header else "#ffffff",
-                    edgecolor=RULE,
-                )
-                cell.PAD = PAD_IN[0] / cell_width
-                cell.set_linewidth(0.4)
-                cell.get_text().set_fontsize(FONT_PT)
-                if header:
-                    cell.get_text().set_fontweight("bold")
-        axes.add_table(table)
+        rulings = [[(left, y), (right, y)] for y in edges_y]
+        rulings += [[(x, top), (x, top - drawn)] for x in edges_x]
+        figure.add_artist(
+            LineCollection(
+                [[(x / width, y / height) for x, y in line] for line in rulings],
+                colors=RULE,
+                linewidths=0.4,
+                capstyle="projecting",
+                transform=figure.transFigure,
+            )
+        )
+        for (texts, row_height, header), row_top in zip(rows, edges_y[:-1], strict=True):
+            middle = (row_top - row_height / 2) / height
+            for value, cell_left, cell_right, right in zip(
+                texts, edges_x[:-1], edges_x[1:], self.right, strict=True
+            ):
+                if value:
+                    figure.text(
+                        (cell_right - PAD_IN[0] if right else cell_left + PAD_IN[0]) / width,
+                        middle,
+                        value,
+                        fontsize=FONT_PT,
+                        fontweight="bold" if header else "normal",
+                        ha="right" if right else "left",
+                        va="center",
+                    )
         return drawn
 
 
 _MEASURE = TextToPath()
 
 
-def _width(value: str, *, bold: bool = False) -> float:
-    """The width in inches of the widest line of ``value`` at :data:`FONT_PT`."""
-    font = FontProperties(family="DejaVu Sans", size=FONT_PT, weight="bold" if bold else "normal")
+def _wrapped(value: str, room: float, *, bold: bool = False, size_pt: float = FONT_PT) -> str:
+    """``value`` broken into lines between words so that each fits ``room`` inches."""
+    room += 1e-9  # the widest word fits exactly
+    lines: list[str] = []
+    for word in value.split():
+        pieces = [word]
+        if _width(word, bold=bold, size_pt=size_pt) > room:  # a word wider than the room: cut it
+            size = max(1, int(len(word) * room / _width(word, bold=bold, size_pt=size_pt)))
+            pieces = textwrap.wrap(word, size, break_long_words=True)
+        for piece in pieces:
+            joined = f"{lines[-1]} {piece}" if lines else piece
+            if lines and _width(joined, bold=bold, size_pt=size_pt) <= room:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
+    return "\n".join(lines)
+
+
+def _width(value: str, *, bold: bool = False, size_pt: float = FONT_PT) -> float:
+    """The width in inches of the widest line of ``value`` at ``size_pt`` points."""
+    font = FontProperties(family="DejaVu Sans", size=size_pt, weight="bold" if bold else "normal")
     widths = [
         _MEASURE.get_text_width_height_descent(line, font, ismath=False)[0]
         for line in str(value).split("\n")
@@ -347,7 +377,7 @@ def _height(texts: list[str]) -> float:
 
 
 def _campaign_page(summary, campaign: CampaignPart, lang, wards) -> Figure:
-    figure = _page(source_line(summary, lang))
+    figure = _page(_footer(source_line(summary, lang)))
     figure.text(
         MARGIN_IN / PAGE_IN[0],
         1 - MARGIN_IN / PAGE_IN[1],
