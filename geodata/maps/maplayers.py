@@ -532,6 +532,8 @@ class WardLabels(Layer):
         The map pane the names are drawn in (above markers, below tooltips).
     style : str
         The CSS of a name.
+    min_zoom : int
+        The names show from this zoom level on (so that a city's wards do not cover the map).
     """
 
     _template = Template(
@@ -549,6 +551,18 @@ class WardLabels(Layer):
                     "interactive": false, "pane": {{ this.pane|tojson }}, keyboard: false
                 }).addTo(group);
             });
+            function shown() {
+                if (!group._map) { return; }
+                var hidden = group._map.getZoom() < {{ this.min_zoom }};
+                group.eachLayer(function (label) {
+                    var element = label.getElement();
+                    if (element) { element.style.display = hidden ? "none" : ""; }
+                });
+            }
+            group.on("add", function () {
+                group._map.on("zoomend", shown);
+                setTimeout(shown, 0);
+            });
             return group;
         })();
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -556,9 +570,10 @@ class WardLabels(Layer):
         """
     )
 
-    def __init__(self, labels, *, pane: str, style: str):
+    def __init__(self, labels, *, pane: str, style: str, min_zoom: int = 0):
         super().__init__(name="ward labels", overlay=True, control=False, show=True)
         self._name = "WardLabels"
+        self.min_zoom = int(min_zoom)
         self.labels_json = script_json([list(label) for label in labels])
         self.pane = pane
         self.style = style

@@ -62,6 +62,9 @@ LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
 600), and below tooltips (650) and popups (700); it takes no clicks."""
 SITE_PANE, SITE_PANE_Z = "sites", 645
 """Rank badges of recommended and campaign sites, above the ward names."""
+MANY_WARDS = 40
+CITY_LABEL_ZOOM = 13
+"""Ward names of more than MANY_WARDS wards show from this zoom on (a ward some 150 px wide)."""
 STATUSES = tuple(palette.STATUS)
 """Camera statuses in the order of their colours on the map."""
 MAX_ZOOM = 19
@@ -278,8 +281,19 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
         pane=LABEL_PANE,
         style=f"font:600 12px sans-serif;color:{palette.WARD};white-space:nowrap;"
         f"text-shadow:{halo};transform:translate(-50%,-50%);",
+        min_zoom=ward_label_min_zoom(len(wards)),
     ).add_to(layer)
     layer.add_to(fmap)
+
+
+def ward_label_min_zoom(wards: int) -> int:
+    """The zoom level from which ward names show: always for a district's wards, from
+    :data:`CITY_LABEL_ZOOM` for more than :data:`MANY_WARDS` (a city's 168 would cover it).
+
+    >>> ward_label_min_zoom(11), ward_label_min_zoom(168)
+    (0, 13)
+    """
+    return CITY_LABEL_ZOOM if wards > MANY_WARDS else 0
 
 
 def _add_roads(fmap, dataset, lang: str, *, others_only: bool) -> None:

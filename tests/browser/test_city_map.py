@@ -13,6 +13,7 @@ import shapely
 from geodata.analysis.summary import summarise
 from geodata.io.crs import to_wgs84
 from geodata.layers.demo import build_demo
+from geodata.maps import webmap
 from geodata.maps.cameratiles import DETAIL_ZOOM, TileStore
 from geodata.maps.htmlmap import write_html
 from geodata.maps.linelayers import LINE_TOLERANCE_M
@@ -121,3 +122,38 @@ def test_compact_lines_are_drawn_where_the_lines_lie(summary, tmp_path, served):
         if len(coords) == len(expected_coords):
             matches.append(np.abs(np.sort(coords, axis=0) - expected_coords).max())
     assert matches and min(matches) < 1e-6  # to the encoding's 0.1 m
+
+
+def label_display(page, zoom: int) -> set[str]:
+    """The display styles of the ward names once the map is at ``zoom``."""
+    page.evaluate(
+        "(zoom) => { const m = Object.values(window).find(v => v instanceof L.Map);"
+        " m.setZoom(zoom, {animate: false}); }",
+        zoom,
+    )
+    page.wait_for_timeout(300)
+    return set(
+        page.evaluate("""() => [...document.querySelectorAll('.ward-label')]
+        .map(e => e.parentElement.style.display)""")
+    )
+
+
+def test_a_citys_ward_names_show_once_zoomed_in(summary, tmp_path, served, monkeypatch):
+    write_html(coverage_map(summary, lang="vi"), tmp_path / "district.html")
+    monkeypatch.setattr(webmap, "MANY_WARDS", 5)  # the demo's 11 wards taken for a city's
+    write_html(coverage_map(summary, lang="vi"), tmp_path / "city.html")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.goto(f"{served}/district.html")
+        page.locator(".ward-label").first.wait_for(timeout=30_000)
+        assert label_display(page, webmap.CITY_LABEL_ZOOM - 2) == {""}
+        page.goto(f"{served}/city.html")
+        page.locator(".leaflet-container").wait_for(timeout=30_000)
+        assert label_display(page, webmap.CITY_LABEL_ZOOM - 2) == {"none"}
+        assert label_display(page, webmap.CITY_LABEL_ZOOM) == {""}
+        browser.close()
