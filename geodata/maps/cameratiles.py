@@ -83,6 +83,16 @@ class TileStore:
             return None
         return published_tiles(records, self.folder, self.url)
 
+    def keeps(self, tiles: CameraTiles) -> bool:
+        """Whether the set ``tiles`` is still here; it then counts as the newest (a set a map
+        still shows is not dropped as one of the oldest)."""
+        target = self.folder / tiles.url.rsplit("/", 1)[-1]
+        try:
+            os.utime(target)
+        except FileNotFoundError:
+            return False
+        return True
+
 
 def tile_of(lat_deg, lon_deg, tile_deg: float = TILE_DEG) -> tuple[np.ndarray, np.ndarray]:
     """Row and column of the tiles holding points at ``lat_deg``, ``lon_deg`` (degrees).

@@ -431,6 +431,8 @@ def _add_cameras(
     if tile_store is not None:
         key = ("tiles", memo_key, tile_store)
         tiles = kept_for(cameras, key, lambda: tile_store.published(records))
+        if tiles is not None and not tile_store.keeps(tiles):  # dropped as one of the oldest
+            tiles = tile_store.published(records)
     markers = CameraMarkers(
         records,
         colours,

@@ -4,6 +4,7 @@ of the tiles in view once zoomed in; lines written compactly are drawn where the
 import functools
 import http.server
 import re
+import shutil
 import threading
 
 import numpy as np
@@ -157,3 +158,13 @@ def test_a_citys_ward_names_show_once_zoomed_in(summary, tmp_path, served, monke
         assert label_display(page, webmap.CITY_LABEL_ZOOM - 2) == {"none"}
         assert label_display(page, webmap.CITY_LABEL_ZOOM) == {""}
         browser.close()
+
+
+def test_a_set_of_tiles_dropped_meanwhile_is_written_again(summary, tmp_path):
+    store = TileStore(tmp_path / "maps", "/maps", embed_max=100)
+    coverage_map(summary, lang="vi", tile_store=store).get_root().render()
+    (tile_set,) = (tmp_path / "maps").iterdir()
+    shutil.rmtree(tile_set)  # as when KEEP_TILE_SETS newer sets were written
+    coverage_map(summary, lang="vi", tile_store=store).get_root().render()
+    assert [path.name for path in (tmp_path / "maps").iterdir()] == [tile_set.name]
+    assert list(tile_set.glob("*.json"))
