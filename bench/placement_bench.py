@@ -14,7 +14,7 @@ candidate would newly see (:func:`coverage.placement.coverage_problem`), the laz
 A smaller shared instance (up to ``--small`` candidates, bullet and dome at every site of a
 1.5 km × 1.5 km corner, each its own site, no spacing: the plain maximal covering location
 problem) is then solved four ways: the lazy greedy, this
-project's exact model (:func:`coverage.placement.coverage_model` solved by HiGHS), and PySAL
+project's exact model (:func:`coverage.programme.coverage_model` solved by HiGHS), and PySAL
 spopt's ``MCLP`` (the anchor a user would otherwise pick; ``pip install spopt``), whose model is
 built from the dense piece × candidate cost matrix and solved with HiGHS through PuLP. Both
 exact solutions must reach the same objective.
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from coverage_bench import WORKLOADS, roadside_cameras, street_grid
 from figures import emit
 
-from coverage import placement
+from coverage import placement, programme
 from coverage.candidates import TEMPLATES, Template, candidate_views, roadside_sites
 from coverage.network import road_segments
 from coverage.occlusion import building_walls
@@ -86,7 +86,7 @@ def district(routes, views, k: int, setup_s: tuple[float, float]) -> dict:
     existing_s, candidates_s = setup_s
     build_s, problem = timed(placement.coverage_problem, routes, views)
     greedy_s, picked = timed(placement.greedy, problem, k, spacing_m=SPACING_M)
-    bound_s, bound = timed(placement.upper_bound, problem, k, spacing_m=SPACING_M)
+    bound_s, bound = timed(programme.upper_bound, problem, k, spacing_m=SPACING_M)
     return {
         "key_routes_km": round(routes.length_m / 1000, 1),
         "covered_before_km": round(routes.total_covered_m / 1000, 2),
@@ -121,7 +121,7 @@ def small(routes, every_view, n: int, k: int) -> dict:
     problem = placement.coverage_problem(routes, subset)
     greedy_s, picked = timed(placement.greedy, problem, k, spacing_m=0.0)
     model_s, _ = timed(build_model, problem, k)
-    exact_s, (best, proven) = timed(placement.exact, problem, k, spacing_m=0.0)
+    exact_s, (best, proven) = timed(programme.exact, problem, k, spacing_m=0.0)
     result = {
         "candidates": len(subset),
         "pieces": int(problem.piece_m.size),
@@ -144,7 +144,7 @@ def small(routes, every_view, n: int, k: int) -> dict:
 
 def build_model(problem: placement.CoverageProblem, k: int):
     """This project's exact model of ``problem``, as HiGHS takes it."""
-    return placement.coverage_model(problem, k, spacing_m=0.0).highs_lp(integer=True)
+    return programme.coverage_model(problem, k, spacing_m=0.0).highs_lp(integer=True)
 
 
 def spopt_mclp(problem: placement.CoverageProblem, k: int) -> dict:

@@ -16,7 +16,7 @@ detail.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from coverage import candidates as cand
-from coverage import placement
+from coverage import placement, programme
 from coverage.network import RoadSegments
 from coverage.occlusion import Walls
 from coverage.routes import RouteCoverage, route_coverage
@@ -244,12 +244,11 @@ def recommend(
     )
     report(0.7)
     count = max(1, picks.picks.size)
-    bound = placement.upper_bound(problem, count, spacing_m=spacing_m)
     weighted = weight is not None
-    bound_m = bound
     if weighted:
-        metres = replace(problem, piece_weight=problem.piece_m)  # the same pieces, unweighted
-        bound_m = placement.upper_bound(metres, count, spacing_m=spacing_m)
+        bound, bound_m = programme.upper_bounds(problem, count, spacing_m=spacing_m)
+    else:
+        bound = bound_m = programme.upper_bound(problem, count, spacing_m=spacing_m)
     report(1.0)
     sites = _picked_sites(dataset, problem, picks, segments)
     return Recommendation(

@@ -130,7 +130,7 @@ def visible_rows(actor: Actor, table: pd.DataFrame) -> pd.DataFrame:
     if not actor.sees_all_wards:
         table = table[table["ward_code"].isin(sorted(actor.wards))].reset_index(drop=True)
     if not actor.sees_owners:
-        table = table.assign(**dict.fromkeys(OWNER_FIELDS))
+        table = table.assign(**dict.fromkeys(f for f in OWNER_FIELDS if f in table))
     return table
 
 

@@ -41,7 +41,7 @@ from geodata.layers.dataset import Dataset, load_dataset
 from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM_ACTOR, Actor
 from geodata.registry.osm import write_osm_geojson
-from geodata.registry.records import camera_points, missing_bearing
+from geodata.registry.records import ENGINE_FIELDS, camera_points, missing_bearing
 from geodata.registry.service import Registry
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def area_dataset(
     (:meth:`Registry.cameras` of ``actor`` on that set)."""
     chosen = registry.other_boundary_set(actor, boundary_set)
     if cameras is None:
-        cameras = registry.cameras(actor, boundary_set=chosen)
+        cameras = registry.cameras(actor, boundary_set=chosen, fields=ENGINE_FIELDS)
     return with_registry_cameras(arealayers.current(registry, boundary_set=chosen), cameras)
 
 
@@ -266,5 +266,6 @@ def actor_summary(
     """
     if actor.sees_all_wards:
         return summarise(dataset, gap_min_m=gap_min_m)
-    every = with_registry_cameras(dataset, registry.cameras(SYSTEM_ACTOR))
+    engine_table = registry.cameras(SYSTEM_ACTOR, fields=ENGINE_FIELDS)
+    every = with_registry_cameras(dataset, engine_table)
     return summarise(every, gap_min_m=gap_min_m).within_wards(actor.wards)

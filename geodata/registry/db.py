@@ -33,8 +33,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -243,6 +241,9 @@ class SQLiteFile:
 
 def migrate(engine: Engine) -> None:
     """Bring the database's schema up to the newest migration (one process at a time)."""
+    from alembic import command  # only here: a tenth of a second a command need not wait
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with one_process_at_a_time(engine), engine.begin() as connection:

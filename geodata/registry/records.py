@@ -24,6 +24,7 @@ from geodata.layers.camerafields import (
     ADDRESS_KEY_FIELDS,
     FIELDS,
     OWNER_KEY_FIELDS,
+    SPEC_SOURCE_FIELDS,
     camera_specs,
     search_key,
 )
@@ -44,6 +45,22 @@ RECORD_FIELDS = (
     "updated_at",
 )
 """The keys of a camera record as the registry returns it."""
+
+ENGINE_FIELDS = (
+    "id",
+    "lat",
+    "lon",
+    "camera_type",
+    "status",
+    "bearing_deg",
+    "fov_deg",
+    "range_m",
+    "ward_code",
+    "ward_name",
+    *SPEC_SOURCE_FIELDS,
+)
+"""The record keys :func:`camera_points` reads: a registry read for the engine alone asks for
+only these (``Registry.cameras(..., fields=ENGINE_FIELDS)``)."""
 
 
 def refuse_taken_code(session: Session, code: str | None, *, but: int | None = None) -> None:

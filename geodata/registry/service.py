@@ -771,6 +771,7 @@ class Registry:
         outside_wards: bool = False,
         boundary_set: str | None = None,
         ids: Iterable[int] | None = None,
+        fields: Iterable[str] | None = None,
     ) -> pd.DataFrame:
         """The cameras the actor may see, filtered; one row per camera, ordered by id.
 
@@ -779,10 +780,13 @@ class Registry:
         outside every ward. With ``boundary_set`` (a kept set other than the current one), each
         camera's ``ward_code`` and ``ward_name`` are those of that set's ward it lies in, and
         ``wards`` and ``outside_wards`` filter by them; who may see a camera still follows its
-        ward in the current set. ``ids`` keeps only those cameras.
+        ward in the current set. ``ids`` keeps only those cameras. ``fields`` are the record
+        keys wanted (default all; ``id``, ``lat``, ``lon``, ``ward_code`` and ``ward_name``
+        always come): reading fewer is quicker.
         """
         other = boundary_set is not None and boundary_set != self.current_boundary_set()
-        stored = [name for name in RECORD_FIELDS if name != "ward_name"]
+        wanted = {"id", "lat", "lon", "ward_code", *(RECORD_FIELDS if fields is None else fields)}
+        stored = [name for name in RECORD_FIELDS if name != "ward_name" and name in wanted]
         query = (
             select(*(Camera.__table__.c[name] for name in stored))
             .where(Camera.deleted_at.is_(None))

@@ -1,12 +1,13 @@
 """Placement: instances with the optimum worked out by hand, and properties on random ones."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from coverage import placement
+from coverage import placement, programme
 from coverage.candidates import TEMPLATES, Template, candidate_views, roadside_sites
 from coverage.network import road_segments
 from coverage.occlusion import building_walls
@@ -59,10 +60,10 @@ def test_greedy_takes_the_bait_and_the_exact_solver_does_not(greedy_trap):
     picked = placement.greedy(greedy_trap, 2, spacing_m=NO_SPACING)
     assert picked.picks.tolist() == [2, 0]  # the tie between 0 and 1 goes to the lower number
     assert picked.gain_m.tolist() == pytest.approx([120.0, 40.0])
-    best, bound = placement.exact(greedy_trap, 2, spacing_m=NO_SPACING)
+    best, bound = programme.exact(greedy_trap, 2, spacing_m=NO_SPACING)
     assert sorted(best.picks.tolist()) == [0, 1]
     assert best.weight == pytest.approx(200.0) and bound == pytest.approx(200.0)
-    assert placement.upper_bound(greedy_trap, 2, spacing_m=NO_SPACING) >= 200.0 - 1e-6
+    assert programme.upper_bound(greedy_trap, 2, spacing_m=NO_SPACING) >= 200.0 - 1e-6
     assert picked.weight >= (1 - 1 / math.e) * best.weight
 
 
@@ -81,7 +82,7 @@ def test_candidates_that_see_only_what_is_seen_leave_nothing_to_cover(road_200):
     assert problem.piece_m.size == 0 and problem.pieces.size == 0
     assert problem.start.tolist() == [0, 0, 0]
     assert placement.greedy(problem, 2).picks.size == 0
-    assert placement.upper_bound(problem, 2) == 0.0
+    assert programme.upper_bound(problem, 2) == 0.0
 
 
 def test_sites_at_existing_cameras_are_never_candidates():
@@ -111,7 +112,7 @@ def test_spacing_keeps_picks_apart(road_200):
     xy = problem.candidates.loc[spaced.picks, ["x_m", "y_m"]].to_numpy()
     gaps = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     assert (gaps[np.triu_indices(len(xy), 1)] >= 30.0).all()
-    best, _ = placement.exact(problem, 3, spacing_m=30.0)
+    best, _ = programme.exact(problem, 3, spacing_m=30.0)
     assert len(best.picks) == 2 and best.weight <= close.weight
 
 
@@ -120,7 +121,7 @@ def test_one_pick_per_site(road_200):
     candidates = views((0, 100, 5, 90, 60, 60), (0, 100, 5, 270, 60, 60), (0, 100, 5, 180, 60, 60))
     problem = problem_of(road_200, candidates)
     assert len(placement.greedy(problem, 3, spacing_m=NO_SPACING).picks) == 1
-    best, _ = placement.exact(problem, 3, spacing_m=NO_SPACING)
+    best, _ = programme.exact(problem, 3, spacing_m=NO_SPACING)
     assert len(best.picks) == 1
 
 
@@ -175,8 +176,8 @@ def test_greedy_bound_and_optimum_are_ordered_on_random_instances(seed):
     problem = random_instance(seed)
     for k in (3, 8):
         picked = placement.greedy(problem, k, spacing_m=20.0)
-        best, proven = placement.exact(problem, k, spacing_m=20.0)
-        bound = placement.upper_bound(problem, k, spacing_m=20.0)
+        best, proven = programme.exact(problem, k, spacing_m=20.0)
+        bound = programme.upper_bound(problem, k, spacing_m=20.0)
         assert proven == pytest.approx(best.weight, rel=1e-6)  # solved to optimality
         assert picked.weight <= best.weight + 1e-6
         assert picked.weight >= (1 - 1 / math.e) * best.weight - 1e-6
@@ -294,7 +295,7 @@ def test_the_model_holds_the_programme_it_describes(seed, spacing_m):
                 expected[row, column] = float(what == site)
     expected[np.arange(len(shared)), n + np.arange(len(shared))] = 1.0
     alone = [sum(problem.piece_weight[p] for p in c if p not in shared) for c in covers]
-    model = placement.coverage_model(problem, k, spacing_m=spacing_m)
+    model = programme.coverage_model(problem, k, spacing_m=spacing_m)
     assert dense(model) == pytest.approx(expected)
     assert model.cost == pytest.approx(-np.r_[alone, problem.piece_weight[shared]])
     assert model.upper.tolist() == [0.0] * len(shared) + [k] + [1.0] * (len(rows) - len(shared) - 1)
@@ -303,10 +304,10 @@ def test_the_model_holds_the_programme_it_describes(seed, spacing_m):
 @pytest.mark.parametrize("seed", range(4))
 def test_bound_by_column_generation_equals_the_whole_relaxation(seed, monkeypatch):
     problem = random_instance(seed, n_sites=60)
-    model = placement.coverage_model(problem, 2, spacing_m=20.0)
-    whole = placement._run(model.highs_lp())
-    monkeypatch.setattr(placement, "PRICING_BATCH", 3)  # start with 10 of 180 candidates
-    bound = placement.upper_bound(problem, 2, spacing_m=20.0)
+    model = programme.coverage_model(problem, 2, spacing_m=20.0)
+    whole = programme._run(model.highs_lp())
+    monkeypatch.setattr(programme, "PRICING_BATCH", 3)  # start with 10 of 180 candidates
+    bound = programme.upper_bound(problem, 2, spacing_m=20.0)
     assert bound == pytest.approx(-whole.getInfo().objective_function_value, rel=1e-7)
 
 
@@ -319,16 +320,29 @@ def test_the_bound_brings_in_what_the_first_candidates_all_miss(monkeypatch):
     crowd = [(i, 60 + 0.1 * i, 0, 0, 360, 60) for i in range(12)]
     apart = [(12, 250, 0, 0, 360, 50), (13, 250, 0, 0, 360, 50)]
     problem = problem_of(road, views(*crowd, *apart))
-    model = placement.coverage_model(problem, 2, spacing_m=NO_SPACING)
-    whole = -placement._run(model.highs_lp()).getInfo().objective_function_value
+    model = programme.coverage_model(problem, 2, spacing_m=NO_SPACING)
+    whole = -programme._run(model.highs_lp()).getInfo().objective_function_value
     assert whole == pytest.approx(220.0, abs=1.5)
-    monkeypatch.setattr(placement, "PRICING_BATCH", 1)  # start with 5 × k = 10 candidates
-    assert placement.upper_bound(problem, 2, spacing_m=NO_SPACING) == pytest.approx(whole)
+    monkeypatch.setattr(programme, "PRICING_BATCH", 1)  # start with 5 × k = 10 candidates
+    assert programme.upper_bound(problem, 2, spacing_m=NO_SPACING) == pytest.approx(whole)
 
 
 def test_reduced_costs_follow_the_solver(greedy_trap):
-    model = placement.coverage_model(greedy_trap, 1, spacing_m=NO_SPACING)
-    solved = placement._run(model.highs_lp())
+    model = programme.coverage_model(greedy_trap, 1, spacing_m=NO_SPACING)
+    solved = programme._run(model.highs_lp())
     solution = solved.getSolution()
     mine = model.reduced_costs(np.asarray(solution.row_dual))
     assert mine == pytest.approx(np.asarray(solution.col_dual)[: len(greedy_trap)], abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bounds_by_weight_and_by_metres_are_each_relaxation_alone(seed, monkeypatch):
+    problem = random_instance(seed, n_sites=60)
+    heavy = np.random.default_rng(seed).uniform(1.0, 5.0, problem.piece_m.size)
+    weighted = replace(problem, piece_weight=problem.piece_m * heavy)
+    metres = replace(problem, piece_weight=problem.piece_m)
+    monkeypatch.setattr(programme, "PRICING_BATCH", 3)  # several rounds on both sides
+    by_weight, by_metres = programme.upper_bounds(weighted, 3, spacing_m=20.0)
+    assert by_weight == pytest.approx(programme.upper_bound(weighted, 3, spacing_m=20.0))
+    assert by_metres == pytest.approx(programme.upper_bound(metres, 3, spacing_m=20.0))
+    assert by_weight > by_metres * 1.5  # the two costs really differ

@@ -16,6 +16,7 @@ from geodata.errors import ConflictError, InputError, NotFound, PermissionDenied
 from geodata.layers.demo import build_demo
 from geodata.registry.access import Actor
 from geodata.registry.db import MIGRATIONS_DIR, engine_for
+from geodata.registry.records import ENGINE_FIELDS, camera_points
 from geodata.registry.seeding import demo_camera_rows, ensure_seeded
 from geodata.registry.service import Registry
 from tests.registry_fixtures import DISTRICT
@@ -144,6 +145,25 @@ def test_filters_and_search(registry):
     assert registry.cameras(DISTRICT, text="lương định")["id"].tolist() == [old["id"]]
     assert len(registry.cameras(DISTRICT, text="trần thị")) == 1
     assert len(registry.cameras(VIEWER, text="trần thị")) == 0, "viewers cannot search owners"
+
+
+def test_reading_some_fields_gives_those_of_every_camera_and_what_the_engine_reads(registry):
+    registry.register(DISTRICT, camera(camera_type="dome", resolution_mp=4))
+    registry.register(LAN, camera(bearing_deg=200, horizontal_px=1920, mount_height_m=3.5))
+    registry.register(DISTRICT, camera(IN_CAT_LAI, status="broken"))
+    whole = registry.cameras(LAN)
+    some = registry.cameras(LAN, fields=ENGINE_FIELDS)
+    assert list(some.columns) == [f for f in whole.columns if f in ENGINE_FIELDS]
+    assert some.equals(whole[list(some.columns)])
+    assert len(some) == 2, "still only the cameras of the actor's ward"
+    points, whole_points = camera_points(some), camera_points(whole)
+    assert points.drop(columns="geometry").equals(whole_points.drop(columns="geometry"))
+    assert points.geometry.equals(whole_points.geometry)
+    unnamed = registry.cameras(VIEWER, fields=["owner_name", "range_m"])
+    assert set(unnamed.columns) == {"id", "lat", "lon", "range_m", "owner_name", "ward_code"} | {
+        "ward_name"
+    }
+    assert unnamed["owner_name"].isna().all(), "owners stay hidden from viewers"
 
 
 @pytest.mark.parametrize(
