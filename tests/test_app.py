@@ -72,6 +72,20 @@ def test_language_switch_changes_the_text():
     assert text("kpi.covered_share", "en") in [m.label for m in app.metric]
 
 
+def test_the_language_stays_when_the_switch_is_forgotten_on_a_move_to_another_page():
+    # Seen in the city bench: a page clicked while the last was still drawn ran the switch's
+    # callback with the switch's state gone, and the page showed a KeyError.
+    state = {"lang": "en"}
+    appstate.keep_language_chosen(state)
+    assert state["lang"] == "en"
+    state["lang_select"] = "vi"
+    appstate.keep_language_chosen(state)
+    assert state["lang"] == "vi"
+    state["lang_select"] = "fr"  # a forged value gives the default language
+    appstate.keep_language_chosen(state)
+    assert state["lang"] == "vi"
+
+
 def test_gap_threshold_changes_the_gap_list():
     page = next(p for p in PAGES if p.startswith("pages/3_"))
     app = run_page(page)

@@ -545,9 +545,20 @@ def language() -> str:
         index=list(LANGUAGE_NAMES).index(state[LANGUAGE_KEY]),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=LANGUAGE_WIDGET_KEY,
-        on_change=lambda: state.update({LANGUAGE_KEY: known_language(state[LANGUAGE_WIDGET_KEY])}),
+        on_change=keep_language_chosen,
+        args=(state,),
     )
     return state[LANGUAGE_KEY]
+
+
+def keep_language_chosen(state) -> None:
+    """Keep the language the switch shows in the session (the switch's ``on_change``).
+
+    Streamlit may call it on a move to another page after forgetting the switch's own state
+    (the user clicked a page while the last one was still being drawn): the language stays.
+    """
+    chosen = state.get(LANGUAGE_WIDGET_KEY, state.get(LANGUAGE_KEY))
+    state[LANGUAGE_KEY] = known_language(chosen)
 
 
 def page_setup(title_key: str) -> tuple[str, Actor]:
