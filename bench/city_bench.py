@@ -35,7 +35,8 @@ image has loaded (:data:`DRAWN`); a page showing an error fails its step. The st
 * ``map_rerun_s``: a ward chosen in the coverage map's ward filter, until its map is drawn;
 * ``one_session_s`` and ``three_sessions_s``: sign-in, overview and coverage map page in one
   session, then in three at once (each in a browser and a thread of its own): the wall time
-  until the last map page is drawn;
+  until the last map page is drawn; ``…_server_cpu_s``: the processor time the server used
+  meanwhile (the browsers run on the same machine, so the wall time counts their drawing too);
 * ``overview_bytes`` and ``map_page_bytes``: what the browser received for the overview (from the
   sign-in button) and for the coverage map page (its first opening): the websocket's frames
   (Streamlit's messages, the maps' HTML among them; alone as ``…_websocket_bytes``) and the
@@ -328,21 +329,45 @@ def rerun_map(page) -> float:
     return seconds
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """The resident memory of process ``pid`` and its descendants (``VmRSS``), in bytes."""
-    total, pending = 0, [pid]
+def process_tree(pid: int):
+    """The ``/proc`` folders of process ``pid`` and its descendants (those still running)."""
+    pending = [pid]
     while pending:
         proc = Path("/proc") / str(pending.pop())
         try:
-            status = (proc / "status").read_text().splitlines()
-            total += next(
-                int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:")
-            )
-            for task in (proc / "task").iterdir():
-                pending.extend(int(child) for child in (task / "children").read_text().split())
+            children = [
+                int(child)
+                for task in (proc / "task").iterdir()
+                for child in (task / "children").read_text().split()
+            ]
         except FileNotFoundError:  # the process or thread has just ended
             continue
+        pending.extend(children)
+        yield proc
+
+
+def tree_rss_bytes(pid: int) -> int:
+    """The resident memory of process ``pid`` and its descendants (``VmRSS``), in bytes."""
+    total = 0
+    for proc in process_tree(pid):
+        try:
+            status = (proc / "status").read_text().splitlines()
+        except FileNotFoundError:
+            continue
+        total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
     return total
+
+
+def tree_cpu_s(pid: int) -> float:
+    """The processor time (user and system) process ``pid`` and its descendants have used."""
+    ticks = 0
+    for proc in process_tree(pid):
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def launch(playwright):
@@ -422,8 +447,12 @@ def browser_steps(figures: Figures, count: int, registry: Path, password: str) -
         if figures.measure("server_start_s", count, lambda: wait_for_health(url, start)) is None:
             return
         first_session(figures, count, url, password, server.pid)
-        for step, sessions in (("one_session_s", 1), ("three_sessions_s", 3)):
-            figures.measure(step, count, lambda n=sessions: sessions_at_once(url, password, n))
+        for step, sessions in (("one_session", 1), ("three_sessions", 3)):
+            used = tree_cpu_s(server.pid)
+            figures.measure(
+                f"{step}_s", count, lambda n=sessions: sessions_at_once(url, password, n)
+            )
+            figures.put(f"{step}_server_cpu_s", count, tree_cpu_s(server.pid) - used)
         figures.put("server_rss_end_bytes", count, tree_rss_bytes(server.pid))
     finally:
         server.terminate()
