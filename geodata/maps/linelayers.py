@@ -15,11 +15,11 @@ import html
 import numpy as np
 import shapely
 from branca.element import Template
-from folium.map import Layer
 
 from geodata.i18n import text
 from geodata.io.crs import to_wgs84
 from geodata.maps.maplayers import script_json
+from geodata.maps.verbatim import VerbatimLayer
 
 LINE_TOLERANCE_M = 0.5
 """Coverage and gap lines are drawn simplified by up to this much (display only: every figure
@@ -79,7 +79,7 @@ def _encoded_values(values: np.ndarray) -> dict:
     return {"bytes": characters[used].astype(np.uint8).tobytes(), "chars": count}
 
 
-class CompactLines(Layer):
+class CompactLines(VerbatimLayer):
     """Lines drawn from encoded polylines, with a constant style and an optional tooltip.
 
     Parameters

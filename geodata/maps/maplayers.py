@@ -22,12 +22,12 @@ import numpy as np
 import shapely
 from branca.element import Template
 from folium.elements import JSCSSMixin
-from folium.map import Layer
 
 from geodata.io.crs import to_wgs84
 from geodata.maps import palette
 from geodata.maps.cameratiles import CameraTiles
 from geodata.maps.memo import kept_for
+from geodata.maps.verbatim import VerbatimLayer
 
 CONE_MIN_ZOOM = 16
 """From this zoom level on, the cones of the cameras in view are drawn."""
@@ -138,7 +138,7 @@ def script_json(value) -> str:
 _TEMPLATE_OPENING = re.compile(r"\{(?=[{%#])")
 
 
-class CameraMarkers(JSCSSMixin, Layer):
+class CameraMarkers(JSCSSMixin, VerbatimLayer):
     """Cameras as circle markers coloured by status.
 
     Interactive (the coverage maps): clustered when zoomed out, in neutral bubbles that give
@@ -321,7 +321,7 @@ class CameraMarkers(JSCSSMixin, Layer):
         self.palette = palette
 
 
-class CameraCones(Layer):
+class CameraCones(VerbatimLayer):
     """The view cones of the cameras in view, drawn by the browser from zoom 16 on.
 
     Parameters
@@ -426,7 +426,7 @@ def _footprint_rows(buildings: gpd.GeoDataFrame) -> list[list[int]]:
     return [offsets[a:b].ravel().tolist() for a, b in zip(starts, ends, strict=True)]
 
 
-class BuildingFootprints(Layer):
+class BuildingFootprints(VerbatimLayer):
     """Building footprints in view, drawn by the browser from zoom 16 on (below the cones).
 
     Parameters
@@ -480,7 +480,7 @@ class BuildingFootprints(Layer):
         self.colour = palette.BUILDING
 
 
-class SiteBadges(Layer):
+class SiteBadges(VerbatimLayer):
     """Recommended or campaign sites as rank badges (HTML markers) with a tooltip and a popup.
 
     Parameters
@@ -521,7 +521,7 @@ class SiteBadges(Layer):
         self.pane = pane
 
 
-class WardLabels(Layer):
+class WardLabels(VerbatimLayer):
     """Ward names drawn at given points in their own pane, taking no clicks.
 
     Parameters

@@ -11,6 +11,7 @@ from coverage.fov import fov_polygons
 from geodata.i18n import text
 from geodata.io.crs import to_wgs84, to_working
 from geodata.maps import palette
+from geodata.maps.verbatim import VerbatimGeoJson
 
 
 def returned_view(returned: dict | None) -> tuple[tuple[float, float] | None, int | None]:
@@ -35,7 +36,7 @@ def preview_layer(preview: dict | None, crs, *, lang: str) -> folium.FeatureGrou
         "fillColor": palette.PREVIEW,
         "fillOpacity": 0.2,
     }
-    folium.GeoJson(to_wgs84(preview_cone(preview, crs)), style_function=lambda _: style).add_to(
+    VerbatimGeoJson(to_wgs84(preview_cone(preview, crs)), style_function=lambda _: style).add_to(
         layer
     )
     folium.CircleMarker(

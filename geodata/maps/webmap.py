@@ -56,6 +56,7 @@ from geodata.maps.maplayers import (
 )
 from geodata.maps.memo import kept_for
 from geodata.maps.preview import cones
+from geodata.maps.verbatim import VerbatimGeoJson
 
 LABEL_PANE, LABEL_PANE_Z = "wardLabels", 640
 """Ward names are drawn in a pane above markers and cluster bubbles (Leaflet's marker pane is
@@ -216,7 +217,7 @@ def _add_chosen_gap(fmap: folium.Map, chosen: gpd.GeoDataFrame, lang: str) -> No
     data = _escaped(_gap_rows(chosen, lang), GAP_FIELDS)
     layer = folium.FeatureGroup(name=text("map.legend.gap", lang))
     for colour, weight in ((palette.OUTLINE, 16), (palette.GAP, 10)):
-        folium.GeoJson(
+        VerbatimGeoJson(
             data,
             style_function=lambda _, colour=colour, weight=weight: {
                 "color": colour,
@@ -264,7 +265,7 @@ def _add_wards(fmap: folium.Map, wards: gpd.GeoDataFrame, lang: str) -> None:
     data = _escaped(
         wards.rename(columns={"ward_name": "ward", "ward_code": "code"}), ("ward", "code")
     )
-    folium.GeoJson(
+    VerbatimGeoJson(
         data,
         style_function=lambda _: {
             "color": palette.WARD,
@@ -324,7 +325,7 @@ def _add_hotspots(fmap: folium.Map, summary: CoverageSummary, lang: str) -> None
     frame = spots.assign(
         hotspot=spots["hotspot_name"], share=[percent(share, lang) for share in shares]
     )
-    folium.GeoJson(
+    VerbatimGeoJson(
         _escaped(frame, ("hotspot", "share")),
         name=text("map.layer.hotspots", lang),
         style_function=_hotspot_style(fill_opacity=0.12),
@@ -354,7 +355,7 @@ def _add_proposals(fmap: folium.Map, proposals: pd.DataFrame, crs, lang: str) ->
         colour=[palette.PROPOSAL[s] for s in proposals["status"]],
     )
     layer = folium.FeatureGroup(name=text("map.layer.proposals", lang))
-    folium.GeoJson(
+    VerbatimGeoJson(
         _escaped(cones(shown, crs), (*fields, "colour")),
         style_function=lambda feature: {
             "color": feature["properties"]["colour"],
@@ -560,7 +561,7 @@ def hotspot_drawing_map(dataset, *, lang: str) -> folium.Map:
     _add_wards(fmap, wards, lang)
     _add_roads(fmap, dataset, lang, others_only=False)
     spots = to_wgs84(dataset.hotspots)
-    editable = folium.GeoJson(
+    editable = VerbatimGeoJson(
         gpd.GeoDataFrame({"hotspot": np.arange(len(spots))}, geometry=spots.geometry.values),
         name=text("map.layer.hotspots", lang),
         style_function=_hotspot_style(fill_opacity=0.2),
