@@ -218,6 +218,16 @@ def date(value: dt.date, lang: str) -> str:
     return format_date(value, catalogue(lang)["format.date"], locale=_locale(lang))
 
 
+def date_input_format(lang: str) -> str:
+    """How a date picker shows its date for ``lang`` (``format`` of ``st.date_input``, in
+    Streamlit's tokens): day, month, year in the order the language writes dates.
+
+    >>> date_input_format("vi")
+    'DD/MM/YYYY'
+    """
+    return catalogue(lang)["format.date_input"]
+
+
 def datetime(value: dt.datetime, lang: str) -> str:
     """A moment as ``lang`` writes it, to the minute, in the local time zone (``CCTV_TIMEZONE``).
 

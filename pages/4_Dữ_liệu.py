@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata.errors import USER_ERRORS
-from geodata.i18n import text
+from geodata.i18n import date_input_format, text
 from geodata.layers.dataset import LAYER_LOADERS, refuse_losing_key_routes
 from geodata.layers.demo import shared_demo
 from geodata.layers.loadreport import LoadReport
@@ -55,7 +55,10 @@ with appstate.page("data.title") as (lang, actor):
                     key="wards_set_name",
                 )
                 valid_from = st.date_input(
-                    text("data.sets.valid_from", lang), value=None, key="wards_valid_from"
+                    text("data.sets.valid_from", lang),
+                    value=None,
+                    format=date_input_format(lang),
+                    key="wards_valid_from",
                 )
                 make_current = st.checkbox(
                     text("data.sets.make_current", lang), value=True, key="wards_make_current"

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geodata.analysis.recommend import MAX_PICKS, TEMPLATES, read_households, recommend
 from geodata.errors import USER_ERRORS, InputError
-from geodata.i18n import number, percent, text
+from geodata.i18n import date_input_format, number, percent, text
 from geodata.maps.cameratiles import app_tile_store
 from geodata.maps.webmap import coverage_map
 from geodata.registry import campaigns
@@ -171,7 +171,9 @@ with appstate.page("plan.title") as (lang, actor):
                         placeholder=text("plan.campaign_all_wards", lang),
                     )
                     deadline = st.date_input(
-                        text("plan.deadline", lang), dt.date.today() + dt.timedelta(days=90)
+                        text("plan.deadline", lang),
+                        dt.date.today() + dt.timedelta(days=90),
+                        format=date_input_format(lang),
                     )
                     create = st.form_submit_button(
                         text("plan.create_button", lang), key="campaign_create"

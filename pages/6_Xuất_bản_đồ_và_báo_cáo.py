@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from geodata.errors import USER_ERRORS
-from geodata.i18n import text
+from geodata.i18n import date_input_format, text
 from geodata.maps.papersizes import SIZES
 from geodata.registry import campaigns
 from geodata.reports.formats import FORMATS
@@ -61,7 +61,12 @@ with appstate.page("export.title") as (lang, actor):
         format_func=lambda c: text("export.no_campaign", lang) if c is None else campaign_names[c],
         key="export_campaign",
     )
-    when = right.date_input(text("export.date", lang), dt.date.today(), key="export_date")
+    when = right.date_input(
+        text("export.date", lang),
+        dt.date.today(),
+        format=date_input_format(lang),
+        key="export_date",
+    )
     with_owner = False
     purpose = ""
     if fmt == "xlsx" and actor.sees_owners:

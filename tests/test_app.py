@@ -86,6 +86,13 @@ def test_the_language_stays_when_the_switch_is_forgotten_on_a_move_to_another_pa
     assert state["lang"] == "vi"
 
 
+def test_the_export_date_is_picked_as_dd_mm_yyyy():
+    page = next(p for p in PAGES if p.startswith("pages/6_"))
+    app = run_page(page)
+    assert_clean(app)
+    assert app.date_input(key="export_date").proto.format == "DD/MM/YYYY"
+
+
 def test_gap_threshold_changes_the_gap_list():
     page = next(p for p in PAGES if p.startswith("pages/3_"))
     app = run_page(page)

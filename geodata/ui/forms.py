@@ -12,7 +12,7 @@ import hashlib
 import streamlit as st
 
 from geodata.errors import ConflictError
-from geodata.i18n import text
+from geodata.i18n import date_input_format, text
 from geodata.layers.camerafields import CAMERA_TYPES, STATUSES
 from geodata.maps.preview import returned_view
 from geodata.registry.importer import import_cameras
@@ -177,7 +177,7 @@ def camera_inputs(
             label("police_connected"), key=key("police_connected", False)
         )
         values["installed_on"] = st.date_input(
-            label("installed_on"), format="DD/MM/YYYY", key=key("installed_on", None)
+            label("installed_on"), format=date_input_format(lang), key=key("installed_on", None)
         )
         values["notes"] = st.text_area(label("notes"), key=key("notes", ""))
     if owner:
@@ -193,7 +193,7 @@ def camera_inputs(
             if values["consent_share"]:
                 values["consent_share_on"] = st.date_input(
                     label("consent_share_on"),
-                    format="DD/MM/YYYY",
+                    format=date_input_format(lang),
                     key=key("consent_share_on", dt.date.today()),
                 )
             values["consent_live"] = st.checkbox(

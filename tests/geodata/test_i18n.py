@@ -12,7 +12,7 @@ import pytest
 
 from geodata import i18n
 from geodata.errors import ConflictError, InputError, PermissionDenied, UnreadableFile
-from geodata.i18n import Message, text
+from geodata.i18n import Message, date_input_format, text
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
@@ -139,6 +139,26 @@ def test_no_page_writes_an_english_sentence():
                 if isinstance(value, str) and sentence.search(value):
                     offenders.append(f"{path.name}:{node.lineno}: {value[:40]}")
     assert offenders == []
+
+
+def test_every_date_picker_shows_dates_as_the_language_writes_them():
+    """Every ``date_input`` is given the language's format: Streamlit's own is YYYY/MM/DD."""
+    glue = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("geodata/ui/*.py")]
+    pickers, offenders = 0, []
+    for path in glue:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "date_input":
+                pickers += 1
+                given = {k.arg: ast.unparse(k.value) for k in node.keywords}
+                if given.get("format") != "date_input_format(lang)":
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert pickers >= 5
+    assert offenders == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_date_pickers_format_is_one_streamlit_takes(lang):
+    assert date_input_format(lang) in {"DD/MM/YYYY", "DD.MM.YYYY", "DD-MM-YYYY"}
 
 
 # ------------------------------------------------------------------------------ formats
