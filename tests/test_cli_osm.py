@@ -12,7 +12,7 @@ from geodata.layers.demo import build_demo
 from geodata.registry import arealayers
 from geodata.registry.access import SYSTEM_ACTOR
 from geodata.registry.service import Registry
-from tests.osm_extracts import district_extract, roads_only_extract
+from tests.osm_extracts import buildings_only_extract, district_extract, roads_only_extract
 from tests.registry_fixtures import registry_url  # noqa: F401
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -227,6 +227,42 @@ def test_a_layer_the_extract_lacks_is_not_saved_and_said_so(database, capsys, tm
         "cameras: none in duong.osm.pbf; nothing saved",
         "no named trunk, primary or secondary road: no key route suggested",
     ]
+
+
+def test_a_building_tag_that_is_no_number_is_ignored_and_counted_not_fatal(
+    database, capsys, tmp_path
+):
+    # OpenStreetMap's mappers write what they like; a district cannot mend the map.
+    extract = buildings_only_extract(
+        tmp_path / "nha.osm.pbf",
+        [
+            {"building": "house", "height": "10;12", "building:levels": "3"},
+            {"building": "house", "height": "~15"},
+            {"building": "house", "building:levels": "ba"},
+            {"building": "yes", "height": "12 m"},
+        ],
+    )
+    code, out, err = load_osm(capsys, extract, "--layers", "buildings")
+    assert code == 0, err
+    assert "buildings: 4 features from nha.osm.pbf saved in the registry" in out
+    assert "3 building(s) whose height or storeys tag is not a number" in err
+    saved, _ = area(database)
+    assert sorted(saved.buildings["height_m"].fillna(0)) == [0.0, 0.0, 9.0, 12.0]
+
+
+def test_a_buildings_file_with_a_height_that_is_no_number_is_still_refused(tmp_path):
+    from geodata.errors import InputError
+    from geodata.layers.buildings import load_buildings
+
+    path = tmp_path / "nha.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"properties": {"height": "10;12"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[106.75, 10.79], [106.7502, 10.79], [106.7502, 10.7902], [106.75, 10.79]]]}}]}",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError):
+        load_buildings(path, crs=4326)
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ def load_buildings(
     crs=None,
     working=None,
     report: LoadReport | None = None,
+    skip_unreadable_heights: bool = False,
 ) -> gpd.GeoDataFrame:
     """Building footprints from a vector file of polygons, with their heights, in the working CRS.
 
@@ -83,6 +84,11 @@ def load_buildings(
         The working CRS, projected in metres; by default estimated from this layer.
     report : LoadReport, optional
         Receives the quirks repaired while loading.
+    skip_unreadable_heights : bool, optional
+        Take a height or a number of storeys that is not a number > 0 as not given (the
+        building's height then comes from the other, or is unknown), and count those buildings
+        in the report, rather than refuse the file: for an OpenStreetMap extract, whose tags
+        (``10;12``, ``~15``, ``3 tầng``) a district cannot mend.
 
     Returns
     -------
@@ -97,7 +103,8 @@ def load_buildings(
         are), or no feature is a polygon.
     InputError
         The file cannot be read or is empty; a height or a number of storeys is not a number
-        > 0; every polygon is tagged ``building=no``; no polygon is left after repair.
+        > 0 (unless ``skip_unreadable_heights``); every polygon is tagged ``building=no``; no
+        polygon is left after repair.
     FileCRSError
         The file declares no CRS and ``crs`` is not given, or its coordinates cannot be in it.
     """
@@ -150,7 +157,12 @@ def load_buildings(
         valid=lambda value: value > 0,
         fix=Message("layer.fix.levels"),
     )
-    raise_problems([*height_problems, *level_problems], file=file, error=InputError)
+    unreadable = [*height_problems, *level_problems]
+    if skip_unreadable_heights and unreadable:  # their cells were read as not given
+        count = len({problem.where for problem in unreadable})
+        add_note(report, file, "load.note.unreadable_heights", count=count)
+    else:
+        raise_problems(unreadable, file=file, error=InputError)
     slim["height_m"] = _heights_m(
         heights, levels, file=file, columns=(height_column, levels_column), report=report
     )

@@ -156,7 +156,8 @@ def load_extract(
     for name in ("wards", "roads", "buildings"):
         if name in layers and len(extract.layer(name)):
             source = NamedFrame(file, extract.layer(name))
-            frames[name] = LAYER_LOADERS[name](source, working=area.crs, report=report)
+            mapped = {"skip_unreadable_heights": True} if name == "buildings" else {}
+            frames[name] = LAYER_LOADERS[name](source, working=area.crs, report=report, **mapped)
     cameras = _camera_list(extract, report=report) if "cameras" in layers else None
     counts = {name: len(frames[name]) if name in frames else 0 for name in layers}
     if cameras is not None:
