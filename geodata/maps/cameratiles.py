@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,9 @@ DETAIL_ZOOM = 15
 (a view of about 5 km × 3 km: some twenty tiles)."""
 KEEP_TILE_SETS = 64
 """How many sets of tiles are kept (the oldest go first when a new one is written)."""
+ABANDONED_AFTER_S = 3600
+"""A set still being written after this long was left by a process that stopped half-way (a
+set is written in seconds): it is removed when a new one is written."""
 
 
 @dataclass(frozen=True)
@@ -167,9 +171,22 @@ def _write_once(folder: Path, name: str, files: dict[str, str]) -> None:
 
 
 def _drop_oldest(folder: Path, *, keep: str) -> None:
-    sets = [path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")]
-    sets.sort(key=lambda path: path.stat().st_mtime, reverse=True)
-    for path in sets[KEEP_TILE_SETS:]:
+    """Remove all but the newest :data:`KEEP_TILE_SETS` sets (never ``keep``), and the sets
+    abandoned half-written (:data:`ABANDONED_AFTER_S`)."""
+    sets, abandoned_before = [], time.time() - ABANDONED_AFTER_S
+    for path in folder.iterdir():
+        if not path.is_dir():
+            continue
+        try:
+            modified = path.stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile by another process
+            continue
+        if not path.name.startswith("."):
+            sets.append((modified, path))
+        elif path.name.startswith(".new-") and modified < abandoned_before:
+            shutil.rmtree(path, ignore_errors=True)
+    sets.sort(reverse=True)
+    for _, path in sets[KEEP_TILE_SETS:]:
         if path.name != keep:
             shutil.rmtree(path, ignore_errors=True)
 
