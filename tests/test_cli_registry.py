@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import cli
+from geodata.commands import common
 from geodata.layers.camerafields import OWNER_FIELDS
 from geodata.layers.demo import DEMO_NAME, build_demo
 from geodata.registry.service import Registry
@@ -127,7 +128,7 @@ def test_users_add_refuses_two_different_passwords(env, registry, monkeypatch, c
     monkeypatch.setenv("CCTV_DATA_DIR", env["CCTV_DATA_DIR"])
     monkeypatch.delenv("PASSWORD", raising=False)
     answers = iter([PASSWORD, PASSWORD + "x"])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr(common.getpass, "getpass", lambda prompt: next(answers))
     assert cli.main(["users", "add", "hoa", "--role", "viewer"]) == 2
     error = capsys.readouterr().err
     assert "passwords differ" in error and len(error.strip().splitlines()) == 1
@@ -138,7 +139,9 @@ def test_users_add_asks_twice_when_no_password_is_set(env, registry, monkeypatch
     monkeypatch.setenv("DATABASE_URL", env["DATABASE_URL"])
     monkeypatch.delenv("PASSWORD", raising=False)
     prompts = []
-    monkeypatch.setattr(cli.getpass, "getpass", lambda prompt: prompts.append(prompt) or PASSWORD)
+    monkeypatch.setattr(
+        common.getpass, "getpass", lambda prompt: prompts.append(prompt) or PASSWORD
+    )
     assert cli.main(["users", "add", "hoa", "--role", "viewer"]) == 0
     assert len(prompts) == 2 and "created user 'hoa'" in capsys.readouterr().out
     assert registry.authenticate("hoa", PASSWORD).role == "viewer"

@@ -3,5 +3,5 @@
 ``appstate`` holds the caches shared by sessions, sign-in, the sidebar and the page frame that
 turns errors into catalogue messages; ``forms`` the camera form and the import dialog;
 ``pagestyle`` the style sheet every page carries.
-May import: every other part of ``geodata``.
+May import: every other part of ``geodata`` but ``commands`` (the command line).
 """
