@@ -83,7 +83,21 @@ class CoverageProblem:
     @cached_property
     def weight_alone(self) -> np.ndarray:
         """The weight each candidate covers on its own."""
-        return np.bincount(self.owner, weights=self.piece_weight[self.pieces], minlength=len(self))
+        return self.alone(self.piece_weight)
+
+    def alone(self, piece_weight: np.ndarray) -> np.ndarray:
+        """What each candidate covers on its own when the pieces weigh ``piece_weight``."""
+        return np.bincount(self.owner, weights=piece_weight[self.pieces], minlength=len(self))
+
+    @cached_property
+    def covering(self) -> np.ndarray:
+        """How many candidates cover each piece."""
+        return np.bincount(self.pieces, minlength=self.piece_m.size)
+
+    @cached_property
+    def sole(self) -> np.ndarray:
+        """Which entries of :attr:`pieces` are of a piece no other candidate covers."""
+        return self.covering[self.pieces] == 1
 
     @cached_property
     def site(self) -> np.ndarray:

@@ -52,9 +52,7 @@ def upper_bounds(
         return 0.0, 0.0
     by_weight = coverage_model(problem, k, spacing_m=spacing_m)
     by_metres = replace(by_weight, cost=piece_costs(problem, problem.piece_m))
-    metres_alone = np.bincount(
-        problem.owner, weights=problem.piece_m[problem.pieces], minlength=len(problem)
-    )
+    metres_alone = problem.alone(problem.piece_m)
     with ThreadPoolExecutor(max_workers=1) as aside:
         metres = aside.submit(_relaxed_optimum, by_metres, metres_alone, k)
         weight = _relaxed_optimum(by_weight, problem.weight_alone, k)
@@ -236,12 +234,9 @@ def coverage_model(problem: CoverageProblem, k: int, *, spacing_m: float) -> Cov
     Each column's entries are laid out in row order as they are made: a candidate's shared
     pieces, the row of ``k``, its site's row, then the rows of its site's close pairs.
     """
-    n, owner = len(problem), problem.owner
-    covering = np.bincount(problem.pieces, minlength=problem.piece_m.size)
-    alone = covering[problem.pieces] == 1
-    shared = np.flatnonzero(covering > 1)
-    m = shared.size
-    row_of = np.cumsum(covering > 1) - 1  # a shared piece's row (and y column) number
+    n, owner, alone = len(problem), problem.owner, problem.sole
+    m = int(np.count_nonzero(problem.covering > 1))
+    row_of = np.cumsum(problem.covering > 1) - 1  # a shared piece's row (and y column) number
     sites, site_of = unique_codes(problem.site, problem.site_xy.shape[0])
     pairs_from = m + 1 + sites.size  # the first close pair's row
     a, b = problem.close_sites(spacing_m)
@@ -277,12 +272,11 @@ def coverage_model(problem: CoverageProblem, k: int, *, spacing_m: float) -> Cov
 def piece_costs(problem: CoverageProblem, piece_weight: np.ndarray) -> np.ndarray:
     """The costs of :func:`coverage_model`'s columns when the pieces weigh ``piece_weight``:
     each candidate's pieces no other covers, then each shared piece, negated."""
-    covering = np.bincount(problem.pieces, minlength=problem.piece_m.size)
-    alone = covering[problem.pieces] == 1
+    alone = problem.sole
     own = np.bincount(
         problem.owner[alone], weights=piece_weight[problem.pieces[alone]], minlength=len(problem)
     )
-    return -np.r_[own, piece_weight[covering > 1]]
+    return -np.r_[own, piece_weight[problem.covering > 1]]
 
 
 def _run(lp, *, time_limit_s: float = 60.0):

@@ -287,8 +287,12 @@ def _near(cameras: gpd.GeoDataFrame, segments: RoadSegments, touched: np.ndarray
 def _reach_boxes(cameras: gpd.GeoDataFrame) -> np.ndarray:
     """The square around each camera's range: (xmin, ymin, xmax, ymax) in metres."""
     points = cameras.geometry.to_numpy()
-    cx, cy = shapely.get_x(points), shapely.get_y(points)
     reach = cameras["range_m"].to_numpy(dtype=float)
+    return _squares(shapely.get_x(points), shapely.get_y(points), reach)
+
+
+def _squares(cx: np.ndarray, cy: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """The squares of half-side ``reach`` around (``cx``, ``cy``): (xmin, ymin, xmax, ymax)."""
     return np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
 
 
@@ -325,7 +329,7 @@ def views_intervals(
     reach = views["range_m"].to_numpy(dtype=float)
     fov = views["fov_deg"].to_numpy(dtype=float)
     bearing = views["bearing_deg"].to_numpy(dtype=float)
-    boxes = np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
+    boxes = _squares(cx, cy, reach)
     cam, seg = intersecting_boxes(boxes, segments.boxes)
     if cam.size == 0:
         return _NO_INTERVALS
@@ -377,7 +381,7 @@ def fanned_intervals(
     cx, cy = shapely.get_x(points), shapely.get_y(points)
     reach = sites["range_m"].to_numpy(dtype=float)
     fov = np.repeat(sites["fov_deg"].to_numpy(dtype=float), turns)
-    boxes = np.column_stack([cx - reach, cy - reach, cx + reach, cy + reach])
+    boxes = _squares(cx, cy, reach)
     cell_m = default_cell_m(boxes, segments.boxes, repeats=turns)
     site, seg = intersecting_boxes(boxes, segments.boxes, cell_m=cell_m)
     ax, ay = segments.x0[seg] - cx[site], segments.y0[seg] - cy[site]

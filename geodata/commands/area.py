@@ -9,7 +9,7 @@ import sys
 import pandas as pd
 
 from geodata import settings
-from geodata.commands.common import actor_named, command, language, open_registry, print_notes
+from geodata.commands.common import acting, command, language, open_registry, print_notes
 from geodata.errors import InputError
 from geodata.i18n import Message, text
 from geodata.layers.dataset import LAYER_LOADERS, missing_key_routes, refuse_unknown_key_routes
@@ -45,8 +45,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_load_layer(args: argparse.Namespace) -> int:
     """The ``layers load`` subcommand: one layer from a file into the registry."""
     report = LoadReport()
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         area = arealayers.current(registry)
         options = {"crs": args.crs, "working": area.crs, "report": report}
         if args.kind != "buildings":
@@ -87,8 +86,7 @@ def run_load_osm(args: argparse.Namespace) -> int:
             "error.cli.osm_layers", given=args.layers, unknown=unknown, layers=EXTRACT_LAYERS
         )
     report = LoadReport()
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         loaded = load_extract(
             registry,
             actor,
@@ -165,8 +163,7 @@ def run_list_layers(args: argparse.Namespace) -> int:
     what the district saved, ``demo`` for the built-in demo's, ``none`` for a layer the
     district's own area does not have yet), tab-separated."""
     demo = shared_demo()
-    with open_registry() as registry:
-        actor_named(registry, args.acting_as)
+    with acting(args) as (registry, _):
         area = arealayers.current(registry, demo)
         saved = arealayers.saved_layers(registry)
     print("layer\tfeatures\tsource")
@@ -185,8 +182,7 @@ def run_list_layers(args: argparse.Namespace) -> int:
 
 def run_set_key_routes(args: argparse.Namespace) -> int:
     """The ``key-routes set`` subcommand: each name must be a road of the area."""
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         area = arealayers.current(registry)
         refuse_unknown_key_routes(area.roads, args.names, file="roads")
         arealayers.save_key_routes(registry, actor, args.names)
@@ -197,8 +193,7 @@ def run_set_key_routes(args: argparse.Namespace) -> int:
 def run_list_wards(args: argparse.Namespace) -> int:
     """The ``wards list`` subcommand: ``code``, ``name`` and ``cameras`` (those the ``--as``
     user may see), tab-separated, one ward a line after the header."""
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         chosen = registry.other_boundary_set(actor, args.boundary_set)
         names = registry.ward_names(chosen)
         counts = registry.cameras(actor, boundary_set=chosen)["ward_code"].value_counts()
@@ -211,8 +206,7 @@ def run_list_wards(args: argparse.Namespace) -> int:
 def run_list_boundary_sets(args: argparse.Namespace) -> int:
     """The ``wards sets`` subcommand: every kept boundary set, oldest first (``name``,
     ``valid_from``, ``wards``, ``current`` and ``illustrative`` as yes/no), tab-separated."""
-    with open_registry() as registry:
-        actor_named(registry, args.acting_as)
+    with acting(args) as (registry, _):
         sets = registry.boundary_sets()
     print("name\tvalid_from\twards\tcurrent\tillustrative")
     for row in sets.itertuples():
@@ -224,8 +218,7 @@ def run_list_boundary_sets(args: argparse.Namespace) -> int:
 
 def run_use_boundary_set(args: argparse.Namespace) -> int:
     """The ``wards use`` subcommand: a kept boundary set made the current one."""
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         moved = registry.use_boundary_set(actor, args.name)
         print(text("cli.boundary_set_used", language(), name=args.name, moved=moved))
         _say_stale_scopes(registry, actor)
@@ -235,8 +228,8 @@ def run_use_boundary_set(args: argparse.Namespace) -> int:
 def run_list_scopes(args: argparse.Namespace) -> int:
     """The ``wards scopes`` subcommand: the users' wards the current set lacks, with the new
     wards suggested (``user``, ``role``, ``ward``, ``suggested``), tab-separated."""
-    with open_registry() as registry:
-        changes = scope_changes(registry, actor_named(registry, args.acting_as))
+    with acting(args) as (registry, actor):
+        changes = scope_changes(registry, actor)
     print("user\trole\tward\tsuggested")
     for row in changes.itertuples():
         print(f"{row.user}\t{row.role}\t{row.ward_code}\t{','.join(row.suggested)}")
@@ -246,8 +239,7 @@ def run_list_scopes(args: argparse.Namespace) -> int:
 def run_map_scopes(args: argparse.Namespace) -> int:
     """The ``wards map`` subcommand: users' old wards given new ones (``OLD=NEW[,NEW]``, or
     the suggested ones with ``--suggested``)."""
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         mapping = {}
         if args.suggested:
             changes = scope_changes(registry, actor)

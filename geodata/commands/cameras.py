@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from geodata.commands.common import actor_named, language, open_registry
+from geodata.commands.common import acting, language
 from geodata.errors import InputError
 from geodata.i18n import text
 from geodata.registry.cameraio import export_cameras
@@ -14,8 +14,7 @@ from geodata.registry.importer import import_cameras
 
 def run_import(args: argparse.Namespace) -> int:
     """The ``cameras import`` subcommand: prints ``accepted N, rejected M``."""
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         result = import_cameras(registry, actor, args.file, dry_run=args.dry_run)
     if args.report is not None:
         result.write_rejected(args.report, lang=language())
@@ -28,8 +27,7 @@ def run_export(args: argparse.Namespace) -> int:
     """The ``cameras export`` subcommand."""
     if args.with_owner and not args.purpose.strip():
         raise InputError("error.cli.purpose")
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         count = export_cameras(
             registry,
             actor,

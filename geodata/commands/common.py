@@ -48,9 +48,13 @@ def open_registry() -> Iterator[Registry]:
         registry.engine.dispose()
 
 
-def actor_named(registry: Registry, name: str | None) -> Actor:
-    """The registry user ``name``, or the local administrator when no ``--as`` was given."""
-    return ADMINISTRATOR if name is None else registry.actor(name)
+@contextmanager
+def acting(args: argparse.Namespace) -> Iterator[tuple[Registry, Actor]]:
+    """The registry (:func:`open_registry`) and who acts on it: the registry user ``--as``
+    names, or the local administrator when no ``--as`` was given."""
+    with open_registry() as registry:
+        name = args.acting_as
+        yield registry, ADMINISTRATOR if name is None else registry.actor(name)
 
 
 def emit(document: dict, path: Path | None, headline: Message) -> None:
@@ -93,8 +97,7 @@ def named_area(args: argparse.Namespace) -> Dataset:
         if args.demo:
             dataset = shared_demo()
         else:  # the registry's own area: its layers, key routes and cameras
-            with open_registry() as registry:
-                actor = actor_named(registry, args.acting_as)
+            with acting(args) as (registry, actor):
                 dataset = area_dataset(registry, actor, boundary_set=args.boundary_set)
         if args.buildings is not None:
             dataset = with_buildings_file(dataset, args.buildings)
@@ -112,7 +115,7 @@ def named_area(args: argparse.Namespace) -> Dataset:
         if args.cameras is not None:
             dataset = load_dataset(cameras=args.cameras, **files)
         else:
-            with open_registry() as registry:
-                dataset = registry_dataset(registry, actor_named(registry, args.acting_as), **files)
+            with acting(args) as (registry, actor):
+                dataset = registry_dataset(registry, actor, **files)
     print_notes(dataset.report.lines(language()))
     return dataset

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from geodata.analysis.summary import summarise
-from geodata.commands.common import actor_named, emit, named_area, open_registry
+from geodata.commands.common import acting, emit, named_area
 from geodata.errors import InputError
 from geodata.i18n import Message
 from geodata.io.exports import write_geojson
@@ -19,8 +19,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.demo or args.cameras is not None:
         summary = summarise(dataset, gap_min_m=args.gap_min_m)
     else:
-        with open_registry() as registry:
-            actor = actor_named(registry, args.acting_as)
+        with acting(args) as (registry, actor):
             summary = actor_summary(registry, actor, dataset, gap_min_m=args.gap_min_m)
     routes = summary.routes
     headline = Message(
@@ -101,8 +100,7 @@ def run_meeting_export(args: argparse.Namespace) -> int:
     """The ``export`` subcommand (the area's buildings replaced by ``--buildings``)."""
     from geodata.reports.meetingexport import export_for_meeting
 
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         summary = None
         if args.buildings is not None:
             area = area_dataset(registry, actor, boundary_set=args.boundary_set)

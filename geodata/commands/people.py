@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from geodata.commands.common import actor_named, asked_password, language, open_registry
+from geodata.commands.common import acting, asked_password, language
 from geodata.errors import InputError
 from geodata.i18n import Message, text
 
@@ -13,8 +13,7 @@ from geodata.i18n import Message, text
 def run_add_user(args: argparse.Namespace) -> int:
     """The ``users add`` subcommand."""
     password = os.environ.get("PASSWORD") or asked_password(args.name)
-    with open_registry() as registry:
-        actor = actor_named(registry, args.acting_as)
+    with acting(args) as (registry, actor):
         user = registry.add_user(actor, args.name, password, args.role, args.wards)
     wards = ", ".join(sorted(user.wards)) or Message("access.no_wards")
     print(
@@ -34,7 +33,7 @@ def run_backup(args: argparse.Namespace) -> int:
     path = args.file or args.out
     if path is None:
         raise InputError("error.cli.backup_file")
-    with open_registry() as registry:
-        registry.backup(actor_named(registry, args.acting_as), path)
+    with acting(args) as (registry, actor):
+        registry.backup(actor, path)
     print(text("cli.backup_done", language(), path=str(path)))
     return 0

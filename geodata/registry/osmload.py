@@ -41,6 +41,10 @@ from geodata.registry.service import Registry
 
 log = logging.getLogger(__name__)
 
+EXTRACT_OPTIONS = {"buildings": {"skip_unreadable_heights": True}}
+"""The layer loaders' options for an extract: a height tag that is no number (``10;12``) is
+ignored, as no district can mend OpenStreetMap's tags."""
+
 
 @dataclass(frozen=True)
 class ExtractLoad:
@@ -156,8 +160,8 @@ def load_extract(
     for name in ("wards", "roads", "buildings"):
         if name in layers and len(extract.layer(name)):
             source = NamedFrame(file, extract.layer(name))
-            mapped = {"skip_unreadable_heights": True} if name == "buildings" else {}
-            frames[name] = LAYER_LOADERS[name](source, working=area.crs, report=report, **mapped)
+            options = EXTRACT_OPTIONS.get(name, {})
+            frames[name] = LAYER_LOADERS[name](source, working=area.crs, report=report, **options)
     cameras = _camera_list(extract, report=report) if "cameras" in layers else None
     counts = {name: len(frames[name]) if name in frames else 0 for name in layers}
     if cameras is not None:
