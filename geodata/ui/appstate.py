@@ -40,6 +40,7 @@ from geodata.registry.records import with_rows_replaced
 from geodata.registry.seeding import ADMIN_NAME, first_start
 from geodata.registry.service import WARD_ACTIONS, Registry
 from geodata.reports.views import literal
+from geodata.ui.flashes import flash_to_show, keep_flash
 from geodata.ui.pagestyle import page_style
 from geodata.ui.userviews import Latest, UserViews
 
@@ -358,7 +359,7 @@ def page(title_key: str):
     body = False
     try:
         lang, actor = page_setup(title_key)
-        show_flash(lang)
+        show_flash(lang, title_key)
         body = True
         yield lang, actor
     except USER_ERRORS as error:
@@ -394,22 +395,19 @@ def no_key_route(dataset: Dataset, lang: str) -> bool:
     return True
 
 
-FLASH_KEY = "flash"
-
-
 def flash(key: str, **params) -> None:
-    """Keep a success message for the next run of the page (shown once, after ``st.rerun``)."""
-    st.session_state[FLASH_KEY] = Message(key, **params)
+    """Keep a success message for the page's next run (see :mod:`geodata.ui.flashes`)."""
+    keep_flash(st.session_state, Message(key, **params))
 
 
-def show_flash(lang: str) -> None:
-    """Show the message kept by :func:`flash`, once.
+def show_flash(lang: str, title_key: str) -> None:
+    """Show the success message kept for this page, if any.
 
     Its place is kept on every run (empty when there is nothing to say): an element that comes
     and goes above the page's tabs would make the browser open the first tab again.
     """
     place = st.empty()
-    message = st.session_state.pop(FLASH_KEY, None)
+    message = flash_to_show(st.session_state, title_key, time.monotonic())
     if message is not None:
         place.success(literal(message.render(lang)))
 

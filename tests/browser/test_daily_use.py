@@ -108,9 +108,14 @@ def test_after_an_import_only_the_result_is_left(app_url, browser_page, tmp_path
     confirm = page.get_by_role("button", name="Xác nhận nhập 1 camera")
     confirm.wait_for(timeout=60_000)
     confirm.click()
-    page.get_by_text("Đã nhập 1 camera; 1 dòng bị từ chối.").wait_for(timeout=60_000)
+    done = page.get_by_text("Đã nhập 1 camera; 1 dòng bị từ chối.")
+    done.wait_for(timeout=60_000)
     # The page reruns after the message: wait until the faded elements of the check are gone.
     page.get_by_text("Chưa có gì được lưu").wait_for(state="detached", timeout=60_000)
+    # The map drawn anew reports its view and the page runs again by itself: the message stays
+    # to be read (it was gone within a second).
+    page.wait_for_timeout(4000)
+    assert done.is_visible()
     page.screenshot(path=str(tmp_path / "after-import.png"), full_page=True)
     assert page.get_by_text("Chưa có gì được lưu").count() == 0
     assert page.get_by_role("button", name="Xác nhận nhập 1 camera").count() == 0
