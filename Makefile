@@ -20,6 +20,7 @@ $(STAMP_DEV): requirements.txt requirements-dev.txt | $(PY)
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
+	@mkdir -p static  # Streamlit warns at start when its static folder (filled on first run) is missing
 	$(PY) -m streamlit run app.py --server.address localhost --server.port 8501
 
 test: $(STAMP_DEV)

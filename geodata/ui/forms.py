@@ -22,6 +22,9 @@ NEW = "new"
 DEFAULTS = {"bearing_deg": 0.0, "fov_deg": 90.0, "range_m": 30.0, "camera_type": "bullet"}
 """The new camera's view before the user sets it. It has no position until the user clicks the
 map or types one: no real place is offered that could be registered by accident."""
+WHOLE_DEGREES = "%.0f"
+"""How the direction and angle sliders write their value: whole degrees, with no decimal point
+(Streamlit's sliders cannot write the Vietnamese decimal comma)."""
 
 
 def init_new_camera(state) -> None:
@@ -122,6 +125,7 @@ def camera_inputs(
         0.0,
         359.0,
         step=1.0,
+        format=WHOLE_DEGREES,
         key=key("bearing_deg", DEFAULTS["bearing_deg"]),
     )
     values["fov_deg"] = st.slider(
@@ -129,6 +133,7 @@ def camera_inputs(
         1.0,
         360.0,
         step=1.0,
+        format=WHOLE_DEGREES,
         key=key("fov_deg", DEFAULTS["fov_deg"]),
     )
     values["range_m"] = st.number_input(

@@ -39,6 +39,8 @@ def test_register_import_see_on_map_and_switch_language(app_url, browser_page, t
 
     go(page, "Đăng ký camera")
     frame = leaflet_frame(page)
+    shown = page.locator("[data-testid=stSliderThumbValue]").all_inner_texts()
+    assert shown[:2] == ["0", "90"], "direction and angle in whole degrees, with no decimal point"
     latitude = page.get_by_label("Vĩ độ").first
     before = latitude.input_value()
     box = page.frame_locator(FOLIUM).first.locator(".leaflet-container").bounding_box()
