@@ -124,7 +124,9 @@ class Legend(MacroElement):
     """A legend box listing every layer of the map with its swatch (plain HTML, no asset).
 
     Lines get a line swatch, points a dot, areas a filled box, sites a badge. The box folds
-    away (its title stays) on a map narrower than 500 px, as on a phone.
+    away (its title stays) on a map narrower than 500 px, as on a phone, and opens again when
+    the map grows wider (a phone turned, a window widened, a tab first shown); between such
+    changes it stays as the user left it.
 
     Parameters
     ----------
@@ -153,9 +155,15 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var box = document.getElementById({{ this.get_name()|tojson }});
-            var map = {{ this._parent.get_name() }};
-            var width = map.getContainer().clientWidth;
-            if (box && width > 0 && width < 500) { box.open = false; }
+            var map = {{ this._parent.get_name() }}, narrow = null;
+            function fold() {
+                var width = map.getContainer().clientWidth;
+                if (!box || width === 0 || (width < 500) === narrow) { return; }
+                narrow = width < 500;
+                box.open = !narrow;
+            }
+            fold();
+            map.on("resize", fold);
         })();
         {% endmacro %}
         """

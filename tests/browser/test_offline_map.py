@@ -70,11 +70,17 @@ def test_offline_html_map_shows_its_heading_above_the_map(browser_page, tmp_path
     assert box["y"] >= top["y"] + top["height"] - 1  # the map starts below the heading
     assert box["y"] + box["height"] <= 1100 + 1 and box["height"] > 800  # and fills the rest
     assert page.locator("details .legend-entry").count() >= 9
+    legend_open = "() => document.querySelector('details').open"
+    assert page.evaluate(legend_open)
     page.screenshot(path=str(tmp_path / "offline-desktop.png"))
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(1000)
     box = page.locator(".leaflet-container").bounding_box()
     assert box["height"] > 400 and box["width"] == 390
+    assert not page.evaluate(legend_open), "the legend folds away when the window narrows"
     page.screenshot(path=str(tmp_path / "offline-phone.png"))
+    page.set_viewport_size({"width": 1400, "height": 1100})
+    page.wait_for_timeout(1000)
+    assert page.evaluate(legend_open), "and opens again when it widens"
     for name in ("offline-desktop.png", "offline-phone.png"):
         shutil.copy(tmp_path / name, f"/tmp/maps-{name}")
