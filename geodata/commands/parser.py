@@ -1,10 +1,9 @@
-"""The argument parser of every subcommand, its ``--help`` texts from the catalogue and its
-one-line usage errors."""
+"""The argument parser of every subcommand and its ``--help`` texts from the catalogue (its
+usage errors and argparse's own words: :mod:`geodata.commands.usage`)."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from coverage.candidates import STEP_M
@@ -24,9 +23,10 @@ from geodata.commands.area import (
     run_use_boundary_set,
 )
 from geodata.commands.cameras import run_export, run_import
-from geodata.commands.common import EXIT_BAD_INPUT, language
+from geodata.commands.common import language
 from geodata.commands.figures import run_meeting_export, run_recommend, run_report
 from geodata.commands.people import run_add_user, run_backup
+from geodata.commands.usage import UsageParser, decimal_number, iso_date
 from geodata.i18n import LANGUAGES, text
 from geodata.layers.camerafields import ROLES
 from geodata.layers.osmextract import EXTRACT_LAYERS, WARD_ADMIN_LEVEL
@@ -34,14 +34,6 @@ from geodata.maps.papersizes import PIXELS
 from geodata.registry import arealayers
 from geodata.registry.cameraio import EXPORT_FORMATS
 from geodata.reports.formats import FORMATS as MEETING_FORMATS
-
-
-class UsageParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line on stderr (exit status 2)."""
-
-    def error(self, message: str):
-        line = text("cli.usage_error", language(), prog=self.prog, message=message)
-        self.exit(EXIT_BAD_INPUT, line + "\n")
 
 
 def help_text(name: str) -> str:
@@ -71,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     area.add_argument("--boundary-set", metavar="NAME", help=help_text("report_boundary_set"))
 
     report = commands.add_parser("report", parents=[acting, area], help=help_text("report"))
-    report.add_argument("--gap-min-m", type=float, default=GAP_MIN_M, help=help_text("gap_min_m"))
+    report.add_argument(
+        "--gap-min-m", type=decimal_number, default=GAP_MIN_M, help=help_text("gap_min_m")
+    )
     report.add_argument("--json", type=Path, help=help_text("report_json"))
     report.add_argument("--gaps", type=Path, help=help_text("gaps"))
     report.add_argument("--tier", choices=TIER_NAMES, help=help_text("tier"))
@@ -80,11 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     advice = commands.add_parser("recommend", parents=[acting, area], help=help_text("recommend"))
     how_many = advice.add_mutually_exclusive_group(required=True)
     how_many.add_argument("--k", type=int, help=help_text("k"))
-    how_many.add_argument("--target-share", type=float, help=help_text("target_share"))
+    how_many.add_argument("--target-share", type=decimal_number, help=help_text("target_share"))
     advice.add_argument("--candidates", type=Path, help=help_text("candidates"))
     advice.add_argument("--only-candidates", action="store_true", help=help_text("only_candidates"))
-    advice.add_argument("--spacing-m", type=float, default=SPACING_M, help=help_text("spacing_m"))
-    advice.add_argument("--step-m", type=float, default=STEP_M, help=help_text("step_m"))
+    advice.add_argument(
+        "--spacing-m", type=decimal_number, default=SPACING_M, help=help_text("spacing_m")
+    )
+    advice.add_argument("--step-m", type=decimal_number, default=STEP_M, help=help_text("step_m"))
     advice.add_argument(
         "--route-weight",
         action="append",
@@ -134,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     meeting.add_argument("--campaign", type=int, metavar="ID", help=help_text("campaign"))
     meeting.add_argument("--lang", choices=LANGUAGES, default="vi", help=help_text("lang"))
-    meeting.add_argument("--date", type=dt.date.fromisoformat, help=help_text("date"))
+    meeting.add_argument("--date", type=iso_date, help=help_text("date"))
     meeting.add_argument("--with-owner", action="store_true", help=help_text("with_owner_book"))
     meeting.add_argument("--purpose", default="", help=help_text("purpose"))
     meeting.add_argument("--buildings", type=Path, help=help_text("buildings"))
@@ -171,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     loading.add_argument("--boundary-set", metavar="NAME", help=help_text("boundary_set"))
     loading.add_argument(
         "--valid-from",
-        type=dt.date.fromisoformat,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help=help_text("valid_from"),
     )

@@ -230,7 +230,7 @@ def column_text(
     return normalised
 
 
-def _cell_number(value) -> float | None:
+def cell_number(value) -> float | None:
     """A cell as a finite number, or None when it is not one; accepts a decimal comma."""
     if isinstance(value, bool):
         return None
@@ -262,7 +262,7 @@ def parsed_numbers(
     problems = []
     for position, (label, value) in enumerate(zip(labels, values, strict=True)):
         text = cell_text(value)
-        number = _cell_number(value)
+        number = cell_number(value)
         if not text:
             if required:
                 problems.append(Problem(label, column, expected, Message("layer.found.empty"), fix))
