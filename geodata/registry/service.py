@@ -231,8 +231,10 @@ class Registry:
             problems.append(Message("user.problem.no_ward"))
         with self._session.begin() as session:
             known = set(session.scalars(select(Ward.code).join(BoundarySet).where(_CURRENT)))
-            unknown = sorted(wards - known) if known else []
-            if unknown:
+            unknown = sorted(wards - known)
+            if unknown and not known:
+                problems.append(Message("user.problem.no_wards_loaded"))
+            elif unknown:
                 problems.append(
                     Message(
                         "user.problem.unknown_wards",

@@ -251,6 +251,16 @@ def test_users_sign_in_with_hashed_passwords(registry):
         registry.add_user(LAN, "Hoa", "mật-khẩu-dài", "viewer")
 
 
+def test_a_ward_user_waits_for_the_wards_to_be_loaded(registry_url):
+    # Before, any code was taken while the registry held no ward: a mistyped code went unseen,
+    # and the app never seeded a registry that already had users.
+    empty = Registry.open(registry_url)
+    with pytest.raises(InputError, match="no ward is loaded yet"):
+        empty.add_user(DISTRICT, "Lan", "mật-khẩu-dài", "ward", ["27106"])
+    assert empty.add_user(DISTRICT, "Xem", "mật-khẩu-dài", "viewer") == Actor("xem", "viewer")
+    empty.engine.dispose()
+
+
 def test_reopening_migrates_idempotently_and_keeps_data(registry_url):
     first = Registry.open(registry_url)
     ensure_seeded(first, build_demo())
