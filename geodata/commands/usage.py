@@ -42,10 +42,17 @@ def usage_message(message: str, lang: str) -> str:
         found = pattern.fullmatch(message)
         if found:
             values = found.groupdict()
-            if "value" in values:  # argparse quotes it with repr(); the catalogue quotes it
-                values["value"] = values["value"][1:-1]
+            if "value" in values:  # the catalogue quotes it as the language does
+                values["value"] = _unquoted(values["value"])
             return text(f"cli.argparse.{key}", lang, **values)
     return message
+
+
+def _unquoted(value: str) -> str:
+    """``value`` without the quotes of ``repr()`` that argparse puts around it."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def iso_date(value: str) -> dt.date:

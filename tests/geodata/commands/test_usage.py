@@ -4,6 +4,7 @@ language, numbers with a decimal comma, dates refused in words."""
 import pytest
 
 from geodata.commands.parser import build_parser
+from geodata.commands.usage import usage_message
 
 ENGLISH = ("usage:", "options", "positional arguments", "required", "invalid", "argument ")
 
@@ -70,3 +71,17 @@ def test_help_has_its_headings_in_vietnamese(argv, capsys, monkeypatch):
     assert shown.startswith("cách dùng: cli.py")
     assert "tùy chọn:" in shown and "hiện trợ giúp này rồi thoát" in shown
     assert not [word for word in ("usage:", "options:", "show this help") if word in shown]
+
+
+def test_argparse_phrasings_of_other_python_versions_are_understood_too():
+    # Newer Pythons list the choices without quotes; a value may come unquoted.
+    message = "argument --tier: invalid choice: 'x' (choose from detection, observation)"
+    assert usage_message(message, "vi") == (
+        "đối số --tier: không có lựa chọn “x”; hãy chọn một trong detection, observation"
+    )
+    assert usage_message("argument --k: invalid int value: ba", "en") == (
+        "argument --k: 'ba' is not a whole number"
+    )
+    assert usage_message("something argparse says one day", "vi") == (
+        "something argparse says one day"
+    ), "a phrasing not known is left as it is"
