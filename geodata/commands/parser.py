@@ -26,7 +26,7 @@ from geodata.commands.cameras import run_export, run_import
 from geodata.commands.common import language
 from geodata.commands.figures import run_meeting_export, run_recommend, run_report
 from geodata.commands.people import run_add_user, run_backup
-from geodata.commands.usage import UsageParser, decimal_number, iso_date
+from geodata.commands.usage import UsageParser, decimal_number, given_date
 from geodata.i18n import LANGUAGES, text
 from geodata.layers.camerafields import ROLES
 from geodata.layers.osmextract import EXTRACT_LAYERS, WARD_ADMIN_LEVEL
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     meeting.add_argument("--campaign", type=int, metavar="ID", help=help_text("campaign"))
     meeting.add_argument("--lang", choices=LANGUAGES, default="vi", help=help_text("lang"))
-    meeting.add_argument("--date", type=iso_date, help=help_text("date"))
+    meeting.add_argument("--date", type=given_date, help=help_text("date"))
     meeting.add_argument("--with-owner", action="store_true", help=help_text("with_owner_book"))
     meeting.add_argument("--purpose", default="", help=help_text("purpose"))
     meeting.add_argument("--buildings", type=Path, help=help_text("buildings"))
@@ -167,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     loading.add_argument("--boundary-set", metavar="NAME", help=help_text("boundary_set"))
     loading.add_argument(
         "--valid-from",
-        type=iso_date,
+        type=given_date,
         metavar="YYYY-MM-DD",
         help=help_text("valid_from"),
     )

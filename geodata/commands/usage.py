@@ -15,6 +15,7 @@ import re
 
 from geodata.commands.common import EXIT_BAD_INPUT, language
 from geodata.i18n import text
+from geodata.layers.camerafields import written_date
 from geodata.layers.columns import cell_number
 
 ARGUMENT = r"argument (?P<argument>\S+): "
@@ -55,14 +56,13 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def iso_date(value: str) -> dt.date:
-    """A date given as YYYY-MM-DD (an argument's ``type``)."""
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            text("cli.argparse.date", language(), value=value)
-        ) from None
+def given_date(value: str) -> dt.date:
+    """A date written as camera lists may write it: 2026-12-31 or 31/12/2026 (an argument's
+    ``type``)."""
+    written = written_date(value)
+    if written is None:
+        raise argparse.ArgumentTypeError(text("cli.argparse.date", language(), value=value))
+    return written
 
 
 def decimal_number(value: str) -> float:

@@ -325,18 +325,31 @@ def _bool(field: Field, raw):
     return None, Message("problem.yes_no", found=_shown(raw))
 
 
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S")
+"""How a date may be written: as ISO does, or day first as Vietnamese does."""
+
+
+def written_date(text: str) -> dt.date | None:
+    """The date ``text`` writes in one of :data:`DATE_PATTERNS`, or None.
+
+    >>> written_date("31/12/2026"), written_date("2026-12-31"), written_date("12/31/2026")
+    (datetime.date(2026, 12, 31), datetime.date(2026, 12, 31), None)
+    """
+    for pattern in DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def _date(field: Field, raw):
     if isinstance(raw, dt.datetime):
         return raw.date(), None
     if isinstance(raw, dt.date):
         return raw, None
-    text = str(raw).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, pattern).date(), None
-        except ValueError:
-            continue
-    return None, Message("problem.date", found=_shown(raw))
+    value = written_date(str(raw))
+    return (value, None) if value else (None, Message("problem.date", found=_shown(raw)))
 
 
 def _text(field: Field, raw):
@@ -351,7 +364,7 @@ def text_problem(value, *, limit: int | None) -> Message | None:
     """What keeps a text out of the registry: more than ``limit`` characters, or a NUL
     (PostgreSQL refuses it, SQLite would keep it); None for a text that can be kept.
 
-    >>> str(text_problem("An\x00", limit=200)), text_problem(7, limit=1)
+    >>> str(text_problem("An\\x00", limit=200)), text_problem(7, limit=1)
     ('found a NUL character', None)
     """
     if not isinstance(value, str):

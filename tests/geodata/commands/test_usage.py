@@ -1,6 +1,8 @@
 """argparse's own words from the catalogue: usage errors and ``--help`` in the reader's
 language, numbers with a decimal comma, dates refused in words."""
 
+import datetime as dt
+
 import pytest
 
 from geodata.commands.parser import build_parser
@@ -29,8 +31,8 @@ def usage_error(argv, capsys) -> str:
         (["report", "--demo", "--wards", "p.geojson"], "không dùng được cùng đối số --demo"),
         (["report", "--dmo"], "cli.py: lỗi: không hiểu các đối số: --dmo"),
         (
-            ["export", "--format", "pdf", "--out", "x.pdf", "--date", "31/12/2026"],
-            "đối số --date: “31/12/2026” không phải ngày; hãy viết dạng YYYY-MM-DD",
+            ["export", "--format", "pdf", "--out", "x.pdf", "--date", "31/13/2026"],
+            "đối số --date: “31/13/2026” không phải ngày; hãy viết dạng 31/12/2026",
         ),
     ],
 )
@@ -59,6 +61,14 @@ def test_a_number_may_be_written_with_a_decimal_comma():
         ["recommend", "--demo", "--k", "5", "--spacing-m", "12,5"]
     )
     assert arguments.spacing_m == 12.5
+
+
+def test_a_date_may_be_written_day_first_as_in_vietnamese():
+    for written in ("31/12/2026", "2026-12-31"):
+        arguments = build_parser().parse_args(
+            ["export", "--format", "pdf", "--out", "x.pdf", "--date", written]
+        )
+        assert arguments.date == dt.date(2026, 12, 31)
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["export", "--help"], ["wards", "list", "--help"]])
