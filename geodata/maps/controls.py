@@ -126,7 +126,9 @@ class Legend(MacroElement):
     Lines get a line swatch, points a dot, areas a filled box, sites a badge. The box folds
     away (its title stays) on a map narrower than 500 px, as on a phone, and opens again when
     the map grows wider (a phone turned, a window widened, a tab first shown); between such
-    changes it stays as the user left it.
+    changes it stays as the user left it. The box is found by its class, not its name:
+    ``st_folium`` renames the map's elements in the script but not in the HTML (a document holds
+    one map here).
 
     Parameters
     ----------
@@ -141,7 +143,7 @@ class Legend(MacroElement):
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <details id="{{ this.get_name() }}" open
+        <details class="map-legend" open
                  style="position: absolute; bottom: 24px; left: 10px; z-index: 9999;
                     background: rgba(255,255,255,0.94); padding: 6px 10px; border-radius: 4px;
                     font: 12px/1.6 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3);
@@ -154,16 +156,18 @@ class Legend(MacroElement):
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
-            var box = document.getElementById({{ this.get_name()|tojson }});
             var map = {{ this._parent.get_name() }}, narrow = null;
             function fold() {
+                var box = document.querySelector("details.map-legend");
                 var width = map.getContainer().clientWidth;
                 if (!box || width === 0 || (width < 500) === narrow) { return; }
                 narrow = width < 500;
                 box.open = !narrow;
             }
             fold();
-            map.on("resize", fold);
+            if (typeof ResizeObserver !== "undefined") {
+                new ResizeObserver(fold).observe(map.getContainer());
+            }
         })();
         {% endmacro %}
         """

@@ -26,6 +26,11 @@ def map_state(page) -> dict:
     )
 
 
+def legend_open(page) -> bool:
+    """Whether the legend of the page's (first) map is open."""
+    return leaflet_frame(page).evaluate("() => document.querySelector('details.map-legend').open")
+
+
 def shoot(page, path) -> None:
     """A screenshot of the page with the map in view, once the page has settled."""
     page.locator(FOLIUM).first.scroll_into_view_if_needed()
@@ -87,17 +92,22 @@ def test_a_click_on_a_camera_places_the_new_camera_and_keeps_the_zoom(
     assert state["zoom"] == ZOOM
     assert abs(state["lat"] - camera["lat"]) < 2e-3 and abs(state["lon"] - camera["lon"]) < 2e-3
     shoot(page, tmp_path / "registered-desktop.png")
+    assert legend_open(page)
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(2500)
     shoot(page, tmp_path / "register-phone.png")
+    # st_folium renames the map's elements in its script: the legend was never found there
+    assert not legend_open(page), "on a phone the legend folds away"
     page.set_viewport_size({"width": 1400, "height": 1100})
     go(page, "Bản đồ độ phủ")
     leaflet_frame(page)
     shoot(page, tmp_path / "coverage-desktop.png")
+    assert legend_open(page)
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(2500)
     shoot(page, tmp_path / "coverage-phone.png")
+    assert not legend_open(page)
 
 
 def test_a_campaign_map_hidden_in_a_tab_opens_on_its_sites(browser_page, tmp_path):

@@ -70,7 +70,7 @@ def test_offline_html_map_shows_its_heading_above_the_map(browser_page, tmp_path
     assert box["y"] >= top["y"] + top["height"] - 1  # the map starts below the heading
     assert box["y"] + box["height"] <= 1100 + 1 and box["height"] > 800  # and fills the rest
     assert page.locator("details .legend-entry").count() >= 9
-    legend_open = "() => document.querySelector('details').open"
+    legend_open = "() => document.querySelector('details.map-legend').open"
     assert page.evaluate(legend_open)
     page.screenshot(path=str(tmp_path / "offline-desktop.png"))
     page.set_viewport_size({"width": 390, "height": 844})
