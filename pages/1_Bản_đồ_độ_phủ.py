@@ -14,7 +14,7 @@ with appstate.page("map.page_title") as (lang, actor):
         dataset = appstate.current_dataset(actor, boundary_set)
     ward_names = sorted(dataset.wards["ward_name"])
     chosen = st.multiselect(
-        text("map.ward_filter", lang),
+        text("map.ward_filter" if actor.sees_all_wards else "map.ward_filter_own", lang),
         ward_names,
         placeholder=text("ui.choose", lang),
         key=f"map_wards_{boundary_set}",

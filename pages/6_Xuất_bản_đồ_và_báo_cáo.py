@@ -38,7 +38,9 @@ with appstate.page("export.title") as (lang, actor):
         text("export.wards", lang),
         sorted(ward_names),
         format_func=lambda code: ward_names[code],
-        placeholder=text("export.whole_district", lang),
+        placeholder=text(
+            "export.whole_district" if actor.sees_all_wards else "export.whole_district_own", lang
+        ),
         key=f"export_wards_{boundary_set}",
     )
     fmt = left.radio(

@@ -134,6 +134,16 @@ def test_ward_user_sees_only_their_ward():
     assert any("Cát Lái" in c.value for c in app.sidebar.caption)
 
 
+def test_a_ward_users_whole_area_is_their_wards_not_the_district():
+    ward_user = Actor("lan", "ward", frozenset({"27109"}))
+    chooser = run_page("pages/1_Bản_đồ_độ_phủ.py", actor=ward_user).multiselect[0]
+    assert chooser.label == "Lọc theo phường (để trống: các phường bạn phụ trách)"
+    chooser = run_page("pages/6_Xuất_bản_đồ_và_báo_cáo.py", actor=ward_user).multiselect[0]
+    assert chooser.placeholder == "Các phường bạn phụ trách"
+    chooser = run_page("pages/6_Xuất_bản_đồ_và_báo_cáo.py").multiselect[0]
+    assert chooser.placeholder == "Cả quận"
+
+
 def register_page(actor: Actor = ADMIN) -> AppTest:
     return run_page("pages/2_Đăng_ký_camera.py", actor=actor)
 
