@@ -46,13 +46,20 @@ def two_pages(chromium_path, servers):
         browser.close()
 
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def settled(page) -> None:
-    """Wait until the page's script has run to its end and nothing stale is left on it."""
-    page.wait_for_timeout(500)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        timeout=120_000
-    )
-    page.locator('[data-stale="true"]').first.wait_for(state="detached", timeout=60_000)
+    """Wait until the page's script has run to its end, nothing stale is left on it, and no
+    run follows within a second (a map drawn anew reports its view and the page runs again by
+    itself: a button pressed then would race that run)."""
+    for _ in range(10):
+        page.wait_for_timeout(500)
+        page.locator(IDLE).wait_for(timeout=120_000)
+        page.locator('[data-stale="true"]').first.wait_for(state="detached", timeout=60_000)
+        page.wait_for_timeout(1000)
+        if page.locator(IDLE).count() and not page.locator('[data-stale="true"]').count():
+            return
 
 
 def open_page(page, link: str) -> None:
